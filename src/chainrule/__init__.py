@@ -1,0 +1,134 @@
+"""chainrule: PyTorch's autograd on NumPy -- drop-in, light, fast, and it shows its work.
+
+Example:
+    >>> import chainrule as torch
+    >>> x = torch.tensor(0.5, requires_grad=True)
+    >>> y = torch.cos(x ** 2)
+    >>> y.backward()
+    >>> x.grad
+    tensor(-0.2474)
+"""
+
+from __future__ import annotations
+
+import importlib as _importlib
+from types import SimpleNamespace as _NS
+
+from . import _dtype
+from . import autograd  # first: autograd's modules are needed by _tensor
+from ._creation import *  # noqa: F403
+from ._creation import Generator, default_generator  # noqa: F401
+from ._dtype import (
+    bool_ as bool,  # noqa: A001
+    complex64,
+    complex128,
+    dtype,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    int8,
+    int16,
+    int32,
+    int64,
+    promote_types,
+    set_default_dtype,
+    uint8,
+)
+from ._tensor import Size, Tensor, device
+from .autograd.grad_mode import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
+from .ops import _registry
+from .ops import elementwise as _elementwise  # noqa: F401  (registers ops)
+from .ops import misc as _misc  # noqa: F401
+from .ops import reduce as _reduce  # noqa: F401
+
+for _mod in ("shape", "linalg", "activation", "indexing"):
+    try:
+        _importlib.import_module(f".ops.{_mod}", __name__)
+    except ModuleNotFoundError as _e:  # op families not yet written
+        if _e.name != f"{__name__}.ops.{_mod}":
+            raise
+
+
+double = float64
+float = float32  # noqa: A001
+half = float16
+long = int64
+int = int32  # noqa: A001
+short = int16
+cfloat = complex64
+cdouble = complex128
+FloatTensor = DoubleTensor = LongTensor = None  # set below
+__version__ = "0.1.0"
+
+globals().update(_registry.PUBLIC)
+for _name, _fn in _registry.METHODS.items():
+    setattr(Tensor, _name, _fn)
+for _name, _fn in _elementwise.OPERATORS.items():
+    setattr(Tensor, _name, _fn)
+
+
+def _install_properties() -> None:
+    from .ops import _props
+
+    _props.install(Tensor)
+
+
+try:
+    _install_properties()
+except ImportError:
+    pass
+
+
+def is_tensor(obj: object) -> bool:
+    """Whether ``obj`` is a chainrule Tensor."""
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input: Tensor) -> bool:  # noqa: A002
+    return input.is_floating_point()
+
+
+def numel(input: Tensor) -> int:  # noqa: A002
+    return input.numel()
+
+
+from ._printing import get_printoptions, set_printoptions  # noqa: E402,F401
+
+
+def _make_formula_ns() -> _NS:
+    """chainrule's ops under the names the derivative formulas use (create_graph=True)."""
+    from . import _formula_tensor
+
+    ns = dict(_registry.PUBLIC)
+    ns.update(_formula_tensor.HELPERS)
+    return _NS(**ns)
+
+
+class _LazyFormulaNS:
+    _ns = None
+
+    def __getattr__(self, name: str):
+        if _LazyFormulaNS._ns is None:
+            _LazyFormulaNS._ns = _make_formula_ns()
+        return getattr(_LazyFormulaNS._ns, name)
+
+
+_formula_ns = _LazyFormulaNS()
+
+_LAZY = {"nn", "optim", "explain", "viz", "func", "utils", "linalg_mod", "testing"}
+
+
+def __getattr__(name: str):
+    if name in ("nn", "optim", "explain", "viz", "func", "utils", "testing"):
+        mod = _importlib.import_module(f".{name}", __name__)
+        globals()[name] = mod
+        return mod
+    raise AttributeError(f"module 'chainrule' has no attribute '{name}'")

@@ -1,0 +1,187 @@
+"""The array module indirection and the two formula namespaces.
+
+Derivative formulas in the op table are written against a namespace ``F`` with PyTorch's
+function names. On the fast path (no ``create_graph``) ``F`` is ``array_ns``: the same names
+implemented directly on NumPy arrays, so a backward pass costs about what hand-written NumPy
+costs. With ``create_graph=True`` ``F`` is chainrule itself (``tensor_ns()``), so the same
+formula records a differentiable graph. A test checks that both namespaces agree name by name.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+xp = np  # the array module; CuPy/Dask later
+
+
+def norm_dims(dim, ndim: int) -> tuple:
+    """``dim`` (None, int or sequence) as a sorted tuple of non-negative axes."""
+    if dim is None:
+        return tuple(range(ndim))
+    if isinstance(dim, (int, np.integer)):
+        dim = (int(dim),)
+    n = ndim if ndim > 0 else 1
+    out = []
+    for d in dim:
+        d = int(d)
+        if not -n <= d < n:
+            raise IndexError(
+                f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {d})"
+            )
+        out.append(d % n if ndim > 0 else 0)
+    return tuple(sorted(set(out)))
+
+
+def unsqueeze_dims(g, dims: tuple, ndim: int):
+    """Reinsert reduced axes ``dims`` (of an ``ndim`` input) into a reduced array ``g``."""
+    if ndim == 0 or not dims:
+        return g
+    shape = list(np.shape(g))
+    for d in sorted(dims):
+        shape.insert(d, 1)
+    return np.reshape(g, shape)
+
+
+class _ArrayNS:
+    """PyTorch-named functions over NumPy arrays (the backward fast path)."""
+
+    # elementwise
+    exp = staticmethod(np.exp)
+    log = staticmethod(np.log)
+    sin = staticmethod(np.sin)
+    cos = staticmethod(np.cos)
+    tan = staticmethod(np.tan)
+    tanh = staticmethod(np.tanh)
+    sinh = staticmethod(np.sinh)
+    cosh = staticmethod(np.cosh)
+    sqrt = staticmethod(np.sqrt)
+    abs = staticmethod(np.abs)
+    sign = staticmethod(np.sign)
+    square = staticmethod(np.square)
+    reciprocal = staticmethod(np.reciprocal)
+    conj = staticmethod(np.conj)
+
+    @staticmethod
+    def sigmoid(x):
+        return 0.5 * (np.tanh(0.5 * x) + 1.0)
+
+    @staticmethod
+    def rsqrt(x):
+        return 1.0 / np.sqrt(x)
+
+    @staticmethod
+    def pow(x, y):
+        return np.power(x, y)
+
+    @staticmethod
+    def where(c, a, b):
+        return np.where(c, a, b)
+
+    @staticmethod
+    def zeros_like(x):
+        return np.zeros_like(x)
+
+    @staticmethod
+    def ones_like(x):
+        return np.ones_like(x)
+
+    @staticmethod
+    def to(x, like):
+        """Cast ``x`` to the dtype of ``like`` (an array)."""
+        return np.asarray(x).astype(like.dtype, copy=False)
+
+    # reductions
+    @staticmethod
+    def sum(x, dim=None, keepdim=False):
+        return np.sum(x, axis=None if dim is None else dim, keepdims=keepdim)
+
+    @staticmethod
+    def mean(x, dim=None, keepdim=False):
+        return np.mean(x, axis=None if dim is None else dim, keepdims=keepdim)
+
+    @staticmethod
+    def cumsum(x, dim):
+        return np.cumsum(x, axis=dim)
+
+    @staticmethod
+    def flip(x, dims):
+        return np.flip(x, axis=dims)
+
+    # shape
+    @staticmethod
+    def reshape(x, shape):
+        return np.reshape(x, shape)
+
+    @staticmethod
+    def expand(x, shape):
+        return np.broadcast_to(x, shape)
+
+    @staticmethod
+    def unsqueeze_dims(x, dims, ndim):
+        return unsqueeze_dims(x, dims, ndim)
+
+    @staticmethod
+    def permute(x, dims):
+        return np.transpose(x, dims)
+
+    @staticmethod
+    def transpose(x, d0, d1):
+        return np.swapaxes(x, d0, d1)
+
+    @staticmethod
+    def matmul(a, b):
+        return np.matmul(a, b)
+
+    @staticmethod
+    def outer(a, b):
+        return np.multiply.outer(a, b)
+
+    @staticmethod
+    def sum_to(x, shape):
+        from .autograd.engine import sum_to
+
+        return sum_to(x, shape, False)
+
+    @staticmethod
+    def zeros(shape, like):
+        return np.zeros(shape, dtype=like.dtype)
+
+    @staticmethod
+    def index_put(base_shape, like, index, values, accumulate=True):
+        """zeros(base_shape) with ``values`` added (or written) at ``index``."""
+        out = np.zeros(base_shape, dtype=np.result_type(like))
+        if accumulate:
+            np.add.at(out, index, values)
+        else:
+            out[index] = values
+        return out
+
+    @staticmethod
+    def masked_fill(x, mask, value):
+        return np.where(mask, value, x)
+
+    @staticmethod
+    def stack(xs, dim=0):
+        return np.stack(xs, axis=dim)
+
+    @staticmethod
+    def cat(xs, dim=0):
+        return np.concatenate(xs, axis=dim)
+
+    pi = math.pi
+
+
+array_ns = _ArrayNS()
+
+_tensor_ns = []
+
+
+def tensor_ns():
+    """chainrule's public namespace (differentiable ops), for create_graph=True."""
+    if not _tensor_ns:
+        import chainrule
+
+        _tensor_ns.append(chainrule._formula_ns)
+    return _tensor_ns[0]

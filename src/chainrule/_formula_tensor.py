@@ -1,0 +1,55 @@
+"""Helpers the derivative formulas use under ``create_graph=True`` (differentiable versions of
+the array helpers in ``_backend``)."""
+
+from __future__ import annotations
+
+import math
+
+from ._tensor import Tensor
+
+
+def _unsqueeze_dims(g: Tensor, dims: tuple, ndim: int) -> Tensor:
+    if ndim == 0 or not dims:
+        return g
+    shape = list(g.shape)
+    for d in sorted(dims):
+        shape.insert(d, 1)
+    return g.reshape(shape)
+
+
+def _to(x, like):
+    return x.to(like.dtype) if isinstance(x, Tensor) else x
+
+
+def _sum_to(x: Tensor, shape: tuple) -> Tensor:
+    from .autograd.engine import sum_to
+
+    return sum_to(x, tuple(shape), True)
+
+
+def _zeros(shape, like):
+    from ._creation import zeros
+
+    return zeros(shape, dtype=like.dtype)
+
+
+def _index_put(base_shape, like, index, values, accumulate=True):
+    from ._creation import zeros
+
+    out = zeros(base_shape, dtype=like.dtype)
+    return out.index_put_(index, values, accumulate=accumulate) if hasattr(out, "index_put_") else out
+
+
+def _outer(a, b):
+    return a.reshape(tuple(a.shape) + (1,) * b.dim()) * b
+
+
+HELPERS = {
+    "unsqueeze_dims": _unsqueeze_dims,
+    "to": _to,
+    "sum_to": _sum_to,
+    "zeros": _zeros,
+    "index_put": _index_put,
+    "outer": _outer,
+    "pi": math.pi,
+}

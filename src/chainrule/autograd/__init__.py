@@ -1,0 +1,189 @@
+"""``chainrule.autograd``: ``backward``, ``grad`` and the graph API, as ``torch.autograd``."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from .._tensor import Tensor, wrap
+from . import engine, graph
+from .grad_mode import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    no_grad,
+    set_grad_enabled,
+)
+
+__all__ = [
+    "backward",
+    "grad",
+    "graph",
+    "no_grad",
+    "enable_grad",
+    "set_grad_enabled",
+    "inference_mode",
+    "is_grad_enabled",
+]
+
+
+def _as_tuple(x: Any) -> tuple:
+    if isinstance(x, Tensor):
+        return (x,)
+    if x is None:
+        return ()
+    return tuple(x)
+
+
+def _make_grads(outputs: tuple, grad_outputs: tuple, create_graph: bool) -> list:
+    grads = []
+    for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
+        if g is None:
+            if out._data.size != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            if out._data.dtype.kind not in "fc":
+                raise RuntimeError(
+                    f"grad can be implicitly created only for real scalar outputs but got "
+                    f"{out.dtype}"
+                )
+            g = wrap(np.ones(out._data.shape, out._data.dtype))
+        else:
+            if not isinstance(g, Tensor):
+                raise TypeError(
+                    f"gradients can be either Tensors or None, but got {type(g).__name__}"
+                )
+            if g._data.shape != out._data.shape:
+                raise RuntimeError(
+                    f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and "
+                    f"output[{i}] has a shape of {out.shape}."
+                )
+            if g._data.dtype.kind != out._data.dtype.kind and out._data.dtype.kind in "fc":
+                if g._data.dtype.kind not in "fc":
+                    raise RuntimeError(
+                        f"For complex Tensors, both grad_output and output are required to have "
+                        f"the same dtype. Mismatch in dtype: grad_output[{i}] has a dtype of "
+                        f"{g.dtype} and output[{i}] has a dtype of {out.dtype}."
+                    )
+        grads.append(g)
+    return grads
+
+
+def _check_roots(outputs: tuple) -> None:
+    for i, t in enumerate(outputs):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
+        if not t._requires_grad:
+            raise RuntimeError(
+                f"element {i} of tensors does not require grad and does not have a grad_fn"
+            )
+
+
+def backward(
+    tensors: Tensor | Sequence[Tensor],
+    grad_tensors: Tensor | Sequence[Tensor | None] | None = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    grad_variables: Any = None,
+    inputs: Tensor | Sequence[Tensor] | None = None,
+) -> None:
+    """Accumulate gradients of ``tensors`` into the ``.grad`` of the leaves.
+
+    Example:
+        >>> import chainrule as torch
+        >>> x = torch.tensor([1.0, 2.0], requires_grad=True)
+        >>> torch.autograd.backward([(x * x).sum()])
+        >>> x.grad
+        tensor([2., 4.])
+    """
+    if grad_variables is not None and grad_tensors is None:
+        grad_tensors = grad_variables
+    outputs = _as_tuple(tensors)
+    grads = _as_tuple(grad_tensors) if grad_tensors is not None else (None,) * len(outputs)
+    if len(grads) != len(outputs):
+        raise RuntimeError(
+            f"got {len(grads)} tensors and {len(outputs)} gradients"
+        )
+    if retain_graph is None:
+        retain_graph = create_graph
+    ins = _as_tuple(inputs) if inputs is not None else None
+    if ins is not None and len(ins) == 0:
+        raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+    _check_roots(outputs)
+    root_grads = _make_grads(outputs, grads, create_graph)
+    res = engine.run_backward(
+        list(outputs), root_grads, retain_graph, create_graph, ins, True, accumulate=True
+    )
+    if ins is not None:
+        for t, g in zip(ins, res):
+            if t._grad_fn is not None and g is not None:
+                t._grad = g if t._grad is None else t._grad + g
+
+
+def grad(
+    outputs: Tensor | Sequence[Tensor],
+    inputs: Tensor | Sequence[Tensor],
+    grad_outputs: Tensor | Sequence[Tensor | None] | None = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    only_inputs: bool = True,
+    allow_unused: bool | None = None,
+    is_grads_batched: bool = False,
+    materialize_grads: bool = False,
+) -> tuple:
+    """The gradients of ``outputs`` with respect to ``inputs``, returned (``.grad`` untouched).
+
+    Example:
+        >>> import chainrule as torch
+        >>> x = torch.tensor(3.0, requires_grad=True)
+        >>> (dy,) = torch.autograd.grad(x ** 3, x, create_graph=True)
+        >>> dy, torch.autograd.grad(dy, x)[0]
+        (tensor(27., grad_fn=<MulBackward0>), tensor(18.))
+    """
+    outs = _as_tuple(outputs)
+    ins = _as_tuple(inputs)
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    if materialize_grads and allow_unused is False:
+        raise ValueError(
+            "Expected allow_unused to be True or not passed when materialize_grads=True, but "
+            "got: allow_unused=False."
+        )
+    grads = (
+        _as_tuple(grad_outputs) if grad_outputs is not None else (None,) * len(outs)
+    )
+    if len(grads) != len(outs):
+        raise RuntimeError(
+            f"grad requires one grad_output per output: got {len(grads)} grad_outputs and "
+            f"{len(outs)} outputs"
+        )
+    for i, t in enumerate(ins):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 1, but got {type(t).__name__}")
+        if not t._requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    if retain_graph is None:
+        retain_graph = create_graph
+    _check_roots(outs)
+    if is_grads_batched:
+        results = []
+        for k in range(grads[0].shape[0]):
+            results.append(
+                grad(outs, ins, tuple(g[k] for g in grads), True, create_graph,
+                     allow_unused=allow_unused)
+            )
+        from .. import stack
+
+        return tuple(
+            None if results[0][i] is None else stack([r[i] for r in results])
+            for i in range(len(ins))
+        )
+    root_grads = _make_grads(outs, grads, create_graph)
+    res = engine.run_backward(
+        list(outs), root_grads, retain_graph, create_graph, ins, allow_unused, accumulate=False
+    )
+    if materialize_grads:
+        res = tuple(
+            wrap(np.zeros_like(t._data)) if g is None else g for t, g in zip(ins, res)
+        )
+    return res

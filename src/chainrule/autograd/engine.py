@@ -1,0 +1,351 @@
+"""``run_backward``: the only code that walks the graph to compute gradients.
+
+Iterative (no recursion: a 100,000-node chain works). It counts dependencies, runs nodes from a
+ready queue ordered by sequence number (newest first, AccumulateGrad as soon as ready, as in
+PyTorch), sums each edge's gradient to the input's shape and casts it to its dtype in one place,
+and adds it into the target's buffer. Gradients are NumPy arrays on the fast path, and Tensors
+(recording a graph) when ``create_graph=True``.
+"""
+
+from __future__ import annotations
+
+import heapq
+from typing import Any
+
+import numpy as np
+
+from .._tensor import Tensor, wrap
+from . import grad_mode
+from .graph import AccumulateGrad, Node
+
+_state = grad_mode.state
+_ndarray = np.ndarray
+
+
+def sum_to(g, shape: tuple, create: bool):
+    """Sum ``g`` down to ``shape`` (undo broadcasting)."""
+    gshape = g.shape
+    if gshape == shape:
+        return g
+    lead = len(gshape) - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        i + lead for i, s in enumerate(shape) if s == 1 and gshape[i + lead] != 1
+    )
+    if create:
+        if axes:
+            g = g.sum(dim=axes, keepdim=True)
+        return g.reshape(shape)
+    if axes:
+        g = np.sum(g, axis=axes, keepdims=True)
+    return np.reshape(g, shape)
+
+
+def _to_tensor(g) -> Tensor:
+    return g if isinstance(g, Tensor) else wrap(g)
+
+
+def _run_tensor_hooks(hooks: dict, g, create: bool):
+    for fn in list(hooks.values()):
+        r = fn(_to_tensor(g))
+        if r is not None:
+            g = r if create else r._data
+    return g
+
+
+def _accumulate(node: AccumulateGrad, g, create: bool, borrowed: set) -> None:
+    var = node.variable
+    if var._hooks:
+        g = _run_tensor_hooks(var._hooks, g, create)
+    old = var._grad
+    if create:
+        new = g if old is None else old + g
+        var._grad = new
+    elif old is None:
+        if type(g) is not _ndarray:
+            g = np.asarray(g)
+        if id(g) in borrowed or g.base is not None or not g.flags.writeable:
+            g = g.copy()
+        var._grad = wrap(g)
+    elif old._grad_fn is None and not old._requires_grad and old._data.shape == np.shape(g):
+        np.add(old._data, g, out=old._data, casting="unsafe")
+        old._vc[0] += 1
+    else:
+        with grad_mode.no_grad():
+            var._grad = old + wrap(np.asarray(g))
+    x = node._x
+    if x is not None and x.post_hooks:
+        for fn in list(x.post_hooks.values()):
+            fn((), ())
+
+
+def call_node(node: Node, grads: tuple) -> tuple:
+    """Apply one node to output gradients directly (``grad_fn(grad)``)."""
+    create = _state.enabled
+    gs = [g if create else (g._data if isinstance(g, Tensor) else g) for g in grads]
+    out = node._apply(gs, create)
+    res = []
+    for i, r in enumerate(out):
+        if r is not None and node._meta[i] is not None:
+            shape, dt = node._meta[i]
+            r = sum_to(r, shape, create)
+            r = r if create else wrap(np.asarray(r).astype(dt, copy=False))
+        res.append(r)
+    return tuple(res)
+
+
+def run_backward(
+    roots: list,
+    root_grads: list,
+    retain_graph: bool,
+    create_graph: bool,
+    inputs: tuple | None = None,
+    allow_unused: bool = False,
+    accumulate: bool = True,
+) -> tuple | None:
+    """Backpropagate ``root_grads`` from ``roots`` (tensors that require grad).
+
+    With ``accumulate`` (``backward()``), leaf gradients go into ``.grad`` (only for ``inputs``
+    when given). Without it (``autograd.grad``), the gradients of ``inputs`` are returned.
+    """
+    create = create_graph
+    buffers: dict = {}
+    borrowed: set = set()
+    start = []
+    for t, g in zip(roots, root_grads):
+        if create:
+            g = _to_tensor(g)
+        else:
+            g = g._data if isinstance(g, Tensor) else g
+            borrowed.add(id(g))
+        if t._grad_fn is not None:
+            node, nr = t._grad_fn, t._output_nr
+        else:
+            node, nr = t._accumulate_node(), 0
+        buf = buffers.get(node)
+        if buf is None:
+            buf = buffers[node] = [None] * _n_out(node)
+        buf[nr] = g if buf[nr] is None else buf[nr] + g
+        start.append(node)
+
+    # targets: where gradients are captured (autograd.grad) or the only leaves to fill
+    capture = None
+    if inputs is not None:
+        capture = {}
+        for k, t in enumerate(inputs):
+            if t._grad_fn is not None:
+                key = (t._grad_fn, t._output_nr)
+            elif t._requires_grad:
+                acc = t._accum() if t._accum is not None else None
+                key = (acc, 0) if acc is not None else None
+            else:
+                key = None
+            if key is not None:
+                capture.setdefault(key, []).append(k)
+
+    # discover the graph and count dependencies (iteratively)
+    deps: dict = {}
+    order: list = []
+    seen = set(start)
+    stack = list(dict.fromkeys(start))
+    while stack:
+        node = stack.pop()
+        order.append(node)
+        for e in node._edges:
+            if e is None:
+                continue
+            nxt = e[0]
+            if nxt is None:
+                continue
+            deps[nxt] = deps.get(nxt, 0) + 1
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+
+    needed = None
+    if capture is not None:
+        # a node runs only if a capture target lies below it
+        target_nodes = {key[0] for key in capture}
+        needed = set()
+        # reverse topological order: process children before parents
+        for node in _topo(order):
+            for e in node._edges:
+                if e is not None and e[0] is not None and (e[0] in needed or e[0] in target_nodes):
+                    needed.add(node)
+                    break
+        if accumulate:
+            needed |= {n for n in target_nodes if isinstance(n, AccumulateGrad)}
+        # dependencies only through edges from nodes that run
+        deps = {}
+        for node in order:
+            if node in needed:
+                for e in node._edges:
+                    if e is not None and e[0] is not None:
+                        deps[e[0]] = deps.get(e[0], 0) + 1
+
+    results = [None] * len(inputs) if inputs is not None else None
+    heap: list = []
+    for node in dict.fromkeys(start):
+        if deps.get(node, 0) == 0:
+            heapq.heappush(heap, (-node._seq, id(node), node))
+
+    prev_enabled = _state.enabled
+    _state.enabled = create
+    try:
+        while heap:
+            node = heapq.heappop(heap)[2]
+            gs = buffers.pop(node, None)
+            if gs is None:
+                gs = [None] * _n_out(node)
+            x = node._x
+            if x is not None:
+                gs = _pre_node(node, x, gs, create)
+            if capture is not None:
+                for nr, g in enumerate(gs):
+                    ks = capture.get((node, nr))
+                    if ks:
+                        for k in ks:
+                            results[k] = g
+                if node not in needed:
+                    continue
+            if type(node) is AccumulateGrad:
+                if accumulate and gs[0] is not None:
+                    _accumulate(node, gs[0], create, borrowed)
+                continue
+            if all(g is None for g in gs):
+                outs = [None] * len(node._edges)
+            else:
+                outs = node._apply(gs, create)
+                if x is not None and x.post_hooks:
+                    outs = _post_node(x, outs, gs, create)
+                if not retain_graph:
+                    node._saved = None if node._saved else node._saved
+            meta = node._meta
+            for i, e in enumerate(node._edges):
+                if e is None:
+                    continue
+                nxt = e[0]
+                if nxt is None or (needed is not None and nxt not in needed and (nxt, e[1]) not in capture):
+                    continue
+                r = outs[i]
+                if r is not None:
+                    shape, dt = meta[i]
+                    if r.shape != shape:
+                        r = sum_to(r, shape, create)
+                    if r.dtype != dt:
+                        if create:
+                            r = r.to(_dtype_of(dt))
+                        else:
+                            r = np.asarray(r).astype(dt)
+                    for g in gs:
+                        if r is g:
+                            borrowed.add(id(r))
+                    buf = buffers.get(nxt)
+                    if buf is None:
+                        buf = buffers[nxt] = [None] * _n_out(nxt)
+                    old = buf[e[1]]
+                    buf[e[1]] = r if old is None else old + r
+                d = deps[nxt] - 1
+                deps[nxt] = d
+                if d == 0:
+                    heapq.heappush(heap, (-nxt._seq, id(nxt), nxt))
+    finally:
+        _state.enabled = prev_enabled
+
+    if inputs is None:
+        return None
+    out = []
+    for k, t in enumerate(inputs):
+        g = results[k]
+        if g is None:
+            if not allow_unused and not accumulate:
+                raise RuntimeError(
+                    f"The differentiated Tensor at index {k} appears to not have been used in "
+                    "the graph. Set allow_unused=True if this is the desired behavior."
+                )
+            out.append(None)
+            continue
+        if not create:
+            g = np.asarray(g)
+            if id(g) in borrowed or g.base is not None:
+                g = g.copy()
+            g = wrap(g)
+        out.append(g)
+    return tuple(out)
+
+
+def _dtype_of(npd):
+    from .._dtype import _BY_NP
+
+    return _BY_NP[np.dtype(npd)]
+
+
+def _n_out(node: Node) -> int:
+    out = node._out
+    return len(out) if out else 1
+
+
+def _topo(order: list) -> list:
+    """Nodes ordered so that every node comes after all nodes it points to (iterative DFS)."""
+    result = []
+    state: dict = {}
+    for root in order:
+        if root in state:
+            continue
+        stack = [(root, iter([e[0] for e in root._edges if e is not None and e[0] is not None]))]
+        state[root] = 1
+        while stack:
+            node, it = stack[-1]
+            for nxt in it:
+                if nxt not in state:
+                    state[nxt] = 1
+                    stack.append(
+                        (nxt, iter([e[0] for e in nxt._edges if e is not None and e[0] is not None]))
+                    )
+                    break
+            else:
+                stack.pop()
+                result.append(node)
+    return result
+
+
+def _pre_node(node: Node, x: Any, gs: list, create: bool) -> list:
+    if x.tensor_hooks:
+        for nr, hooks in x.tensor_hooks.items():
+            if hooks and nr < len(gs) and gs[nr] is not None:
+                gs[nr] = _run_tensor_hooks(hooks, gs[nr], create)
+    if x.retain:
+        for nr, ref in x.retain.items():
+            t = ref()
+            if t is not None and nr < len(gs) and gs[nr] is not None:
+                g = gs[nr]
+                if create:
+                    t._grad = g if t._grad is None else t._grad + g
+                else:
+                    arr = np.array(g, copy=True)
+                    t._grad = wrap(arr) if t._grad is None else wrap(t._grad._data + arr)
+    if x.pre_hooks:
+        for fn in list(x.pre_hooks.values()):
+            r = fn(tuple(_maybe_tensor(g) for g in gs))
+            if r is not None:
+                gs = [_unwrap(g, create) for g in r]
+    return gs
+
+
+def _post_node(x: Any, outs: list, gs: list, create: bool) -> list:
+    for fn in list(x.post_hooks.values()):
+        r = fn(tuple(_maybe_tensor(g) for g in outs), tuple(_maybe_tensor(g) for g in gs))
+        if r is not None:
+            outs = [_unwrap(g, create) for g in r]
+    return outs
+
+
+def _maybe_tensor(g):
+    return None if g is None else _to_tensor(g)
+
+
+def _unwrap(g, create: bool):
+    if g is None:
+        return None
+    if create:
+        return _to_tensor(g)
+    return g._data if isinstance(g, Tensor) else g

@@ -1,0 +1,478 @@
+"""The single hot path: run an op's forward; record a node only when something needs grad.
+
+``apply(op, inputs, params)`` unwraps tensors (Python numbers stay numbers), applies PyTorch's
+type promotion, calls the entry's forward on arrays, wraps the results, and -- only when grad
+mode is on and an input requires grad -- builds the node: edges, input shapes/dtypes, the
+declared saved values with version stamps. ``apply_inplace`` does the same for ``x.op_(...)``
+and enforces PyTorch's in-place rules (leaves, views, versions).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _backend as B
+from .. import _dtype as D
+from .._tensor import Tensor, wrap
+from ..autograd import grad_mode
+from ..autograd.graph import SECOND_BACKWARD, Node
+
+__all__ = ["apply", "apply_inplace", "OpNode", "result_dtype"]
+
+_state = grad_mode.state
+_ndarray = np.ndarray
+_BY_NP = D._BY_NP
+_NO_EDGE = (None, 0)
+# forward-mode AD sets this to its handler while a dual level is active
+forward_hook: list = [None]
+
+
+class OpNode(Node):
+    """Base of the generated node classes: runs its op entry's backward formulas."""
+
+    __slots__ = ()
+
+    def _apply(self, grads: list, create: bool) -> tuple:
+        op = self._op
+        saved = self._saved
+        if saved is None:
+            raise RuntimeError(SECOND_BACKWARD)
+        if self._vcs:
+            _check_versions(self)
+        if create:
+            F = B.tensor_ns()
+            vals = _unpack_tensors(self, saved)
+        else:
+            F = B.array_ns
+            vals = [v._data if type(v) is Tensor or isinstance(v, Tensor) else v for v in saved]
+        if op.n_outputs == 1:
+            g = grads[0]
+        else:
+            g = tuple(_fill(self, grads, create))
+        params = self._params
+        meta = self._meta
+        if op.grads is not None:
+            out = []
+            for i, f in enumerate(op.grads):
+                if f is None or meta[i] is None:
+                    out.append(None)
+                else:
+                    out.append(f(F, g, *vals, *params))
+            return out
+        needs = [m is not None for m in meta]
+        return op.backward(F, g, needs, *vals, *params)
+
+    def _unpack_saved(self, create: bool = True) -> list:
+        if self._saved is None:
+            raise RuntimeError(SECOND_BACKWARD)
+        return _unpack_tensors(self, self._saved)
+
+
+def _fill(node: Node, grads: list, create: bool):
+    for i, g in enumerate(grads):
+        if g is None and i < len(node._out):
+            shape, dt = node._out[i]
+            z = np.zeros(shape, dt)
+            g = wrap(z) if create else z
+        yield g
+
+
+def _unpack_tensors(node: Node, saved: tuple) -> list:
+    vals = []
+    for (kind, i), v in zip(node._op.plan, saved):
+        if kind == "out":
+            t = wrap(v, True)
+            t._grad_fn = node
+            t._output_nr = i
+            vals.append(t)
+        else:
+            vals.append(v)
+    return vals
+
+
+def _check_versions(node: Node) -> None:
+    for (kind, i), v, vc in zip(node._op.plan, node._saved, node._vcs):
+        if vc is not None and vc[0][0] != vc[1]:
+            if kind == "out":
+                arr = v
+                where = f", which is output {i} of {_short(node.name())},"
+            else:
+                arr = v._data
+                fn = v._grad_fn
+                where = (
+                    f", which is output {v._output_nr} of {_short(fn.name())},"
+                    if fn is not None
+                    else ""
+                )
+            from .._tensor import legacy_type_name
+
+            tname = legacy_type_name(wrap(arr[()] if arr.ndim == 0 else arr.reshape(-1)[:0]))
+            raise RuntimeError(
+                "one of the variables needed for gradient computation has been modified by an "
+                f"inplace operation: [{tname} {list(arr.shape)}]{where} is at version "
+                f"{vc[0][0]}; expected version {vc[1]} instead. Hint: enable anomaly detection "
+                "to find the operation that failed to compute its gradient, with "
+                "torch.autograd.set_detect_anomaly(True)."
+            )
+
+
+def _short(name: str) -> str:
+    i = name.find("Backward")
+    return name[:i] if i > 0 else name
+
+
+# ---------------------------------------------------------------- type promotion
+def _combine(higher, lower):
+    """PyTorch's combine_categories: the higher tier wins unless the lower has a higher kind."""
+    if higher is None:
+        return lower
+    if lower is None:
+        return higher
+    hr, lr = higher._rank, lower._rank
+    if hr == 3:
+        return higher
+    if lr == 3:
+        return higher.to_complex() if hr == 2 else lower
+    if hr == 2:
+        return higher
+    if hr == 0 or lr == 2:
+        return D.promote_types(higher, lower)
+    return higher
+
+
+def result_dtype(inputs) -> D.dtype:
+    """The dtype PyTorch computes for an op over tensors and Python scalars."""
+    dim = zero = wrapped = None
+    for v in inputs:
+        if isinstance(v, Tensor):
+            d = _BY_NP[v._data.dtype]
+            if v._data.ndim:
+                dim = d if dim is None else D.promote_types(dim, d)
+            else:
+                zero = d if zero is None else D.promote_types(zero, d)
+        elif v is not None:
+            d = D.scalar_dtype(v)
+            wrapped = d if wrapped is None else D.promote_types(wrapped, d)
+    return _combine(dim, _combine(zero, wrapped))
+
+
+def _arrays(op, inputs):
+    """Unwrap inputs to arrays, cast to the promoted dtype as the op's rule says."""
+    promote = op.promote
+    if promote == "keep":
+        return [v._data if isinstance(v, Tensor) else v for v in inputs], None
+    # fast path: a single tensor among scalars whose kind already covers them
+    target = None
+    first = None
+    for v in inputs:
+        if isinstance(v, Tensor):
+            if first is None:
+                first = v._data.dtype
+            elif v._data.dtype != first:
+                first = False
+                break
+        elif v is not None:
+            k = first.kind if first else None
+            if (
+                k is None
+                or (k in "fc")
+                or (k in "iu" and type(v) is int)
+                or (k == "b" and type(v) is bool)
+            ):
+                continue
+            first = False
+            break
+    if first:
+        target = _BY_NP[first]
+    else:
+        target = result_dtype(inputs)
+    if promote == "float" and target._rank < 2:
+        target = D.get_default_dtype()
+    npd = target.np
+    arrays = []
+    for v in inputs:
+        if isinstance(v, Tensor):
+            a = v._data
+            arrays.append(a if a.dtype == npd else a.astype(npd))
+        elif type(v) is bool and target._rank > 0:
+            arrays.append(int(v))
+        else:
+            arrays.append(v)
+    return arrays, target
+
+
+def _broadcast_error(inputs, exc: Exception) -> Exception:
+    shapes = [v._data.shape for v in inputs if isinstance(v, Tensor)]
+    if len(shapes) >= 2:
+        a, b = shapes[0], shapes[1]
+        n = max(len(a), len(b))
+        for k in range(1, n + 1):
+            sa = a[-k] if k <= len(a) else 1
+            sb = b[-k] if k <= len(b) else 1
+            if sa != sb and sa != 1 and sb != 1:
+                return RuntimeError(
+                    f"The size of tensor a ({sa}) must match the size of tensor b ({sb}) at "
+                    f"non-singleton dimension {n - k}"
+                )
+    return RuntimeError(str(exc))
+
+
+def _run_forward(op, arrays, params, inputs):
+    try:
+        return op.forward(*arrays, *params)
+    except ValueError as exc:
+        if "broadcast" in str(exc):
+            raise _broadcast_error(inputs, exc) from None
+        raise
+
+
+# ---------------------------------------------------------------- apply
+def apply(op, inputs: tuple, params: tuple = ()):
+    """Run ``op`` on ``inputs`` (tensors or Python scalars) with non-tensor ``params``."""
+    arrays, _ = _arrays(op, inputs)
+    out = _run_forward(op, arrays, params, inputs)
+    n_out = op.n_outputs
+    if n_out == 1:
+        outs = (wrap(out),)
+    else:
+        outs = tuple(wrap(o) for o in out)
+    if _state.enabled and op.differentiable:
+        for v in inputs:
+            if isinstance(v, Tensor) and v._requires_grad:
+                _record(op, inputs, params, outs)
+                break
+    if forward_hook[0] is not None:
+        forward_hook[0](op, inputs, params, outs)
+    return outs[0] if n_out == 1 else outs
+
+
+def _record(op, inputs, params, outs, node=None) -> Node:
+    ndiff = op.n_outputs - op.nondiff_outputs
+    if outs[0]._data.dtype.kind not in "fc":
+        return None
+    if node is None:
+        node = op.node_cls()
+    edges = []
+    meta = []
+    for v in inputs:
+        if isinstance(v, Tensor):
+            if v._requires_grad:
+                fn = v._grad_fn
+                if fn is not None:
+                    edges.append((fn, v._output_nr))
+                else:
+                    edges.append((v._accumulate_node(), 0))
+                meta.append((v._data.shape, v._data.dtype))
+            else:
+                edges.append(_NO_EDGE)
+                meta.append(None)
+        else:
+            edges.append(None)
+            meta.append(None)
+    node._edges = tuple(edges)
+    node._meta = tuple(meta)
+    node._params = params
+    plan = op.plan
+    if plan:
+        saved = []
+        vcs = []
+        anyvc = False
+        for kind, i in plan:
+            if kind == "in":
+                v = inputs[i]
+                saved.append(v)
+                if isinstance(v, Tensor):
+                    vcs.append((v._vc, v._vc[0]))
+                    anyvc = True
+                else:
+                    vcs.append(None)
+            elif kind == "out":
+                o = outs[i]
+                saved.append(o._data)
+                vcs.append((o._vc, o._vc[0]))
+                anyvc = True
+            else:
+                v = inputs[i]
+                saved.append(v._data.shape if isinstance(v, Tensor) else ())
+                vcs.append(None)
+        node._saved = tuple(saved)
+        if anyvc:
+            node._vcs = tuple(vcs)
+    if ndiff > 1:
+        node._out = tuple((o._data.shape, o._data.dtype) for o in outs[:ndiff])
+    for i in range(ndiff):
+        o = outs[i]
+        o._requires_grad = True
+        o._grad_fn = node
+        o._output_nr = i
+    return node
+
+
+def make_view(out: Tensor, src: Tensor, op, params: tuple) -> Tensor:
+    """Mark ``out`` as a view of ``src`` (shared storage and version counter)."""
+    if out._data.base is None and out._data is not src._data:
+        return out
+    if src._base is not None:
+        base, chain = src._base
+        out._base = (base, chain + ((op, params),))
+    else:
+        out._base = (src, ((op, params),))
+    out._vc = src._vc
+    return out
+
+
+# ---------------------------------------------------------------- in-place
+def _check_inplace(self: Tensor) -> None:
+    if not _state.enabled:
+        return
+    if self._grad_fn is None and self._requires_grad:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    if self._base is not None:
+        base = self._base[0]
+        if base._grad_fn is None and base._requires_grad:
+            raise RuntimeError(
+                "a view of a leaf Variable that requires grad is being used in an in-place "
+                "operation."
+            )
+
+
+def _store(self: Tensor, out) -> None:
+    dst = self._data
+    if type(out) is not _ndarray:
+        out = np.asarray(out)
+    if out.shape != dst.shape:
+        try:
+            bshape = np.broadcast_shapes(out.shape, dst.shape)
+        except ValueError:
+            bshape = out.shape
+        if bshape != dst.shape:
+            raise RuntimeError(
+                f"output with shape {list(dst.shape)} doesn't match the broadcast shape "
+                f"{list(bshape)}"
+            )
+    if not dst.flags.writeable:
+        raise RuntimeError(
+            "unsupported operation: some elements of the input tensor and the written-to "
+            "tensor refer to a single memory location. Please clone() the tensor before "
+            "performing the operation."
+        )
+    np.copyto(dst, out, casting="unsafe")
+
+
+def _cast_check(self: Tensor, target) -> None:
+    own = _BY_NP[self._data.dtype]
+    if target is not None and target._rank > own._rank:
+        raise RuntimeError(
+            f"result type {_type_word(target)} can't be cast to the desired output type "
+            f"{_type_word(own)}"
+        )
+
+
+def _type_word(d) -> str:
+    return {
+        "float32": "Float",
+        "float64": "Double",
+        "float16": "Half",
+        "int64": "Long",
+        "int32": "Int",
+        "int16": "Short",
+        "int8": "Char",
+        "uint8": "Byte",
+        "bool": "Bool",
+        "complex64": "ComplexFloat",
+        "complex128": "ComplexDouble",
+    }[d.name]
+
+
+def apply_inplace(op, inputs: tuple, params: tuple = ()) -> Tensor:
+    """``inputs[0].<op>_(...)``: compute, write into inputs[0], and rebase its graph."""
+    self = inputs[0]
+    _check_inplace(self)
+    arrays, target = _arrays(op, inputs)
+    _cast_check(self, target)
+    out = _run_forward(op, arrays, params, inputs)
+    record = (
+        _state.enabled
+        and op.differentiable
+        and self._data.dtype.kind in "fc"
+        and any(isinstance(v, Tensor) and v._requires_grad for v in inputs)
+    )
+    if record and self._requires_grad and any(k == "in" and i == 0 for k, i in op.plan):
+        # the formula needs self's old value: keep a copy before it is overwritten
+        old = wrap(self._data.copy(), True)
+        old._grad_fn = self._grad_fn
+        old._output_nr = self._output_nr
+        old._accum = self._accum
+        if self._grad_fn is None:  # leaf not requiring grad: a constant
+            old._requires_grad = False
+        inputs = (old,) + tuple(inputs[1:])
+    _store(self, out)
+    self._vc[0] += 1
+    if record:
+        node = op.node_cls()
+        res = wrap(self._data)
+        res._vc = self._vc
+        _record(op, inputs, params, (res,), node)
+        if self._base is not None:
+            _rebase_view(self, node)
+        else:
+            self._grad_fn = node
+            self._output_nr = 0
+            self._requires_grad = True
+    if forward_hook[0] is not None:
+        forward_hook[0](op, inputs, params, (self,), inplace=True)
+    return self
+
+
+# ---------------------------------------------------------------- views modified in place
+class CopySlices(Node):
+    """The base's node after one of its views was modified in place (PyTorch's name)."""
+
+    __slots__ = ("_fn", "_chain", "_base_shape")
+
+    def _apply(self, grads: list, create: bool) -> tuple:
+        g = grads[0]
+        if create:
+            raise RuntimeError(
+                "chainrule: create_graph through an in-place update of a view is not supported; "
+                "clone() the view before modifying it"
+            )
+        g = np.array(g, copy=True)
+        region = _view_of(g, self._chain)
+        inner = self._fn._apply([np.array(region)], False)
+        region[...] = 0 if inner[0] is None else _sum_to(inner[0], region.shape)
+        return [g, *inner[1:]]
+
+
+def _view_of(arr, chain):
+    for op, params in chain:
+        arr = op.forward(arr, *params)
+    return arr
+
+
+def _sum_to(g, shape):
+    from ..autograd.engine import sum_to
+
+    return sum_to(g, shape, False)
+
+
+def _rebase_view(view: Tensor, fn: Node) -> None:
+    base, chain = view._base
+    node = CopySlices()
+    node._fn = fn
+    node._chain = chain
+    edges = [base._edge()] + list(fn._edges[1:])
+    meta = [(base._data.shape, base._data.dtype)] + list(fn._meta[1:])
+    node._edges = tuple(edges)
+    node._meta = tuple(meta)
+    base._grad_fn = node
+    base._output_nr = 0
+    base._requires_grad = True
+    # regenerate the view's own node from the new base
+    with grad_mode.enable_grad():
+        t = base
+        for op, params in chain:
+            t = apply(op, (t,), params)
+    view._grad_fn = t._grad_fn
+    view._output_nr = t._output_nr
+    view._requires_grad = True

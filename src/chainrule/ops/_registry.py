@@ -1,0 +1,155 @@
+"""The op table: one ``defop`` entry per differentiable primitive.
+
+Entry format (every field of ``defop``):
+
+``name``        the op's name (also the default public function name).
+``forward``     ``forward(*arrays, *params) -> array`` (or a tuple of arrays for several outputs),
+                on backend (NumPy) arrays. Python scalars among the inputs arrive unchanged.
+``inputs``      names of the tensor inputs, in order (``("self", "other")``); the public
+                function passes the remaining arguments as ``params``.
+``saves``       what backward needs, in order: input names, ``"result"`` (``"result1"`` ... for
+                further outputs) and ``"<input>.shape"``. Nothing else is kept alive.
+``grads``       one formula per input, ``formula(F, grad, *saved, *params)``, or ``None`` for an
+                input that is not differentiable. ``F`` is a namespace of ops: NumPy array
+                functions on the fast path, chainrule's own differentiable ops when
+                ``create_graph=True`` -- so one formula serves first and higher derivatives.
+                ``grad`` is the gradient of the output (a tuple for multi-output ops).
+                Formulas never unbroadcast, accumulate or check requires_grad: the engine does.
+``backward``    alternative to ``grads``: ``backward(F, grad, needs, *saved, *params)`` returning
+                one gradient (or None) per input, for ops whose input gradients share work.
+``node``        the backward node's class name, as PyTorch names it (``"MulBackward0"``).
+``promote``     dtype rule: ``"same"`` (PyTorch promotion of the inputs), ``"float"`` (same, then
+                integers become the default float dtype), ``"bool"`` (promote the inputs, output
+                bool), ``"keep"`` (no promotion: the op takes the arrays as they are).
+``outputs``     number of outputs; ``nondiff_outputs`` of those, counted from the end, never
+                carry gradients (e.g. the indices of ``max(dim)``).
+``differentiable``  False for ops whose outputs never require grad (comparisons, argmax).
+``jvp``         forward-mode rule ``jvp(F, tangents, *saved, *params)`` or a kind: ``"linear"``
+                (the op applied to the tangents), ``"elementwise"`` (derived from ``grads``).
+``explain``     the local derivative for the explain feature: {input name: text}, with ``{u}``
+                for that input and ``{y}`` for the result, e.g. ``{"self": "cos({u})"}``.
+``domain``      test-input hint: ``"positive"``, ``"unit"`` (-1..1), ``"nonzero"`` or None.
+
+``register_op`` creates the node class. Public functions are written next to their entries and
+call ``_dispatch.apply``; ``expose`` installs them as chainrule functions and Tensor methods.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from ._dispatch import OpNode
+
+__all__ = ["Op", "defop", "OPS", "expose", "PUBLIC", "METHODS"]
+
+OPS: dict[str, Op] = {}
+PUBLIC: dict[str, Callable] = {}  # chainrule.<name>
+METHODS: dict[str, Callable] = {}  # Tensor.<name>
+
+
+class Op:
+    __slots__ = (
+        "name",
+        "forward",
+        "inputs",
+        "saves",
+        "plan",
+        "grads",
+        "backward",
+        "node_cls",
+        "promote",
+        "n_outputs",
+        "nondiff_outputs",
+        "differentiable",
+        "jvp",
+        "explain",
+        "domain",
+    )
+
+    def __repr__(self) -> str:
+        return f"<op {self.name} -> {self.node_cls.__name__}>"
+
+
+def _plan(inputs: tuple, saves: tuple) -> tuple:
+    plan = []
+    for tok in saves:
+        if tok in inputs:
+            plan.append(("in", inputs.index(tok)))
+        elif tok == "result":
+            plan.append(("out", 0))
+        elif tok.startswith("result") and tok[6:].isdigit():
+            plan.append(("out", int(tok[6:])))
+        elif tok.endswith(".shape") and tok[:-6] in inputs:
+            plan.append(("shape", inputs.index(tok[:-6])))
+        else:
+            raise ValueError(f"unknown saved value {tok!r}")
+    return tuple(plan)
+
+
+def defop(
+    name: str,
+    forward: Callable,
+    *,
+    inputs: tuple = ("self",),
+    saves: tuple = (),
+    grads: tuple | None = None,
+    backward: Callable | None = None,
+    node: str | None = None,
+    promote: str = "same",
+    outputs: int = 1,
+    nondiff_outputs: int = 0,
+    differentiable: bool = True,
+    jvp: Any = "elementwise",
+    explain: dict | None = None,
+    domain: str | None = None,
+) -> Op:
+    """Register one primitive op (see the module docstring for the entry format)."""
+    if name in OPS:
+        raise ValueError(f"op {name!r} registered twice")
+    op = Op()
+    op.name = name
+    op.forward = forward
+    op.inputs = tuple(inputs)
+    op.saves = tuple(saves)
+    op.plan = _plan(op.inputs, op.saves)
+    if differentiable and grads is None and backward is None:
+        raise ValueError(f"op {name!r}: give grads or backward (or differentiable=False)")
+    if grads is not None and len(grads) != len(op.inputs):
+        raise ValueError(f"op {name!r}: one formula per input needed")
+    op.grads = tuple(grads) if grads is not None else None
+    op.backward = backward
+    node_name = node or "".join(p.capitalize() for p in name.split("_")) + "Backward0"
+    op.node_cls = type(node_name, (OpNode,), {"__slots__": (), "_op": op})
+    op.promote = promote
+    op.n_outputs = outputs
+    op.nondiff_outputs = nondiff_outputs
+    op.differentiable = differentiable
+    op.jvp = jvp if differentiable else None
+    op.explain = explain or {}
+    op.domain = domain
+    OPS[name] = op
+    return op
+
+
+def expose(fn: Callable, *names: str, method: bool | str | tuple = True) -> Callable:
+    """Install ``fn`` as ``chainrule.<name>`` for each name, and as Tensor method(s).
+
+    ``method=True`` uses the names; a string or tuple gives other method names; False none.
+    """
+    names = names or (fn.__name__,)
+    for n in names:
+        PUBLIC[n] = fn
+    if method:
+        mnames = names if method is True else ((method,) if isinstance(method, str) else method)
+        for m in mnames:
+            METHODS[m] = fn
+    return fn
+
+
+def public(*names: str, method: bool | str | tuple = True) -> Callable:
+    """Decorator form of ``expose``."""
+
+    def deco(fn: Callable) -> Callable:
+        return expose(fn, *(names or (fn.__name__,)), method=method)
+
+    return deco

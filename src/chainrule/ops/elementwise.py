@@ -1,0 +1,958 @@
+"""Elementwise ops: arithmetic, comparisons, and unary math. Entries, then their front-ends."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .._tensor import Tensor
+from ._dispatch import apply, apply_inplace
+from ._registry import defop, expose
+
+LN2 = math.log(2.0)
+LN10 = math.log(10.0)
+TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+
+# ---------------------------------------------------------------- arithmetic
+
+
+def _add_fwd(a, b, alpha):
+    return np.add(a, b) if alpha == 1 else np.add(a, np.multiply(b, alpha))
+
+
+def _sub_fwd(a, b, alpha):
+    return np.subtract(a, b) if alpha == 1 else np.subtract(a, np.multiply(b, alpha))
+
+
+def _scale(g, alpha):
+    return g if alpha == 1 else g * alpha
+
+
+ADD = defop(
+    "add",
+    _add_fwd,
+    inputs=("self", "other"),
+    grads=(lambda F, g, alpha: g, lambda F, g, alpha: _scale(g, alpha)),
+    jvp="linear",
+    explain={"self": "1", "other": "1"},
+)
+SUB = defop(
+    "sub",
+    _sub_fwd,
+    inputs=("self", "other"),
+    grads=(lambda F, g, alpha: g, lambda F, g, alpha: -_scale(g, alpha)),
+    jvp="linear",
+    explain={"self": "1", "other": "-1"},
+)
+RSUB = defop(
+    "rsub",
+    lambda a, b, alpha: _sub_fwd(b, a, alpha),
+    inputs=("self", "other"),
+    grads=(lambda F, g, alpha: -_scale(g, alpha), lambda F, g, alpha: g),
+    node="RsubBackward1",
+    jvp="linear",
+    explain={"self": "-1", "other": "1"},
+)
+MUL = defop(
+    "mul",
+    np.multiply,
+    inputs=("self", "other"),
+    saves=("self", "other"),
+    grads=(lambda F, g, a, b: g * b, lambda F, g, a, b: g * a),
+    jvp="bilinear",
+    explain={"self": "{other}", "other": "{self}"},
+)
+DIV = defop(
+    "div",
+    np.true_divide,
+    inputs=("self", "other"),
+    saves=("self", "other"),
+    grads=(lambda F, g, a, b: g / b, lambda F, g, a, b: -g * a / (b * b)),
+    promote="float",
+    explain={"self": "1/{other}", "other": "-{self}/{other}²"},
+)
+
+
+def _no_derivative(name):
+    def rule(F, g, *args):
+        raise RuntimeError(f"derivative for aten::{name} is not implemented")
+
+    return rule
+
+
+FLOOR_DIVIDE = defop(
+    "floor_divide",
+    np.floor_divide,
+    inputs=("self", "other"),
+    grads=(_no_derivative("floor_divide"), _no_derivative("floor_divide")),
+    node="torch::autograd::NotImplemented",
+    jvp=None,
+)
+REMAINDER = defop(
+    "remainder",
+    np.remainder,
+    inputs=("self", "other"),
+    saves=("self", "other"),
+    grads=(lambda F, g, a, b: g, lambda F, g, a, b: -g * F.floor(a / b)),
+    explain={"self": "1", "other": "-floor({self}/{other})"},
+)
+FMOD = defop(
+    "fmod",
+    np.fmod,
+    inputs=("self", "other"),
+    saves=("self", "other"),
+    grads=(lambda F, g, a, b: g, lambda F, g, a, b: -g * F.trunc(a / b)),
+)
+
+
+def _pow_scalar_grad(F, g, x, exponent):
+    if exponent == 0:
+        return g * 0
+    return g * (exponent * F.pow(x, exponent - 1))
+
+
+def _pow_fwd(a, b):
+    if isinstance(a, np.ndarray) and a.dtype.kind in "iu" and isinstance(b, (int, np.ndarray)):
+        if np.any(np.asarray(b) < 0):
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+    return np.power(a, b)
+
+
+POW = defop(
+    "pow",
+    lambda a, exponent: _pow_fwd(a, exponent),
+    saves=("self",),
+    grads=(_pow_scalar_grad,),
+    explain={"self": "{exponent}·{self}^({exponent}-1)"},
+)
+
+
+def _log_masked(F, base, exponent):
+    # PyTorch: d/dexp base**exp = base**exp * log(base), taken as 0 where base == 0, exp >= 0
+    return F.where((base == 0) & (exponent >= 0), 0.0, F.log(base))
+
+
+POW_TENSOR = defop(
+    "pow_tensor",
+    _pow_fwd,
+    inputs=("self", "exponent"),
+    saves=("self", "exponent", "result"),
+    grads=(
+        lambda F, g, a, b, r: g * F.where(b == 0, 0.0, b * F.pow(a, b - 1)),
+        lambda F, g, a, b, r: g * r * _log_masked(F, a, b),
+    ),
+    node="PowBackward1",
+    explain={"self": "{exponent}·{self}^({exponent}-1)", "exponent": "{y}·ln({self})"},
+)
+POW_RSCALAR = defop(
+    "pow_rscalar",
+    lambda exponent, base: np.power(base, exponent),
+    inputs=("exponent",),
+    saves=("exponent", "result"),
+    grads=(lambda F, g, b, r, base: g * r * (0.0 if base == 0 else math.log(base)),),
+    node="PowBackward2",
+    promote="same",
+    explain={"exponent": "{y}·ln(base)"},
+)
+
+NEG = defop("neg", np.negative, grads=(lambda F, g: -g,), jvp="linear", explain={"self": "-1"})
+ABS = defop(
+    "abs",
+    np.abs,
+    saves=("self",),
+    grads=(lambda F, g, x: g * F.sign(x),),
+    explain={"self": "sign({u})"},
+)
+
+
+def _zero_grad(F, g, *rest):
+    return g * 0
+
+
+SIGN = defop("sign", np.sign, grads=(_zero_grad,), explain={"self": "0"})
+RECIPROCAL = defop(
+    "reciprocal",
+    np.reciprocal,
+    saves=("result",),
+    grads=(lambda F, g, r: -g * r * r,),
+    promote="float",
+    explain={"self": "-1/{u}²"},
+)
+
+# ---------------------------------------------------------------- unary math (float results)
+
+
+def _unary(name, fwd, grad, saves=("self",), explain=None, domain=None, node=None):
+    return defop(
+        name,
+        fwd,
+        saves=saves,
+        grads=(grad,),
+        promote="float",
+        explain={"self": explain} if explain else None,
+        domain=domain,
+        node=node,
+    )
+
+
+EXP = _unary("exp", np.exp, lambda F, g, r: g * r, ("result",), "exp({u})")
+EXP2 = _unary("exp2", np.exp2, lambda F, g, r: g * r * LN2, ("result",), "2^{u}·ln 2")
+EXPM1 = _unary("expm1", np.expm1, lambda F, g, r: g * (r + 1), ("result",), "exp({u})")
+LOG = _unary("log", np.log, lambda F, g, x: g / x, explain="1/{u}", domain="positive")
+LOG2 = _unary("log2", np.log2, lambda F, g, x: g / (x * LN2), explain="1/({u}·ln 2)", domain="positive")
+LOG10 = _unary(
+    "log10", np.log10, lambda F, g, x: g / (x * LN10), explain="1/({u}·ln 10)", domain="positive"
+)
+LOG1P = _unary(
+    "log1p", np.log1p, lambda F, g, x: g / (x + 1), explain="1/(1+{u})", domain="positive",
+    node="Log1PBackward0",
+)
+SQRT = _unary(
+    "sqrt", np.sqrt, lambda F, g, r: g / (2 * r), ("result",), "1/(2√{u})", domain="positive"
+)
+
+
+def _rsqrt(x):
+    return np.reciprocal(np.sqrt(x))
+
+
+RSQRT = _unary(
+    "rsqrt", _rsqrt, lambda F, g, r: -0.5 * g * r * r * r, ("result",), "-1/(2·{u}^(3/2))",
+    domain="positive",
+)
+SIN = _unary("sin", np.sin, lambda F, g, x: g * F.cos(x), explain="cos({u})")
+COS = _unary("cos", np.cos, lambda F, g, x: -g * F.sin(x), explain="-sin({u})")
+TAN = _unary("tan", np.tan, lambda F, g, r: g * (1 + r * r), ("result",), "1+tan²({u})", "unit")
+ASIN = _unary(
+    "asin", np.arcsin, lambda F, g, x: g * F.rsqrt(1 - x * x), explain="1/√(1-{u}²)", domain="unit"
+)
+ACOS = _unary(
+    "acos", np.arccos, lambda F, g, x: -g * F.rsqrt(1 - x * x), explain="-1/√(1-{u}²)",
+    domain="unit",
+)
+ATAN = _unary("atan", np.arctan, lambda F, g, x: g / (1 + x * x), explain="1/(1+{u}²)")
+SINH = _unary("sinh", np.sinh, lambda F, g, x: g * F.cosh(x), explain="cosh({u})")
+COSH = _unary("cosh", np.cosh, lambda F, g, x: g * F.sinh(x), explain="sinh({u})")
+TANH = _unary("tanh", np.tanh, lambda F, g, r: g * (1 - r * r), ("result",), "1-tanh²({u})")
+
+
+def _sigmoid(x):
+    # tanh form: stable for large |x| and no overflow warnings
+    half = np.asarray(0.5, dtype=x.dtype) if isinstance(x, np.ndarray) else 0.5
+    return half * (np.tanh(half * x) + 1)
+
+
+SIGMOID = _unary("sigmoid", _sigmoid, lambda F, g, r: g * r * (1 - r), ("result",), "σ({u})(1-σ({u}))")
+
+
+def _erf(x):
+    x = np.asarray(x)
+    out = np.frompyfunc(math.erf, 1, 1)(x)
+    return np.asarray(out, dtype=x.dtype)
+
+
+ERF = _unary(
+    "erf", _erf, lambda F, g, x: g * (TWO_OVER_SQRT_PI * F.exp(-(x * x))), explain="2/√π·exp(-{u}²)"
+)
+ERFC = _unary(
+    "erfc",
+    lambda x: 1 - _erf(x),
+    lambda F, g, x: -g * (TWO_OVER_SQRT_PI * F.exp(-(x * x))),
+    explain="-2/√π·exp(-{u}²)",
+)
+
+RELU = defop(
+    "relu",
+    lambda x: np.maximum(x, 0).astype(x.dtype, copy=False),
+    saves=("result",),
+    grads=(lambda F, g, r: g * (r > 0),),
+    explain={"self": "1 if {u} > 0 else 0"},
+)
+
+
+def _rounding(name, fwd, node=None):
+    return defop(name, fwd, grads=(_zero_grad,), explain={"self": "0"}, node=node)
+
+
+FLOOR = _rounding("floor", np.floor)
+CEIL = _rounding("ceil", np.ceil)
+TRUNC = _rounding("trunc", np.trunc)
+FRAC = defop("frac", lambda x: x - np.trunc(x), grads=(lambda F, g: g,), explain={"self": "1"})
+ROUND = _rounding("round", lambda x, decimals: np.round(x, decimals))
+
+
+def _clamp_fwd(x, lo, hi):
+    if lo is not None:
+        x = np.maximum(x, lo)
+    if hi is not None:
+        x = np.minimum(x, hi)
+    return x
+
+
+def _clamp_mask(F, x, lo, hi):
+    m = None
+    if lo is not None:
+        m = x >= lo
+    if hi is not None:
+        m = (x <= hi) if m is None else m & (x <= hi)
+    return m
+
+
+CLAMP = defop(
+    "clamp",
+    _clamp_fwd,
+    saves=("self",),
+    grads=(lambda F, g, x, lo, hi: g * _clamp_mask(F, x, lo, hi),),
+    node="ClampBackward1",
+    explain={"self": "1 if min ≤ {u} ≤ max else 0"},
+)
+
+
+def _clamp_t_fwd(x, lo, hi):
+    return _clamp_fwd(x, lo, hi)
+
+
+CLAMP_TENSOR = defop(
+    "clamp_tensor",
+    _clamp_t_fwd,
+    inputs=("self", "min", "max"),
+    saves=("self", "min", "max"),
+    grads=(
+        lambda F, g, x, lo, hi: g * _clamp_mask(F, x, lo, hi),
+        lambda F, g, x, lo, hi: g * (x < lo) if hi is None else g * ((x < lo) & (lo <= hi)),
+        lambda F, g, x, lo, hi: g * (x > hi) if lo is None else g * ((x > hi) & (lo <= hi)),
+    ),
+    node="ClampBackward0",
+)
+
+
+def _maxmin_grads(sel):
+    def for_self(F, g, a, b):
+        return F.where(a == b, g / 2, g * sel(a, b))
+
+    def for_other(F, g, a, b):
+        return F.where(a == b, g / 2, g * sel(b, a))
+
+    return (for_self, for_other)
+
+
+MAXIMUM = defop(
+    "maximum",
+    np.maximum,
+    inputs=("self", "other"),
+    saves=("self", "other"),
+    grads=_maxmin_grads(lambda a, b: a > b),
+    explain={"self": "1 if {self} > {other}", "other": "1 if {other} > {self}"},
+)
+MINIMUM = defop(
+    "minimum",
+    np.minimum,
+    inputs=("self", "other"),
+    saves=("self", "other"),
+    grads=_maxmin_grads(lambda a, b: a < b),
+)
+ATAN2 = defop(
+    "atan2",
+    np.arctan2,
+    inputs=("self", "other"),
+    saves=("self", "other"),
+    grads=(
+        lambda F, g, a, b: g * b / (a * a + b * b),
+        lambda F, g, a, b: -g * a / (a * a + b * b),
+    ),
+    promote="float",
+)
+WHERE = defop(
+    "where",
+    np.where,
+    inputs=("condition", "self", "other"),
+    saves=("condition",),
+    grads=(
+        None,
+        lambda F, g, c: F.where(c, g, 0.0),
+        lambda F, g, c: F.where(c, 0.0, g),
+    ),
+    explain={"self": "1 where condition", "other": "1 where not condition"},
+)
+LERP = defop(
+    "lerp",
+    lambda a, b, w: a + w * (b - a),
+    inputs=("self", "end"),
+    grads=(lambda F, g, w: g * (1 - w), lambda F, g, w: g * w),
+    jvp="linear",
+)
+LERP_TENSOR = defop(
+    "lerp_tensor",
+    lambda a, b, w: a + w * (b - a),
+    inputs=("self", "end", "weight"),
+    saves=("self", "end", "weight"),
+    grads=(
+        lambda F, g, a, b, w: g * (1 - w),
+        lambda F, g, a, b, w: g * w,
+        lambda F, g, a, b, w: g * (b - a),
+    ),
+    node="LerpBackward1",
+)
+
+
+def _nan_to_num_fwd(x, nan, posinf, neginf):
+    return np.nan_to_num(x, copy=True, nan=0.0 if nan is None else nan, posinf=posinf, neginf=neginf)
+
+
+NAN_TO_NUM = defop(
+    "nan_to_num",
+    _nan_to_num_fwd,
+    saves=("self",),
+    grads=(lambda F, g, x, *p: g * F.isfinite(x),),
+)
+
+# ---------------------------------------------------------------- not differentiable
+
+
+def _nodiff(name, fwd, promote="bool", inputs=("self", "other")):
+    return defop(name, fwd, inputs=inputs, differentiable=False, promote=promote)
+
+
+EQ = _nodiff("eq", np.equal)
+NE = _nodiff("ne", np.not_equal)
+LT = _nodiff("lt", np.less)
+LE = _nodiff("le", np.less_equal)
+GT = _nodiff("gt", np.greater)
+GE = _nodiff("ge", np.greater_equal)
+LOGICAL_AND = _nodiff("logical_and", np.logical_and, "keep")
+LOGICAL_OR = _nodiff("logical_or", np.logical_or, "keep")
+LOGICAL_XOR = _nodiff("logical_xor", np.logical_xor, "keep")
+LOGICAL_NOT = _nodiff("logical_not", np.logical_not, "keep", ("self",))
+BITWISE_AND = _nodiff("bitwise_and", np.bitwise_and, "same")
+BITWISE_OR = _nodiff("bitwise_or", np.bitwise_or, "same")
+BITWISE_XOR = _nodiff("bitwise_xor", np.bitwise_xor, "same")
+BITWISE_NOT = _nodiff("bitwise_not", np.invert, "keep", ("self",))
+ISNAN = _nodiff("isnan", np.isnan, "keep", ("self",))
+ISINF = _nodiff("isinf", np.isinf, "keep", ("self",))
+ISFINITE = _nodiff("isfinite", np.isfinite, "keep", ("self",))
+SIGNBIT = _nodiff("signbit", np.signbit, "keep", ("self",))
+
+# ---------------------------------------------------------------- front-ends
+
+
+def _check_tensor(x, fname):
+    if not isinstance(x, Tensor):
+        raise TypeError(
+            f"{fname}(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}"
+        )
+
+
+def add(input, other, *, alpha=1, out=None):
+    """``input + alpha * other`` with broadcasting.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.add(torch.tensor([1.0, 2.0]), 1)
+        tensor([2., 3.])
+    """
+    if not isinstance(input, Tensor):
+        return apply(RSUB if False else ADD, (input, other), (alpha,))
+    return apply(ADD, (input, other), (alpha,))
+
+
+def sub(input, other, *, alpha=1, out=None):
+    """``input - alpha * other``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.sub(torch.tensor([1.0, 2.0]), 1)
+        tensor([0., 1.])
+    """
+    return apply(SUB, (input, other), (alpha,))
+
+
+def rsub(input, other, *, alpha=1):
+    """``other - alpha * input``."""
+    return apply(RSUB, (input, other), (alpha,))
+
+
+def mul(input, other, *, out=None):
+    """Elementwise product with broadcasting.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.mul(torch.tensor([1.0, 2.0]), 3)
+        tensor([3., 6.])
+    """
+    return apply(MUL, (input, other))
+
+
+def div(input, other, *, rounding_mode=None, out=None):
+    """True division (``rounding_mode=None``), or ``"floor"``/``"trunc"`` rounding.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.div(torch.tensor([1, 2]), 2)
+        tensor([0.5000, 1.0000])
+    """
+    if rounding_mode is None:
+        return apply(DIV, (input, other))
+    if rounding_mode == "floor":
+        return apply(FLOOR_DIVIDE, (input, other))
+    if rounding_mode == "trunc":
+        q = apply(DIV, (input, other))
+        r = trunc(q)
+        return r if q.dtype == _result_of(input, other) else r.to(_result_of(input, other))
+    raise RuntimeError(
+        f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'"
+    )
+
+
+def _result_of(a, b):
+    from ._dispatch import result_dtype
+
+    return result_dtype((a, b))
+
+
+def floor_divide(input, other):
+    """``floor(input / other)`` (PyTorch's ``//``)."""
+    return apply(FLOOR_DIVIDE, (input, other))
+
+
+def remainder(input, other):
+    """Python-style modulus (sign of the divisor), PyTorch's ``%``."""
+    return apply(REMAINDER, (input, other))
+
+
+def fmod(input, other):
+    """C-style modulus (sign of the dividend)."""
+    return apply(FMOD, (input, other))
+
+
+def pow(input, exponent):
+    """``input ** exponent`` for tensors and numbers on either side.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.pow(torch.tensor([2.0, 3.0]), 2)
+        tensor([4., 9.])
+    """
+    if isinstance(exponent, Tensor):
+        if isinstance(input, Tensor):
+            return apply(POW_TENSOR, (input, exponent))
+        return apply(POW_RSCALAR, (exponent,), (input,)) if True else None
+    return apply(POW, (input,), (exponent,))
+
+
+def _rpow(self, other):
+    from ._dispatch import result_dtype
+
+    target = result_dtype((self, other))
+    out = apply(POW_RSCALAR, (self,), (other,))
+    return out if out.dtype is target else out.to(target)
+
+
+def float_power(input, exponent):
+    """``pow`` computed in float64."""
+    from .. import _dtype as D
+
+    a = input.to(D.float64) if isinstance(input, Tensor) else float(input)
+    b = exponent.to(D.float64) if isinstance(exponent, Tensor) else float(exponent)
+    return pow(a, b)
+
+
+def square(input):
+    """``input ** 2`` (PyTorch records it as ``PowBackward0``)."""
+    return apply(POW, (input,), (2,))
+
+
+def clamp(input, min=None, max=None):
+    """Limit values to ``[min, max]``; bounds may be numbers or tensors.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.clamp(torch.tensor([-1.0, 0.5, 2.0]), 0, 1)
+        tensor([0.0000, 0.5000, 1.0000])
+    """
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        return apply(CLAMP_TENSOR, (input, min, max))
+    return apply(CLAMP, (input,), (min, max))
+
+
+def clamp_min(input, min):
+    return clamp(input, min=min)
+
+
+def clamp_max(input, max):
+    return clamp(input, max=max)
+
+
+def where(condition, input=None, other=None):
+    """``input`` where ``condition`` else ``other`` (one argument: ``nonzero(as_tuple=True)``).
+
+    Example:
+        >>> import chainrule as torch
+        >>> x = torch.tensor([-1.0, 2.0])
+        >>> torch.where(x > 0, x, 0.0)
+        tensor([0., 2.])
+    """
+    if input is None and other is None:
+        from .shape import nonzero
+
+        return nonzero(condition, as_tuple=True)
+    if not isinstance(condition, Tensor) or condition._data.dtype != np.bool_:
+        raise RuntimeError(
+            "where expected condition to be a boolean tensor, but got a tensor with dtype "
+            + (str(condition.dtype).replace("torch.", "").capitalize() if isinstance(condition, Tensor) else type(condition).__name__)
+        )
+    from ._dispatch import result_dtype
+
+    target = result_dtype((input, other))
+    out = apply(WHERE, (condition, input, other))
+    return out if out.dtype is target else out.to(target)
+
+
+def lerp(input, end, weight):
+    """``input + weight * (end - input)``."""
+    if isinstance(weight, Tensor):
+        return apply(LERP_TENSOR, (input, end, weight))
+    return apply(LERP, (input, end), (weight,))
+
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+    """Replace NaN and infinities by finite numbers."""
+    return apply(NAN_TO_NUM, (input,), (nan, posinf, neginf))
+
+
+def round(input, *, decimals=0):
+    """Round half to even, like PyTorch (``decimals`` digits)."""
+    return apply(ROUND, (input,), (decimals,))
+
+
+def _simple(op, name, doc):
+    def fn(input, *, out=None):
+        return apply(op, (input,))
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = doc
+    return fn
+
+
+_UNARY = {
+    "neg": NEG,
+    "abs": ABS,
+    "sign": SIGN,
+    "reciprocal": RECIPROCAL,
+    "exp": EXP,
+    "exp2": EXP2,
+    "expm1": EXPM1,
+    "log": LOG,
+    "log2": LOG2,
+    "log10": LOG10,
+    "log1p": LOG1P,
+    "sqrt": SQRT,
+    "rsqrt": RSQRT,
+    "sin": SIN,
+    "cos": COS,
+    "tan": TAN,
+    "asin": ASIN,
+    "acos": ACOS,
+    "atan": ATAN,
+    "sinh": SINH,
+    "cosh": COSH,
+    "tanh": TANH,
+    "sigmoid": SIGMOID,
+    "relu": RELU,
+    "erf": ERF,
+    "erfc": ERFC,
+    "floor": FLOOR,
+    "ceil": CEIL,
+    "trunc": TRUNC,
+    "frac": FRAC,
+    "logical_not": LOGICAL_NOT,
+    "bitwise_not": BITWISE_NOT,
+    "isnan": ISNAN,
+    "isinf": ISINF,
+    "isfinite": ISFINITE,
+    "signbit": SIGNBIT,
+}
+_ALIASES = {
+    "negative": "neg",
+    "absolute": "abs",
+    "arcsin": "asin",
+    "arccos": "acos",
+    "arctan": "atan",
+    "fix": "trunc",
+}
+for _name, _op in _UNARY.items():
+    _f = _simple(
+        _op,
+        _name,
+        f"Elementwise ``{_name}``.\n\n    Example:\n        >>> import chainrule as torch\n"
+        f"        >>> torch.{_name}(torch.tensor([0.5])).shape\n        torch.Size([1])\n",
+    )
+    globals()[_name] = _f
+    expose(_f, _name)
+for _alias, _name in _ALIASES.items():
+    expose(globals()[_name], _alias)
+trunc = globals()["trunc"]
+
+
+def _binary_nodiff(op, name):
+    def fn(input, other, *, out=None):
+        return apply(op, (input, other))
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"Elementwise ``{name}`` (not differentiable)."
+    return fn
+
+
+for _op in (EQ, NE, LT, LE, GT, GE, LOGICAL_AND, LOGICAL_OR, LOGICAL_XOR, BITWISE_AND, BITWISE_OR, BITWISE_XOR):
+    _f = _binary_nodiff(_op, _op.name)
+    globals()[_op.name] = _f
+    expose(_f, _op.name)
+expose(globals()["gt"], "greater")
+expose(globals()["lt"], "less")
+expose(globals()["ge"], "greater_equal")
+expose(globals()["le"], "less_equal")
+expose(globals()["ne"], "not_equal")
+
+
+def atan2(input, other):
+    """Elementwise ``atan2(input, other)``."""
+    return apply(ATAN2, (input, other))
+
+
+def maximum(input, other):
+    """Elementwise maximum (ties split the gradient equally, as in PyTorch)."""
+    return apply(MAXIMUM, (input, other))
+
+
+def minimum(input, other):
+    """Elementwise minimum (ties split the gradient equally, as in PyTorch)."""
+    return apply(MINIMUM, (input, other))
+
+
+def true_divide(input, other):
+    return apply(DIV, (input, other))
+
+
+for _f in (add, sub, rsub, mul, div, floor_divide, remainder, fmod, pow, square, clamp, clamp_min,
+           clamp_max, where, lerp, nan_to_num, round, atan2, maximum, minimum, float_power):
+    expose(_f)
+expose(clamp, "clip")
+expose(mul, "multiply")
+expose(div, "divide")
+expose(sub, "subtract")
+expose(true_divide)
+expose(atan2, "arctan2")
+
+# ---------------------------------------------------------------- in-place forms
+
+
+def _inplace(op, nparams=0):
+    def fn(self, other=None, *params, **kw):
+        ins = (self,) if op.inputs == ("self",) else (self, other)
+        return apply_inplace(op, ins, params or tuple(kw.values()))
+
+    return fn
+
+
+def add_(self, other, *, alpha=1):
+    return apply_inplace(ADD, (self, other), (alpha,))
+
+
+def sub_(self, other, *, alpha=1):
+    return apply_inplace(SUB, (self, other), (alpha,))
+
+
+def mul_(self, other):
+    return apply_inplace(MUL, (self, other))
+
+
+def div_(self, other, *, rounding_mode=None):
+    if rounding_mode is None:
+        return apply_inplace(DIV, (self, other))
+    return self.copy_(div(self, other, rounding_mode=rounding_mode))
+
+
+def pow_(self, exponent):
+    if isinstance(exponent, Tensor):
+        return apply_inplace(POW_TENSOR, (self, exponent))
+    return apply_inplace(POW, (self,), (exponent,))
+
+
+def clamp_(self, min=None, max=None):
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        return apply_inplace(CLAMP_TENSOR, (self, min, max))
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    return apply_inplace(CLAMP, (self,), (min, max))
+
+
+def remainder_(self, other):
+    return apply_inplace(REMAINDER, (self, other))
+
+
+def floor_divide_(self, other):
+    return apply_inplace(FLOOR_DIVIDE, (self, other))
+
+
+def lerp_(self, end, weight):
+    if isinstance(weight, Tensor):
+        return apply_inplace(LERP_TENSOR, (self, end, weight))
+    return apply_inplace(LERP, (self, end), (weight,))
+
+
+def nan_to_num_(self, nan=0.0, posinf=None, neginf=None):
+    return apply_inplace(NAN_TO_NUM, (self,), (nan, posinf, neginf))
+
+
+def round_(self, *, decimals=0):
+    return apply_inplace(ROUND, (self,), (decimals,))
+
+
+for _f in (add_, sub_, mul_, div_, pow_, clamp_, remainder_, floor_divide_, lerp_, nan_to_num_, round_):
+    expose(_f, method=True)
+    from ._registry import PUBLIC as _P
+
+    _P.pop(_f.__name__, None)
+expose(clamp_, "clip_", method=True)
+expose(mul_, "multiply_", method=True)
+expose(div_, "divide_", method=True)
+expose(sub_, "subtract_", method=True)
+for _n in ("clip_", "multiply_", "divide_", "subtract_"):
+    _P.pop(_n, None)
+for _name, _op in _UNARY.items():
+    if _op.differentiable or _op.promote != "bool":
+
+        def _m(self, _op=_op):
+            return apply_inplace(_op, (self,))
+
+        _m.__name__ = _name + "_"
+        expose(_m, _name + "_", method=True)
+        _P.pop(_name + "_", None)
+    # PyTorch also has torch.relu_ etc.; Tensor methods are what users call
+
+
+def _make_inplace_binary(op):
+    def m(self, other):
+        return apply_inplace(op, (self, other))
+
+    m.__name__ = op.name + "_"
+    return m
+
+
+for _op in (EQ, NE, LT, LE, GT, GE, LOGICAL_AND, LOGICAL_OR, LOGICAL_XOR, BITWISE_AND, BITWISE_OR,
+            BITWISE_XOR, ATAN2, MAXIMUM, MINIMUM):
+    pass  # comparisons in place are rare; their out-of-place forms cover PyTorch code
+
+
+# ---------------------------------------------------------------- operators
+def _rtruediv(self, other):
+    return mul(apply(RECIPROCAL, (self,)), other)
+
+
+def _rfloordiv(self, other):
+    return apply(FLOOR_DIVIDE, (other, self))
+
+
+def _rmod(self, other):
+    return apply(REMAINDER, (other, self))
+
+
+def _rsub_op(self, other):
+    return apply(RSUB, (self, other), (1,))
+
+
+def _rmatmul_placeholder(self, other):  # replaced by linalg
+    raise TypeError
+
+
+def _eq(self, other):
+    if not isinstance(other, (Tensor, int, float, bool, complex, np.number, np.bool_)):
+        return NotImplemented
+    return apply(EQ, (self, other))
+
+
+def _ne(self, other):
+    if not isinstance(other, (Tensor, int, float, bool, complex, np.number, np.bool_)):
+        return NotImplemented
+    return apply(NE, (self, other))
+
+
+def _and(self, other):
+    return apply(BITWISE_AND, (self, other))
+
+
+def _or(self, other):
+    return apply(BITWISE_OR, (self, other))
+
+
+def _xor(self, other):
+    return apply(BITWISE_XOR, (self, other))
+
+
+def _invert(self):
+    return apply(BITWISE_NOT, (self,))
+
+
+def _pos(self):
+    return self
+
+
+def _radd(self, other):
+    return apply(ADD, (other, self), (1,)) if False else apply(ADD, (self, other), (1,))
+
+
+def _rmul(self, other):
+    return apply(MUL, (self, other))
+
+
+def _iop(fn):
+    def m(self, other):
+        return fn(self, other)
+
+    return m
+
+
+OPERATORS = {
+    "__add__": lambda self, other: apply(ADD, (self, other), (1,)),
+    "__radd__": _radd,
+    "__iadd__": lambda self, other: apply_inplace(ADD, (self, other), (1,)),
+    "__sub__": lambda self, other: apply(SUB, (self, other), (1,)),
+    "__rsub__": _rsub_op,
+    "__isub__": lambda self, other: apply_inplace(SUB, (self, other), (1,)),
+    "__mul__": lambda self, other: apply(MUL, (self, other)),
+    "__rmul__": _rmul,
+    "__imul__": lambda self, other: apply_inplace(MUL, (self, other)),
+    "__truediv__": lambda self, other: apply(DIV, (self, other)),
+    "__rtruediv__": _rtruediv,
+    "__itruediv__": lambda self, other: apply_inplace(DIV, (self, other)),
+    "__floordiv__": lambda self, other: apply(FLOOR_DIVIDE, (self, other)),
+    "__rfloordiv__": _rfloordiv,
+    "__ifloordiv__": lambda self, other: apply_inplace(FLOOR_DIVIDE, (self, other)),
+    "__mod__": lambda self, other: apply(REMAINDER, (self, other)),
+    "__rmod__": _rmod,
+    "__imod__": lambda self, other: apply_inplace(REMAINDER, (self, other)),
+    "__pow__": lambda self, other: pow(self, other),
+    "__rpow__": _rpow,
+    "__ipow__": lambda self, other: pow_(self, other),
+    "__neg__": lambda self: apply(NEG, (self,)),
+    "__pos__": _pos,
+    "__abs__": lambda self: apply(ABS, (self,)),
+    "__eq__": _eq,
+    "__ne__": _ne,
+    "__lt__": lambda self, other: apply(LT, (self, other)),
+    "__le__": lambda self, other: apply(LE, (self, other)),
+    "__gt__": lambda self, other: apply(GT, (self, other)),
+    "__ge__": lambda self, other: apply(GE, (self, other)),
+    "__and__": _and,
+    "__rand__": _and,
+    "__iand__": lambda self, other: apply_inplace(BITWISE_AND, (self, other)),
+    "__or__": _or,
+    "__ror__": _or,
+    "__ior__": lambda self, other: apply_inplace(BITWISE_OR, (self, other)),
+    "__xor__": _xor,
+    "__rxor__": _xor,
+    "__ixor__": lambda self, other: apply_inplace(BITWISE_XOR, (self, other)),
+    "__invert__": _invert,
+}
