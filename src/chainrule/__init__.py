@@ -49,7 +49,7 @@ from .ops import elementwise as _elementwise  # noqa: F401  (registers ops)
 from .ops import misc as _misc  # noqa: F401
 from .ops import reduce as _reduce  # noqa: F401
 
-for _mod in ("shape", "linalg", "activation", "indexing"):
+for _mod in ("shape", "indexing", "linalg", "activation", "nn_ops"):
     try:
         _importlib.import_module(f".ops.{_mod}", __name__)
     except ModuleNotFoundError as _e:  # op families not yet written
