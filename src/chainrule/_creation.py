@@ -58,11 +58,17 @@ class Generator:
 
     def __init__(self, device: Any = "cpu") -> None:
         self._seed = _DEFAULT_SEED
-        self.rng = np.random.default_rng(self._seed)
+        self._rng = None  # created on first use: numpy.random costs ~15 ms to import
+
+    @property
+    def rng(self):
+        if self._rng is None:
+            self._rng = np.random.default_rng(self._seed)
+        return self._rng
 
     def manual_seed(self, seed: int) -> Generator:
         self._seed = int(seed)
-        self.rng = np.random.default_rng(self._seed)
+        self._rng = None
         return self
 
     def seed(self) -> int:

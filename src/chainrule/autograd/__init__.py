@@ -187,3 +187,9 @@ def grad(
             wrap(np.zeros_like(t._data)) if g is None else g for t, g in zip(ins, res)
         )
     return res
+
+
+# gradcheck: imported last so the name ``gradcheck`` is the function (as in torch.autograd)
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck  # noqa: E402
+
+__all__ += ["gradcheck", "gradgradcheck", "GradcheckError"]

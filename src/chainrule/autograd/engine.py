@@ -191,8 +191,10 @@ def run_backward(
     prev_enabled = _state.enabled
     _state.enabled = create
     try:
+        heappop = heapq.heappop
+        heappush = heapq.heappush
         while heap:
-            node = heapq.heappop(heap)[2]
+            node = heappop(heap)[2]
             gs = buffers.pop(node, None)
             if gs is None:
                 gs = [None] * _n_out(node)
@@ -207,24 +209,31 @@ def run_backward(
                             results[k] = g
                 if node not in needed:
                     continue
-            if type(node) is AccumulateGrad:
+            if node.__class__ is AccumulateGrad:
                 if accumulate and gs[0] is not None:
                     _accumulate(node, gs[0], create, borrowed)
                 continue
-            if all(g is None for g in gs):
+            for g in gs:
+                if g is not None:
+                    break
+            else:
+                g = None
+            if g is None:
                 outs = [None] * len(node._edges)
             else:
                 outs = node._apply(gs, create)
                 if x is not None and x.post_hooks:
                     outs = _post_node(x, outs, gs, create)
-                if not retain_graph:
-                    node._saved = None if node._saved else node._saved
+                if not retain_graph and node._saved:
+                    node._saved = None
             meta = node._meta
             for i, e in enumerate(node._edges):
                 if e is None:
                     continue
                 nxt = e[0]
-                if nxt is None or (needed is not None and nxt not in needed and (nxt, e[1]) not in capture):
+                if nxt is None or (
+                    needed is not None and nxt not in needed and (nxt, e[1]) not in capture
+                ):
                     continue
                 r = outs[i]
                 if r is not None:
@@ -232,22 +241,23 @@ def run_backward(
                     if r.shape != shape:
                         r = sum_to(r, shape, create)
                     if r.dtype != dt:
-                        if create:
-                            r = r.to(_dtype_of(dt))
-                        else:
-                            r = np.asarray(r).astype(dt)
-                    for g in gs:
-                        if r is g:
-                            borrowed.add(id(r))
+                        r = r.to(_dtype_of(dt)) if create else np.asarray(r).astype(dt)
+                    if r is gs[0] or (len(gs) > 1 and any(r is g for g in gs)):
+                        borrowed.add(id(r))
                     buf = buffers.get(nxt)
                     if buf is None:
-                        buf = buffers[nxt] = [None] * _n_out(nxt)
-                    old = buf[e[1]]
-                    buf[e[1]] = r if old is None else old + r
+                        if nxt._out is None:
+                            buffers[nxt] = [r]
+                        else:
+                            buf = buffers[nxt] = [None] * len(nxt._out)
+                            buf[e[1]] = r
+                    else:
+                        old = buf[e[1]]
+                        buf[e[1]] = r if old is None else old + r
                 d = deps[nxt] - 1
                 deps[nxt] = d
                 if d == 0:
-                    heapq.heappush(heap, (-nxt._seq, id(nxt), nxt))
+                    heappush(heap, (-nxt._seq, id(nxt), nxt))
     finally:
         _state.enabled = prev_enabled
 

@@ -7,7 +7,6 @@ context manager and a decorator, with or without parentheses (``@no_grad`` / ``@
 from __future__ import annotations
 
 import functools
-import inspect
 import threading
 from typing import Any, Callable
 
@@ -51,10 +50,10 @@ class _DecoratorContextManager:
     """Base: a context manager that also decorates functions and generators."""
 
     def __call__(self, func: Callable) -> Callable:
-        if inspect.isclass(func):
+        if isinstance(func, type):
             raise RuntimeError(f"{type(self).__name__} cannot decorate a class")
         make = self.clone
-        if inspect.isgeneratorfunction(func):
+        if getattr(getattr(func, "__code__", None), "co_flags", 0) & 0x20:  # CO_GENERATOR
 
             @functools.wraps(func)
             def gen_wrapper(*args: Any, **kwargs: Any):

@@ -177,3 +177,29 @@ class AccumulateGrad(Node):
 
     def name(self) -> str:
         return "torch::autograd::AccumulateGrad"
+
+
+# ---- saved_tensors_hooks (torch.autograd.graph.saved_tensors_hooks)
+_saved_hooks: list = []  # stack of (pack_hook, unpack_hook); read when a custom Function saves
+
+
+class saved_tensors_hooks:
+    """Context manager: ``pack_hook(tensor)`` runs when a tensor is saved for backward and
+    ``unpack_hook(packed)`` when backward reads it back (custom Functions and checkpoint).
+
+    Example:
+        >>> import chainrule as torch
+        >>> with torch.autograd.graph.saved_tensors_hooks(lambda t: t * 1, lambda t: t):
+        ...     pass
+    """
+
+    def __init__(self, pack_hook: Callable, unpack_hook: Callable) -> None:
+        self.pack_hook = pack_hook
+        self.unpack_hook = unpack_hook
+
+    def __enter__(self) -> saved_tensors_hooks:
+        _saved_hooks.append((self.pack_hook, self.unpack_hook))
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        _saved_hooks.pop()

@@ -16,6 +16,7 @@ from .. import _dtype as D
 from .._tensor import Tensor, wrap
 from ..autograd import grad_mode
 from ..autograd.graph import SECOND_BACKWARD, Node
+from ..autograd.graph import sequence as _sequence
 
 __all__ = ["apply", "apply_inplace", "OpNode", "result_dtype"]
 
@@ -23,6 +24,7 @@ _state = grad_mode.state
 _ndarray = np.ndarray
 _BY_NP = D._BY_NP
 _NO_EDGE = (None, 0)
+_array_ns = B.array_ns
 # forward-mode AD sets this to its handler while a dual level is active
 forward_hook: list = [None]
 
@@ -37,29 +39,27 @@ class OpNode(Node):
         saved = self._saved
         if saved is None:
             raise RuntimeError(SECOND_BACKWARD)
-        if self._vcs:
-            _check_versions(self)
+        for vc in self._vcs:
+            if vc is not None and vc[0][0] != vc[1]:
+                _check_versions(self)
         if create:
             F = B.tensor_ns()
             vals = _unpack_tensors(self, saved)
         else:
-            F = B.array_ns
-            vals = [v._data if type(v) is Tensor or isinstance(v, Tensor) else v for v in saved]
-        if op.n_outputs == 1:
-            g = grads[0]
-        else:
-            g = tuple(_fill(self, grads, create))
+            F = _array_ns
+            vals = [v._data if isinstance(v, Tensor) else v for v in saved] if saved else saved
+        g = grads[0] if op.n_outputs == 1 else tuple(_fill(self, grads, create))
         params = self._params
-        meta = self._meta
-        if op.grads is not None:
-            out = []
-            for i, f in enumerate(op.grads):
-                if f is None or meta[i] is None:
-                    out.append(None)
-                else:
-                    out.append(f(F, g, *vals, *params))
-            return out
-        needs = [m is not None for m in meta]
+        formulas = op.grads
+        if formulas is not None:
+            meta = self._meta
+            if len(formulas) == 1:
+                return (formulas[0](F, g, *vals, *params),)
+            return [
+                None if f is None or m is None else f(F, g, *vals, *params)
+                for f, m in zip(formulas, meta)
+            ]
+        needs = [m is not None for m in self._meta]
         return op.backward(F, g, needs, *vals, *params)
 
     def _unpack_saved(self, create: bool = True) -> list:
@@ -161,6 +161,22 @@ def _arrays(op, inputs):
     promote = op.promote
     if promote == "keep":
         return [v._data if isinstance(v, Tensor) else v for v in inputs], None
+    # fast paths: one float tensor, or a float tensor with a Python float / same-dtype tensor
+    n = len(inputs)
+    if n == 2:
+        a, b = inputs
+        if a.__class__ is Tensor:
+            ad = a._data
+            if ad.dtype.kind == "f":
+                bc = b.__class__
+                if bc is float or bc is int:
+                    return [ad, b], None
+                if bc is Tensor and b._data.dtype is ad.dtype:
+                    return [ad, b._data], None
+    elif n == 1:
+        a = inputs[0]
+        if a.__class__ is Tensor and a._data.dtype.kind == "f":
+            return [a._data], None
     # fast path: a single tensor among scalars whose kind already covers them
     target = None
     first = None
@@ -230,39 +246,65 @@ def _run_forward(op, arrays, params, inputs):
 def apply(op, inputs: tuple, params: tuple = ()):
     """Run ``op`` on ``inputs`` (tensors or Python scalars) with non-tensor ``params``."""
     arrays, _ = _arrays(op, inputs)
-    out = _run_forward(op, arrays, params, inputs)
-    n_out = op.n_outputs
-    if n_out == 1:
-        outs = (wrap(out),)
+    try:
+        out = op.forward(*arrays, *params)
+    except ValueError as exc:
+        if "broadcast" in str(exc):
+            raise _broadcast_error(inputs, exc) from None
+        raise
+    if op.n_outputs == 1:
+        if type(out) is not _ndarray:
+            out = np.asarray(out)
+        t = _new(Tensor)
+        t._data = out
+        t._requires_grad = False
+        t._grad = None
+        t._grad_fn = None
+        t._output_nr = 0
+        t._vc = [0]
+        t._base = None
+        t._hooks = None
+        t._retains_grad = False
+        t._accum = None
+        t._fw = None
+        outs = (t,)
     else:
         outs = tuple(wrap(o) for o in out)
     if _state.enabled and op.differentiable:
         for v in inputs:
-            if isinstance(v, Tensor) and v._requires_grad:
-                _record(op, inputs, params, outs)
-                break
+            if v.__class__ is Tensor or isinstance(v, Tensor):
+                if v._requires_grad:
+                    _record(op, inputs, params, outs)
+                    break
     if forward_hook[0] is not None:
         forward_hook[0](op, inputs, params, outs)
-    return outs[0] if n_out == 1 else outs
+    return outs[0] if op.n_outputs == 1 else outs
+
+
+_new = object.__new__
 
 
 def _record(op, inputs, params, outs, node=None) -> Node:
-    ndiff = op.n_outputs - op.nondiff_outputs
     if outs[0]._data.dtype.kind not in "fc":
         return None
     if node is None:
-        node = op.node_cls()
+        cls = op._node_cls or op.node_cls
+        node = _new(cls)
+    node._seq = next(_sequence)
+    node._x = None
+    node._out = None
     edges = []
     meta = []
     for v in inputs:
-        if isinstance(v, Tensor):
+        if v.__class__ is Tensor or isinstance(v, Tensor):
             if v._requires_grad:
                 fn = v._grad_fn
                 if fn is not None:
                     edges.append((fn, v._output_nr))
                 else:
                     edges.append((v._accumulate_node(), 0))
-                meta.append((v._data.shape, v._data.dtype))
+                a = v._data
+                meta.append((a.shape, a.dtype))
             else:
                 edges.append(_NO_EDGE)
                 meta.append(None)
@@ -282,29 +324,38 @@ def _record(op, inputs, params, outs, node=None) -> Node:
                 v = inputs[i]
                 saved.append(v)
                 if isinstance(v, Tensor):
-                    vcs.append((v._vc, v._vc[0]))
+                    vc = v._vc
+                    vcs.append((vc, vc[0]))
                     anyvc = True
                 else:
                     vcs.append(None)
             elif kind == "out":
                 o = outs[i]
                 saved.append(o._data)
-                vcs.append((o._vc, o._vc[0]))
+                vc = o._vc
+                vcs.append((vc, vc[0]))
                 anyvc = True
             else:
                 v = inputs[i]
                 saved.append(v._data.shape if isinstance(v, Tensor) else ())
                 vcs.append(None)
         node._saved = tuple(saved)
-        if anyvc:
-            node._vcs = tuple(vcs)
+        node._vcs = tuple(vcs) if anyvc else ()
+    else:
+        node._saved = ()
+        node._vcs = ()
+    ndiff = op.n_outputs - op.nondiff_outputs
     if ndiff > 1:
         node._out = tuple((o._data.shape, o._data.dtype) for o in outs[:ndiff])
-    for i in range(ndiff):
-        o = outs[i]
+        for i in range(ndiff):
+            o = outs[i]
+            o._requires_grad = True
+            o._grad_fn = node
+            o._output_nr = i
+    else:
+        o = outs[0]
         o._requires_grad = True
         o._grad_fn = node
-        o._output_nr = i
     return node
 
 

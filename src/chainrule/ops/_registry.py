@@ -56,7 +56,8 @@ class Op:
         "plan",
         "grads",
         "backward",
-        "node_cls",
+        "node_name",
+        "_node_cls",
         "promote",
         "n_outputs",
         "nondiff_outputs",
@@ -67,7 +68,15 @@ class Op:
     )
 
     def __repr__(self) -> str:
-        return f"<op {self.name} -> {self.node_cls.__name__}>"
+        return f"<op {self.name} -> {self.node_name}>"
+
+    @property
+    def node_cls(self) -> type:
+        """The node class, created on first use (keeps ``import chainrule`` fast)."""
+        cls = self._node_cls
+        if cls is None:
+            cls = self._node_cls = type(self.node_name, (OpNode,), {"__slots__": (), "_op": self})
+        return cls
 
 
 def _plan(inputs: tuple, saves: tuple) -> tuple:
@@ -119,7 +128,8 @@ def defop(
     op.grads = tuple(grads) if grads is not None else None
     op.backward = backward
     node_name = node or "".join(p.capitalize() for p in name.split("_")) + "Backward0"
-    op.node_cls = type(node_name, (OpNode,), {"__slots__": (), "_op": op})
+    op.node_name = node_name
+    op._node_cls = None
     op.promote = promote
     op.n_outputs = outputs
     op.nondiff_outputs = nondiff_outputs

@@ -17,12 +17,17 @@ TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 # ---------------------------------------------------------------- arithmetic
 
 
+def _scaled(b, alpha):
+    # Python scalars stay Python scalars (NumPy would make np.int64 and upcast float32)
+    return np.multiply(b, alpha) if isinstance(b, np.ndarray) else b * alpha
+
+
 def _add_fwd(a, b, alpha):
-    return np.add(a, b) if alpha == 1 else np.add(a, np.multiply(b, alpha))
+    return np.add(a, b) if alpha == 1 else np.add(a, _scaled(b, alpha))
 
 
 def _sub_fwd(a, b, alpha):
-    return np.subtract(a, b) if alpha == 1 else np.subtract(a, np.multiply(b, alpha))
+    return np.subtract(a, b) if alpha == 1 else np.subtract(a, _scaled(b, alpha))
 
 
 def _scale(g, alpha):
