@@ -62,6 +62,9 @@ class _ArrayNS:
     square = staticmethod(np.square)
     reciprocal = staticmethod(np.reciprocal)
     conj = staticmethod(np.conj)
+    floor = staticmethod(np.floor)
+    trunc = staticmethod(np.trunc)
+    isfinite = staticmethod(np.isfinite)
 
     @staticmethod
     def sigmoid(x):
@@ -161,6 +164,10 @@ class _ArrayNS:
     @staticmethod
     def masked_fill(x, mask, value):
         return np.where(mask, value, x)
+
+    @staticmethod
+    def roll(x, shifts, dims=None):
+        return np.roll(x, shifts, axis=dims)
 
     @staticmethod
     def stack(xs, dim=0):

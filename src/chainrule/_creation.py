@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 
 from . import _dtype as D
-from ._tensor import Tensor, check_device, wrap
+from ._tensor import Tensor, check_device, mark_inference, wrap
+from .autograd.grad_mode import state as _grad_state
 
 __all__ = [
     "tensor",
@@ -148,8 +149,14 @@ def _sizes(size: tuple, kw_size: Any = None) -> tuple:
 
 def _finish(arr: np.ndarray, requires_grad: bool) -> Tensor:
     t = wrap(arr)
+    if _grad_state.inference:
+        mark_inference((t,))
     if requires_grad:
-        t.requires_grad_(True)
+        if arr.dtype.kind not in "fc":
+            raise RuntimeError(
+                "Only Tensors of floating point and complex dtype can require gradients"
+            )
+        t._requires_grad = True
     return t
 
 

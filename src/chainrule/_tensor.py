@@ -31,6 +31,16 @@ _ndarray = np.ndarray
 _new = object.__new__
 
 
+inference_seen = [False]  # set once any inference tensor exists; checked when saving
+
+
+def mark_inference(tensors) -> None:
+    """Mark tensors made inside ``inference_mode`` (they cannot be saved for backward later)."""
+    inference_seen[0] = True
+    for t in tensors:
+        t.__dict__["_inference"] = True
+
+
 def wrap(arr, requires_grad: bool = False, cls=None) -> Tensor:
     """A Tensor over ``arr`` (a NumPy array; numpy scalars are made 0-d arrays)."""
     if type(arr) is not _ndarray:
@@ -182,6 +192,8 @@ class Tensor:
     @requires_grad.setter
     def requires_grad(self, flag: bool) -> None:
         if self._grad_fn is not None:
+            if flag:
+                return
             raise RuntimeError(
                 "you can only change requires_grad flags of leaf variables. If you want to use "
                 "a computed variable in a subgraph that doesn't require differentiation use "
@@ -196,6 +208,8 @@ class Tensor:
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set ``requires_grad`` in place and return self (leaves only)."""
+        if requires_grad and self._data.dtype.kind not in "fc":
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self.requires_grad = requires_grad
         return self
 
@@ -227,11 +241,21 @@ class Tensor:
                 )
             if value._data.shape != self._data.shape:
                 raise RuntimeError(
-                    f"assigned grad has data of a different size: got {list(value.shape)}, "
-                    f"expected {list(self.shape)}"
+                    f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor "
+                    f"of size '{list(self.shape)}'. Please ensure that the gradient and the "
+                    "tensor are the same size"
                 )
             if value._data.dtype != self._data.dtype:
-                raise RuntimeError("assigned grad has data of a different type")
+                from .ops._dispatch import _type_word
+
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{_C_NAMES[value.dtype.name]}' "
+                    f"to a tensor with grad_dtype '{_type_word(self.dtype)}'. The gradient must "
+                    "match the tensor's grad_dtype (defaults to the tensor's dtype). You can set "
+                    "the tensor's grad_dtype attribute with a specific dtype, or None to allow any "
+                    "dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and its "
+                    "gradient may break downstream systems that assume they match."
+                )
         self._grad = value
 
     @grad.deleter
@@ -398,9 +422,7 @@ class Tensor:
 
     def _scalar_check(self, kind: str) -> None:
         if self._data.size != 1:
-            raise RuntimeError(
-                f"a Tensor with {self._data.size} elements cannot be converted to Scalar"
-            )
+            raise ValueError("only one element tensors can be converted to Python scalars")
 
     def __float__(self) -> float:
         self._scalar_check("float")
@@ -465,7 +487,8 @@ class Tensor:
         pass
 
     def is_inference(self) -> bool:
-        return False
+        """Whether this tensor was created inside ``inference_mode``."""
+        return self.__dict__.get("_inference", False)
 
     def type(self, dtype: Any = None):
         if dtype is None:
@@ -477,6 +500,20 @@ class Tensor:
             raise ValueError(f"invalid type: '{dtype}'")
         return self.to(dtype)
 
+
+_C_NAMES = {
+    "float32": "float",
+    "float64": "double",
+    "float16": "c10::Half",
+    "int64": "long int",
+    "int32": "int",
+    "int16": "short int",
+    "int8": "signed char",
+    "uint8": "unsigned char",
+    "bool": "bool",
+    "complex64": "c10::complex<float>",
+    "complex128": "c10::complex<double>",
+}
 
 _LEGACY_NAMES = {
     "float32": "torch.FloatTensor",

@@ -28,6 +28,9 @@ __all__ = [
 ]
 
 
+_warned_create_graph: list = []
+
+
 def _as_tuple(x: Any) -> tuple:
     if isinstance(x, Tensor):
         return (x,)
@@ -110,6 +113,19 @@ def backward(
     if ins is not None and len(ins) == 0:
         raise RuntimeError("'inputs' argument to backward() cannot be empty.")
     _check_roots(outputs)
+    if create_graph and not _warned_create_graph:
+        _warned_create_graph.append(True)
+        import warnings
+
+        warnings.warn(
+            "Using backward() with create_graph=True will create a reference cycle between the "
+            "parameter and its gradient which can cause a memory leak. We recommend using "
+            "autograd.grad when creating the graph to avoid this. If you have to use this "
+            "function, make sure to reset the .grad fields of your parameters to None after use "
+            "to break the cycle and avoid the leak.",
+            UserWarning,
+            stacklevel=3,
+        )
     root_grads = _make_grads(outputs, grads, create_graph)
     res = engine.run_backward(
         list(outputs), root_grads, retain_graph, create_graph, ins, True, accumulate=True
@@ -157,6 +173,7 @@ def grad(
             f"grad requires one grad_output per output: got {len(grads)} grad_outputs and "
             f"{len(outs)} outputs"
         )
+    _check_roots(outs)
     for i, t in enumerate(ins):
         if not isinstance(t, Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 1, but got {type(t).__name__}")

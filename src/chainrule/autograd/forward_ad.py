@@ -114,11 +114,9 @@ def _set_tangent(t: Tensor, tangent: Tensor, level: int) -> None:
 def _alias(t: Tensor, name: str) -> Tensor:
     """A tensor sharing ``t``'s storage; differentiable (node ``name``) when ``t`` needs grad."""
     if _state.enabled and t._requires_grad:
-        from .function import Function
-
         fn = _ALIAS.get(name)
         if fn is None:
-            fn = type(name, (_AliasBase,), {})
+            fn = type(name, (_alias_base(),), {})
             fn._backward_cls.__name__ = name
             _ALIAS[name] = fn
         return fn.apply(t)
@@ -130,31 +128,25 @@ def _alias(t: Tensor, name: str) -> Tensor:
 _ALIAS: dict = {}
 
 
-def _alias_fn():
-    from .function import Function
+def _alias_base():
+    if "" not in _ALIAS:
+        from .function import Function
 
-    class _AliasBase(Function):
-        @staticmethod
-        def forward(ctx, x):
-            return x
+        class _AliasBase(Function):
+            @staticmethod
+            def forward(ctx, x):
+                return x
 
-        @staticmethod
-        def backward(ctx, g):
-            return g
+            @staticmethod
+            def backward(ctx, g):
+                return g
 
-    return _AliasBase
+            @staticmethod
+            def jvp(ctx, t):
+                return None  # an alias drops the tangent (make_dual sets a new one)
 
-
-class _LazyAlias:
-    cls = None
-
-
-def __getattr__(name: str):
-    if name == "_AliasBase":
-        if _LazyAlias.cls is None:
-            _LazyAlias.cls = _alias_fn()
-        return _LazyAlias.cls
-    raise AttributeError(name)
+        _ALIAS[""] = _AliasBase
+    return _ALIAS[""]
 
 
 def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> Tensor:
@@ -193,7 +185,6 @@ def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> T
             f"original Tensor, this is not supported. Tensor is of size {list(tensor.shape)} "
             f"while the given forward gradient is of size {list(tangent.shape)}."
         )
-    global _AliasBase
     out = _alias(tensor, "ViewBackward0")
     if tangent._data.dtype != tensor._data.dtype:
         tangent = tangent.to(tensor.dtype)
@@ -292,7 +283,7 @@ def _jvp(op, inputs, params, outs, tans, use_tensor) -> list:
         if col[0] is None:
             out.append(None)
         elif use_tensor:
-            from .. import stack
+            from .functional import stack
 
             out.append(stack(col))
         else:
@@ -315,11 +306,12 @@ def _jvp_once(op, inputs, params, outs, tans, use_tensor, b) -> list:
     lead = () if b is None else (b,)
     kind = op.jvp
     out_shape = outs[0]._data.shape
+    out_nd = len(out_shape)
     if kind == "linear":
         args = []
         for v, t in zip(vals, tv):
             if t is not None:
-                args.append(_expand_batch(F, t, v, b) if b is not None else t)
+                args.append(_expand_batch(F, t, out_nd) if b is not None else t)
             else:
                 args.append(0)
         if use_tensor:
@@ -337,7 +329,7 @@ def _jvp_once(op, inputs, params, outs, tans, use_tensor, b) -> list:
             if t is None:
                 continue
             args = list(vals)
-            args[k] = _expand_batch(F, t, vals[k], b) if b is not None else t
+            args[k] = _expand_batch(F, t, out_nd) if b is not None else t
             if use_tensor:
                 from ..ops import _dispatch
 
@@ -375,7 +367,7 @@ def _jvp_once(op, inputs, params, outs, tans, use_tensor, b) -> list:
     elif callable(kind):
         saved = _saved(op, vals, ovals)
         if b is not None:
-            tv = [None if t is None else _expand_batch(F, t, v, b) for t, v in zip(tv, vals)]
+            tv = [None if t is None else _expand_batch(F, t, out_nd) for t in tv]
         r = kind(F, tv, *saved, *params)
         res = r if isinstance(r, tuple) else (r,)
     else:
@@ -393,7 +385,11 @@ def _jvp_once(op, inputs, params, outs, tans, use_tensor, b) -> list:
             if r._data.dtype != o._data.dtype:
                 r = r.to(o.dtype)
             if tuple(r.shape) != shape:
-                r = r.expand(shape) if hasattr(r, "expand") else r + wrap(np.zeros(shape, o._data.dtype))
+                from .functional import broadcast_to
+
+                r = broadcast_to(r, np.broadcast_shapes(tuple(r.shape), shape))
+                if tuple(r.shape) != shape:
+                    raise ValueError("tangent shape mismatch")
             fixed.append(r)
         else:
             r = np.asarray(r)
@@ -413,13 +409,19 @@ def _is_complex(g) -> bool:
     return d.kind == "c"
 
 
-def _expand_batch(F, t, v, b):
-    """Align a batched tangent (b, *shape) with its primal for broadcasting ops."""
-    nd = v.ndim if hasattr(v, "ndim") else 0
-    tnd = len(t.shape) - 1
-    if tnd == nd:
+def _expand_batch(F, t, out_nd: int):
+    """Align a batched tangent (b, *shape) to the output's rank, so that broadcasting against
+    other inputs never mixes the batch axis with a data axis."""
+    shape = tuple(t.shape)
+    pad = out_nd - (len(shape) - 1)
+    if pad <= 0:
         return t
-    return t
+    newshape = shape[:1] + (1,) * pad + shape[1:]
+    if isinstance(t, Tensor):
+        from .functional import reshape
+
+        return reshape(t, newshape)
+    return t.reshape(newshape)
 
 
 def _to_out(F, t, v, lead, out_shape, ndim_out, use_tensor):
@@ -431,9 +433,9 @@ def _to_out(F, t, v, lead, out_shape, ndim_out, use_tensor):
     newshape = lead + (1,) * (ndim_out - len(inner)) + inner
     full = lead + out_shape
     if use_tensor:
-        return t.reshape(newshape).expand(full) if hasattr(t, "expand") else (
-            t.reshape(newshape) + wrap(np.zeros(full, t._data.dtype))
-        )
+        from .functional import broadcast_to, reshape
+
+        return broadcast_to(reshape(t, newshape), full)
     return np.broadcast_to(np.reshape(t, newshape), full)
 
 

@@ -38,16 +38,14 @@ class RemovableHandle:
     """
 
     _ids = itertools.count()
-    __slots__ = ("_dict_ref", "id")
+    __slots__ = ("_dict", "id")
 
     def __init__(self, hooks_dict: dict) -> None:
-        self._dict_ref = weakref.ref(hooks_dict)
+        self._dict = hooks_dict  # the dict holds the hooks, not the tensor: no cycle
         self.id = next(RemovableHandle._ids)
 
     def remove(self) -> None:
-        d = self._dict_ref()
-        if d is not None:
-            d.pop(self.id, None)
+        self._dict.pop(self.id, None)
 
     def __enter__(self) -> RemovableHandle:
         return self
@@ -123,8 +121,12 @@ class Node:
     def name(self) -> str:
         return type(self).__name__
 
+    _scalar_edges = True  # Python-number inputs show as (None, 0), as PyTorch's wrapped numbers
+
     @property
     def next_functions(self) -> tuple:
+        if self._scalar_edges:
+            return tuple((None, 0) if e is None else e for e in self._edges)
         return tuple(e for e in self._edges if e is not None)
 
     @property

@@ -8,8 +8,9 @@ import os
 EN = {
     "title": "How autograd computes the gradient of {y}",
     "forward": "Forward pass (each intermediate value gets a name)",
-    "leaf": "{x} = {value}   (leaf, requires_grad=True)",
-    "const": "{c} = {value}   (constant: no gradient flows into it)",
+    "leaf_note": "(leaf, requires_grad=True)",
+    "const_note": "(constant: no gradient flows into it)",
+    "step_leaf": "Step {k}: leaf {x}   [AccumulateGrad]",
     "backward": "Backward pass (the chain rule, node by node, in the order the engine runs)",
     "start": "Start: ∂{y}/∂{y} = {g}",
     "start_given": "Start: the gradient passed in for {y} (backward(gradient=...)) is {g}",
@@ -63,8 +64,9 @@ EN = {
 ZH = {
     "title": "自动求导如何计算 {y} 的梯度",
     "forward": "前向传播(每个中间结果都有一个名字)",
-    "leaf": "{x} = {value}   (叶子节点,requires_grad=True)",
-    "const": "{c} = {value}   (常量:梯度不会流入它)",
+    "leaf_note": "(叶子节点,requires_grad=True)",
+    "const_note": "(常量:梯度不会流入它)",
+    "step_leaf": "第 {k} 步:叶子节点 {x}   [AccumulateGrad]",
     "backward": "反向传播(链式法则,按引擎执行的顺序逐个节点进行)",
     "start": "起点:∂{y}/∂{y} = {g}",
     "start_given": "起点:传给 {y} 的梯度(backward(gradient=...))为 {g}",

@@ -134,9 +134,16 @@ def mul(*args: E) -> E:
         if isinstance(f, Num):
             coef *= f.v
     factors = [f for f in factors if not isinstance(f, Num)]
+    factors.sort(key=_rank)
     if coef != 1 or not factors:
         factors.insert(0, Num(coef))
     return factors[0] if len(factors) == 1 else Mul(factors)
+
+
+def _rank(f: E) -> int:
+    """Factor order in a product: symbols (and their powers) before functions and sums."""
+    b = f.base if isinstance(f, Pow) else f
+    return 0 if isinstance(b, Sym) else 1
 
 
 def pow_(base: E, ex: E) -> E:
@@ -250,10 +257,10 @@ def text(e: E, style: str = "math") -> str:
             sep = " * " if py else "·"
             args = list(e.args)
             sign = ""
-            if is_num(args[0], -1.0):
+            if isinstance(args[0], Num) and args[0].v < 0:
                 sign = "-"
-                args = args[1:]
-            num_f, den_f = _split_frac(Mul(args)) if len(args) > 1 else _split_frac(Mul(args))
+                args = args[1:] if args[0].v == -1 else [Num(-args[0].v)] + args[1:]
+            num_f, den_f = _split_frac(Mul(args))
             if den_f and num_f:
                 top = sep.join(wrap(f, 2) for f in num_f)
                 bot = sep.join(wrap(f, 3) for f in den_f)
@@ -322,9 +329,9 @@ def latex(e: E, names: dict | None = None) -> str:
         if isinstance(e, Mul):
             args = list(e.args)
             sign = ""
-            if is_num(args[0], -1.0):
+            if isinstance(args[0], Num) and args[0].v < 0:
                 sign = "-"
-                args = args[1:]
+                args = args[1:] if args[0].v == -1 else [Num(-args[0].v)] + args[1:]
             num_f, den_f = _split_frac(Mul(args))
             if den_f:
                 top = r" \cdot ".join(wrap(f, 2) for f in num_f) or "1"
@@ -348,7 +355,8 @@ def latex_name(n: str) -> str:
     while i > 0 and n[i - 1].isdigit():
         i -= 1
     head, digits = n[:i], n[i:]
-    head_tex = head if len(head) <= 1 else rf"\mathrm{{{head.replace('_', r'\_')}}}"
+    esc = head.replace("_", "\\_")
+    head_tex = head if len(head) <= 1 else rf"\mathrm{{{esc}}}"
     return f"{head_tex}_{{{digits}}}" if digits and head else head_tex or n
 
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import _backend as B
 from .. import _dtype as D
-from .._tensor import Tensor, wrap
+from .._tensor import Tensor, inference_seen, mark_inference, wrap
 from ..autograd import grad_mode
 from ..autograd.graph import SECOND_BACKWARD, Node
 from ..autograd.graph import sequence as _sequence
@@ -27,6 +27,8 @@ _NO_EDGE = (None, 0)
 _array_ns = B.array_ns
 # forward-mode AD sets this to its handler while a dual level is active
 forward_hook: list = [None]
+# anomaly mode sets this to a callable(node) that records the forward traceback
+anomaly_hook: list = [None]
 
 
 class OpNode(Node):
@@ -276,6 +278,8 @@ def apply(op, inputs: tuple, params: tuple = ()):
                 if v._requires_grad:
                     _record(op, inputs, params, outs)
                     break
+    elif _state.inference:
+        mark_inference(outs)
     if forward_hook[0] is not None:
         forward_hook[0](op, inputs, params, outs)
     return outs[0] if op.n_outputs == 1 else outs
@@ -324,6 +328,11 @@ def _record(op, inputs, params, outs, node=None) -> Node:
                 v = inputs[i]
                 saved.append(v)
                 if isinstance(v, Tensor):
+                    if inference_seen[0] and v.is_inference():
+                        raise RuntimeError(
+                            "Inference tensors cannot be saved for backward. To work around you "
+                            "can make a clone to get a normal tensor and use it in autograd."
+                        )
                     vc = v._vc
                     vcs.append((vc, vc[0]))
                     anyvc = True
@@ -344,7 +353,8 @@ def _record(op, inputs, params, outs, node=None) -> Node:
     else:
         node._saved = ()
         node._vcs = ()
-    ndiff = op.n_outputs - op.nondiff_outputs
+    # len(outs), not op.n_outputs: split/unbind give a different count per call
+    ndiff = len(outs) - op.nondiff_outputs
     if ndiff > 1:
         node._out = tuple((o._data.shape, o._data.dtype) for o in outs[:ndiff])
         for i in range(ndiff):
@@ -356,6 +366,8 @@ def _record(op, inputs, params, outs, node=None) -> Node:
         o = outs[0]
         o._requires_grad = True
         o._grad_fn = node
+    if anomaly_hook[0] is not None:
+        anomaly_hook[0](node)
     return node
 
 
@@ -448,7 +460,9 @@ def apply_inplace(op, inputs: tuple, params: tuple = ()) -> Tensor:
         and self._data.dtype.kind in "fc"
         and any(isinstance(v, Tensor) and v._requires_grad for v in inputs)
     )
-    if record and self._requires_grad and any(k == "in" and i == 0 for k, i in op.plan):
+    if (
+        (record and self._requires_grad) or (forward_hook[0] is not None and self._fw)
+    ) and any(k == "in" and i == 0 for k, i in op.plan):
         # the formula needs self's old value: keep a copy before it is overwritten
         old = wrap(self._data.copy(), True)
         old._grad_fn = self._grad_fn

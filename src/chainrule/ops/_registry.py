@@ -28,6 +28,8 @@ Entry format (every field of ``defop``):
                 (the op applied to the tangents), ``"elementwise"`` (derived from ``grads``).
 ``explain``     the local derivative for the explain feature: {input name: text}, with ``{u}``
                 for that input and ``{y}`` for the result, e.g. ``{"self": "cos({u})"}``.
+``scalar_edges`` False when PyTorch's overload takes the number as a Scalar (no graph edge),
+                so ``next_functions`` lists only tensor inputs (e.g. ``2 - x``).
 ``domain``      test-input hint: ``"positive"``, ``"unit"`` (-1..1), ``"nonzero"`` or None.
 
 ``register_op`` creates the node class. Public functions are written next to their entries and
@@ -65,6 +67,7 @@ class Op:
         "jvp",
         "explain",
         "domain",
+        "scalar_edges",
     )
 
     def __repr__(self) -> str:
@@ -75,7 +78,11 @@ class Op:
         """The node class, created on first use (keeps ``import chainrule`` fast)."""
         cls = self._node_cls
         if cls is None:
-            cls = self._node_cls = type(self.node_name, (OpNode,), {"__slots__": (), "_op": self})
+            cls = self._node_cls = type(
+                self.node_name,
+                (OpNode,),
+                {"__slots__": (), "_op": self, "_scalar_edges": self.scalar_edges},
+            )
         return cls
 
 
@@ -111,6 +118,7 @@ def defop(
     jvp: Any = "elementwise",
     explain: dict | None = None,
     domain: str | None = None,
+    scalar_edges: bool = True,
 ) -> Op:
     """Register one primitive op (see the module docstring for the entry format)."""
     if name in OPS:
@@ -137,6 +145,7 @@ def defop(
     op.jvp = jvp if differentiable else None
     op.explain = explain or {}
     op.domain = domain
+    op.scalar_edges = scalar_edges
     OPS[name] = op
     return op
 

@@ -56,6 +56,16 @@ RSUB = defop(
     inputs=("self", "other"),
     grads=(lambda F, g, alpha: -_scale(g, alpha), lambda F, g, alpha: g),
     node="RsubBackward1",
+    scalar_edges=False,
+    jvp="linear",
+    explain={"self": "-1", "other": "1"},
+)
+RSUB_TENSOR = defop(
+    "rsub_tensor",
+    lambda a, b, alpha: _sub_fwd(b, a, alpha),
+    inputs=("self", "other"),
+    grads=(lambda F, g, alpha: -_scale(g, alpha), lambda F, g, alpha: g),
+    node="RsubBackward0",
     jvp="linear",
     explain={"self": "-1", "other": "1"},
 )
@@ -100,7 +110,27 @@ REMAINDER = defop(
     inputs=("self", "other"),
     saves=("self", "other"),
     grads=(lambda F, g, a, b: g, lambda F, g, a, b: -g * F.floor(a / b)),
+    node="RemainderBackward1",
     explain={"self": "1", "other": "-floor({self}/{other})"},
+)
+# Tensor % number (PyTorch's Scalar overload, its own node name)
+REMAINDER_SCALAR = defop(
+    "remainder_scalar",
+    np.remainder,
+    inputs=("self", "other"),
+    grads=(lambda F, g: g, None),
+    node="RemainderBackward0",
+    jvp="linear",
+    explain={"self": "1"},
+)
+# number % Tensor: PyTorch records a node whose backward raises
+REMAINDER_RSCALAR = defop(
+    "remainder_rscalar",
+    np.remainder,
+    inputs=("self", "other"),
+    grads=(None, _no_derivative("remainder")),
+    node="torch::autograd::NotImplemented",
+    jvp=None,
 )
 FMOD = defop(
     "fmod",
@@ -108,6 +138,38 @@ FMOD = defop(
     inputs=("self", "other"),
     saves=("self", "other"),
     grads=(lambda F, g, a, b: g, lambda F, g, a, b: -g * F.trunc(a / b)),
+    node="FmodBackward1",
+    explain={"self": "1", "other": "-trunc({self}/{other})"},
+)
+FMOD_SCALAR = defop(
+    "fmod_scalar",
+    np.fmod,
+    inputs=("self", "other"),
+    grads=(lambda F, g: g, None),
+    node="FmodBackward0",
+    jvp="linear",
+    explain={"self": "1"},
+)
+
+
+def _div_mode_fwd(a, b, mode):
+    if mode == "floor":
+        return np.floor_divide(a, b)
+    if np.result_type(a, b).kind in "iub":
+        # exact integer truncation: floor, then one up where the signs differ and it is inexact
+        q = np.floor_divide(a, b)
+        return q + ((np.remainder(a, b) != 0) & ((np.asarray(a) < 0) != (np.asarray(b) < 0)))
+    return np.trunc(np.true_divide(a, b))
+
+
+# div(..., rounding_mode="floor"/"trunc"): piecewise constant, zero gradient (as PyTorch)
+DIV_MODE = defop(
+    "div_mode",
+    _div_mode_fwd,
+    inputs=("self", "other"),
+    grads=(lambda F, g, mode: g * 0, lambda F, g, mode: g * 0),
+    node="DivBackward2",
+    explain={"self": "0", "other": "0"},
 )
 
 
@@ -284,7 +346,10 @@ FLOOR = _rounding("floor", np.floor)
 CEIL = _rounding("ceil", np.ceil)
 TRUNC = _rounding("trunc", np.trunc)
 FRAC = defop("frac", lambda x: x - np.trunc(x), grads=(lambda F, g: g,), explain={"self": "1"})
-ROUND = _rounding("round", lambda x, decimals: np.round(x, decimals))
+ROUND = _rounding("round", np.round)
+ROUND_DECIMALS = _rounding(
+    "round_decimals", lambda x, decimals: np.round(x, decimals), node="RoundBackward1"
+)
 
 
 def _clamp_fwd(x, lo, hi):
@@ -325,10 +390,43 @@ CLAMP_TENSOR = defop(
     saves=("self", "min", "max"),
     grads=(
         lambda F, g, x, lo, hi: g * _clamp_mask(F, x, lo, hi),
-        lambda F, g, x, lo, hi: g * (x < lo) if hi is None else g * ((x < lo) & (lo <= hi)),
-        lambda F, g, x, lo, hi: g * (x > hi) if lo is None else g * ((x > hi) & (lo <= hi)),
+        # PyTorch: where min > max the result is max, so max gets the gradient there
+        lambda F, g, x, lo, hi: g * (x < lo) if hi is None else g * ((x < lo) & (lo < hi)),
+        lambda F, g, x, lo, hi: g * (x > hi) if lo is None else g * ((x > hi) | (hi < lo)),
     ),
     node="ClampBackward0",
+)
+CLAMP_MIN = defop(
+    "clamp_min",
+    np.maximum,
+    inputs=("self", "min"),
+    saves=("self", "min"),
+    grads=(lambda F, g, x, lo: g * (x >= lo), None),
+    explain={"self": "1 if {u} ≥ min else 0"},
+)
+CLAMP_MAX = defop(
+    "clamp_max",
+    np.minimum,
+    inputs=("self", "max"),
+    saves=("self", "max"),
+    grads=(lambda F, g, x, hi: g * (x <= hi), None),
+    explain={"self": "1 if {u} ≤ max else 0"},
+)
+CLAMP_MIN_TENSOR = defop(
+    "clamp_min_tensor",
+    np.maximum,
+    inputs=("self", "min"),
+    saves=("self", "min"),
+    grads=(lambda F, g, x, lo: g * (x >= lo), lambda F, g, x, lo: g * (x < lo)),
+    node="ClampMinBackward1",
+)
+CLAMP_MAX_TENSOR = defop(
+    "clamp_max_tensor",
+    np.minimum,
+    inputs=("self", "max"),
+    saves=("self", "max"),
+    grads=(lambda F, g, x, hi: g * (x <= hi), lambda F, g, x, hi: g * (x > hi)),
+    node="ClampMaxBackward1",
 )
 
 
@@ -473,7 +571,15 @@ def sub(input, other, *, alpha=1, out=None):
 
 
 def rsub(input, other, *, alpha=1):
-    """``other - alpha * input``."""
+    """``other - alpha * input``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.rsub(torch.tensor([1.0, 2.0]), 5)
+        tensor([4., 3.])
+    """
+    if isinstance(other, Tensor):
+        return apply(RSUB_TENSOR, (input, other), (alpha,))
     return apply(RSUB, (input, other), (alpha,))
 
 
@@ -498,12 +604,8 @@ def div(input, other, *, rounding_mode=None, out=None):
     """
     if rounding_mode is None:
         return apply(DIV, (input, other))
-    if rounding_mode == "floor":
-        return apply(FLOOR_DIVIDE, (input, other))
-    if rounding_mode == "trunc":
-        q = apply(DIV, (input, other))
-        r = trunc(q)
-        return r if q.dtype == _result_of(input, other) else r.to(_result_of(input, other))
+    if rounding_mode in ("floor", "trunc"):
+        return apply(DIV_MODE, (input, other), (rounding_mode,))
     raise RuntimeError(
         f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'"
     )
@@ -521,13 +623,31 @@ def floor_divide(input, other):
 
 
 def remainder(input, other):
-    """Python-style modulus (sign of the divisor), PyTorch's ``%``."""
-    return apply(REMAINDER, (input, other))
+    """Python-style modulus (sign of the divisor), PyTorch's ``%``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.remainder(torch.tensor([-3.0, 3.0]), 2)
+        tensor([1., 1.])
+    """
+    if not isinstance(input, Tensor):
+        return apply(REMAINDER_RSCALAR, (input, other))
+    if isinstance(other, Tensor):
+        return apply(REMAINDER, (input, other))
+    return apply(REMAINDER_SCALAR, (input, other))
 
 
 def fmod(input, other):
-    """C-style modulus (sign of the dividend)."""
-    return apply(FMOD, (input, other))
+    """C-style modulus (sign of the dividend).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.fmod(torch.tensor([-3.0, 3.0]), 2)
+        tensor([-1.,  1.])
+    """
+    if isinstance(other, Tensor):
+        return apply(FMOD, (input, other))
+    return apply(FMOD_SCALAR, (input, other))
 
 
 def pow(input, exponent):
@@ -579,15 +699,40 @@ def clamp(input, min=None, max=None):
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         return apply(CLAMP_TENSOR, (input, min, max))
+    if input._data.dtype.kind in "biu":
+        # PyTorch promotes with the bounds: an integer tensor clamped to 0.5 becomes float
+        from ._dispatch import result_dtype
+
+        target = result_dtype((input, min, max))
+        if target.np != input._data.dtype:
+            input = input.to(target)
     return apply(CLAMP, (input,), (min, max))
 
 
 def clamp_min(input, min):
-    return clamp(input, min=min)
+    """``max(input, min)`` (PyTorch's ``ClampMinBackward`` nodes).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.clamp_min(torch.tensor([-1.0, 2.0]), 0)
+        tensor([0., 2.])
+    """
+    if isinstance(min, Tensor):
+        return apply(CLAMP_MIN_TENSOR, (input, min))
+    return apply(CLAMP_MIN, (input, min))
 
 
 def clamp_max(input, max):
-    return clamp(input, max=max)
+    """``min(input, max)`` (PyTorch's ``ClampMaxBackward`` nodes).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.clamp_max(torch.tensor([-1.0, 2.0]), 0)
+        tensor([-1.,  0.])
+    """
+    if isinstance(max, Tensor):
+        return apply(CLAMP_MAX_TENSOR, (input, max))
+    return apply(CLAMP_MAX, (input, max))
 
 
 def where(condition, input=None, other=None):
@@ -628,8 +773,16 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
 
 
 def round(input, *, decimals=0):
-    """Round half to even, like PyTorch (``decimals`` digits)."""
-    return apply(ROUND, (input,), (decimals,))
+    """Round half to even, like PyTorch (``decimals`` digits).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.round(torch.tensor([0.5, 1.5, 1.26]), decimals=0)
+        tensor([0., 2., 1.])
+    """
+    if decimals == 0:
+        return apply(ROUND, (input,))
+    return apply(ROUND_DECIMALS, (input,), (decimals,))
 
 
 def _simple(op, name, doc):
@@ -794,7 +947,8 @@ def clamp_(self, min=None, max=None):
 
 
 def remainder_(self, other):
-    return apply_inplace(REMAINDER, (self, other))
+    op = REMAINDER if isinstance(other, Tensor) else REMAINDER_SCALAR
+    return apply_inplace(op, (self, other))
 
 
 def floor_divide_(self, other):
@@ -812,7 +966,9 @@ def nan_to_num_(self, nan=0.0, posinf=None, neginf=None):
 
 
 def round_(self, *, decimals=0):
-    return apply_inplace(ROUND, (self,), (decimals,))
+    if decimals == 0:
+        return apply_inplace(ROUND, (self,))
+    return apply_inplace(ROUND_DECIMALS, (self,), (decimals,))
 
 
 for _f in (add_, sub_, mul_, div_, pow_, clamp_, remainder_, floor_divide_, lerp_, nan_to_num_, round_):
@@ -861,7 +1017,7 @@ def _rfloordiv(self, other):
 
 
 def _rmod(self, other):
-    return apply(REMAINDER, (other, self))
+    return apply(REMAINDER_RSCALAR, (other, self))
 
 
 def _rsub_op(self, other):
@@ -935,9 +1091,9 @@ OPERATORS = {
     "__floordiv__": lambda self, other: apply(FLOOR_DIVIDE, (self, other)),
     "__rfloordiv__": _rfloordiv,
     "__ifloordiv__": lambda self, other: apply_inplace(FLOOR_DIVIDE, (self, other)),
-    "__mod__": lambda self, other: apply(REMAINDER, (self, other)),
+    "__mod__": lambda self, other: remainder(self, other),
     "__rmod__": _rmod,
-    "__imod__": lambda self, other: apply_inplace(REMAINDER, (self, other)),
+    "__imod__": lambda self, other: remainder_(self, other),
     "__pow__": lambda self, other: pow(self, other),
     "__rpow__": _rpow,
     "__ipow__": lambda self, other: pow_(self, other),

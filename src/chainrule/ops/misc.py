@@ -33,7 +33,7 @@ COPY = defop(
     lambda dst, src: np.broadcast_to(np.asarray(src), np.shape(dst)).astype(np.asarray(dst).dtype),
     inputs=("self", "src"),
     grads=(lambda F, g: g * 0, lambda F, g: g),
-    node="CopyBackwards",
+    node="torch::autograd::CopyBackwards",
     promote="keep",
     jvp="linear",
 )
@@ -41,15 +41,16 @@ FILL = defop(
     "fill",
     lambda x, value: np.full_like(x, value),
     grads=(lambda F, g, value: g * 0,),
+    node="FillBackward2",
     promote="keep",
-    jvp="linear",
+    jvp=lambda F, t, value: t[0] * 0,  # filled with a constant: zero tangent
 )
 FILL_TENSOR = defop(
     "fill_tensor",
     lambda x, value: np.full_like(x, value),
     inputs=("self", "value"),
     grads=(lambda F, g: g * 0, lambda F, g: F.sum(g)),
-    node="FillBackward1",
+    node="FillBackward3",
     promote="keep",
     jvp=None,
 )

@@ -1,14 +1,56 @@
-"""Reductions: sum, mean, prod, max/min, norms, var/std, logsumexp, cumulative ops, all/any."""
+"""Reductions: sum, mean, prod, max/min, norms, var/std, logsumexp, cumulative ops, all/any.
+
+Entries first, then the public front-ends. Reduced gradients are brought back to the input's
+rank with ``F.unsqueeze_dims`` and then rely on broadcasting against a full-shape factor (or on
+``F.expand``), so formulas stay valid in both formula namespaces.
+"""
 
 from __future__ import annotations
+
+import builtins
+import math
+import warnings
+from typing import Any
 
 import numpy as np
 
 from .. import _dtype as D
-from .._backend import norm_dims
-from .._tensor import Tensor
+from .._backend import array_ns, norm_dims
+from .._tensor import Tensor, wrap
 from ._dispatch import apply
 from ._registry import defop, expose
+
+_bsum = builtins.sum
+_bmax = builtins.max
+_babs = builtins.abs
+_bmin = builtins.min
+_bool = builtins.bool
+_int = builtins.int
+_float = builtins.float
+
+
+# ---------------------------------------------------------------- helpers shared by formulas
+def _const(F, arr):
+    """A constant (non-differentiable) array in the formula namespace ``F``."""
+    return arr if F is array_ns else wrap(arr)
+
+
+def _call(F, op, inputs: tuple, params: tuple = ()):
+    """Run one of this family's entries inside a formula, in either namespace."""
+    if F is array_ns:
+        return op.forward(*inputs, *params)
+    return apply(op, inputs, params)
+
+
+def _data(x):
+    return x._data if isinstance(x, Tensor) else np.asarray(x)
+
+
+def _unsq(F, g, dims, keepdim, ndim):
+    """A reduced gradient (or result) with the reduced axes reinserted as size 1."""
+    if keepdim or ndim == 0:
+        return g
+    return F.unsqueeze_dims(g, dims, ndim)
 
 
 def _expand_back(F, g, dims, keepdim, shape):
@@ -16,6 +58,112 @@ def _expand_back(F, g, dims, keepdim, shape):
     if not keepdim:
         g = F.unsqueeze_dims(g, dims, len(shape))
     return F.expand(g, shape)
+
+
+def _numel(shape, dims=None):
+    n = 1
+    for i, s in enumerate(shape):
+        if dims is None or i in dims:
+            n *= s
+    return n
+
+
+def _axes(dim, ndim: int) -> tuple:
+    """``dim`` normalised (PyTorch's range check); 0-d tensors reduce over no axis."""
+    dims = norm_dims(dim, ndim)
+    return dims if ndim else ()
+
+
+def _axis(dim, ndim: int) -> int:
+    """One normalised dim (0-d tensors accept 0 and -1)."""
+    if isinstance(dim, (tuple, list)):
+        raise TypeError(f"dim must be an int, not {type(dim).__name__}")
+    return norm_dims(_int(dim), ndim)[0]
+
+
+def _np_dtype(dtype):
+    return None if dtype is None else D.to_dtype(dtype).np
+
+
+def _is_full(dim):
+    return dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0)
+
+
+def _int_acc(x: np.ndarray, npd):
+    """Integer and bool inputs accumulate in int64 (PyTorch's sum/prod/cumsum rule)."""
+    if npd is None and x.dtype.kind in "biu":
+        return np.dtype(np.int64)
+    return npd
+
+
+_WORDS = {
+    "int64": "Long",
+    "int32": "Int",
+    "bool": "Bool",
+    "uint8": "Byte",
+    "int16": "Short",
+    "int8": "Char",
+    "float32": "Float",
+    "float64": "Double",
+    "float16": "Half",
+    "complex64": "ComplexFloat",
+    "complex128": "ComplexDouble",
+}
+
+
+def _word(a: np.ndarray) -> str:
+    name = D._BY_NP[a.dtype].name
+    return _WORDS.get(name, name)
+
+
+def _check_tensor(x, fname: str) -> None:
+    if not isinstance(x, Tensor):
+        raise TypeError(
+            f"{fname}(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}"
+        )
+
+
+# ---------------------------------------------------------------- return types
+class _ReturnType(tuple):
+    """A named pair like ``torch.return_types.max`` (``values``, ``indices``)."""
+
+    __slots__ = ()
+    _name = ""
+    _fields: tuple = ()
+
+    def __new__(cls, values):
+        return tuple.__new__(cls, values)
+
+    def __repr__(self) -> str:
+        body = ",\n".join(f"{f}={v!r}" for f, v in zip(self._fields, self))
+        return f"torch.return_types.{self._name}(\n{body})"
+
+    def __reduce__(self):
+        return (type(self), (tuple(self),))
+
+
+def return_type(name: str, fields: tuple = ("values", "indices")) -> type:
+    """The class of PyTorch's ``torch.return_types.<name>`` (a tuple with named fields)."""
+    ns = {"__slots__": (), "_name": name, "_fields": tuple(fields)}
+    for i, f in enumerate(fields):
+        ns[f] = property(lambda self, i=i: tuple.__getitem__(self, i))
+    cls = type(name, (_ReturnType,), ns)
+    cls.__module__ = "torch.return_types"
+    return cls
+
+
+class return_types:  # noqa: N801  (PyTorch's module name)
+    """``torch.return_types``: the named tuples returned by max(dim), min(dim) ..."""
+
+    max = return_type("max")
+    min = return_type("min")
+    median = return_type("median")
+    var_mean = None  # PyTorch returns plain tuples for var_mean/std_mean
+
+
+# ---------------------------------------------------------------- sum / mean
+def _sum_fwd(x, dims, keepdim, dtype):
+    return np.asarray(np.sum(x, axis=dims, keepdims=keepdim, dtype=dtype))
 
 
 SUM = defop(
@@ -28,21 +176,13 @@ SUM = defop(
 )
 SUM_DIM = defop(
     "sum_dim",
-    lambda x, dims, keepdim, dtype: np.sum(x, axis=dims, keepdims=keepdim, dtype=dtype),
+    _sum_fwd,
     saves=("self.shape",),
     grads=(lambda F, g, shape, dims, keepdim, dtype: _expand_back(F, g, dims, keepdim, shape),),
     node="SumBackward1",
     jvp="linear",
     explain={"self": "1 (each element)"},
 )
-
-
-def _numel(shape, dims=None):
-    n = 1
-    for i, s in enumerate(shape):
-        if dims is None or i in dims:
-            n *= s
-    return n
 
 
 def _mean_fwd(x, dtype):
@@ -60,7 +200,9 @@ MEAN = defop(
 
 
 def _mean_dim_fwd(x, dims, keepdim, dtype):
-    return np.mean(x, axis=dims, keepdims=keepdim, dtype=dtype).astype(dtype or x.dtype, copy=False)
+    return np.asarray(
+        np.mean(x, axis=dims, keepdims=keepdim, dtype=dtype).astype(dtype or x.dtype, copy=False)
+    )
 
 
 MEAN_DIM = defop(
@@ -78,14 +220,544 @@ MEAN_DIM = defop(
 )
 
 
-def _np_dtype(dtype):
-    return None if dtype is None else D.to_dtype(dtype).np
+# ---------------------------------------------------------------- prod
+def _prod_fwd(x, dims, keepdim, dtype):
+    return np.asarray(np.prod(x, axis=dims, keepdims=keepdim, dtype=dtype))
 
 
-def _is_full(dim):
-    return dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0)
+def _prod_grad(F, g, x, r, dims, keepdim, dtype):
+    """d prod / dx_i = product of the others; exact with zeros in the input (no 0/0)."""
+    nd = x.ndim
+    g = _unsq(F, g, dims, keepdim, nd)
+    r = _unsq(F, r, dims, keepdim, nd)
+    zero = x == 0
+    if not zero.any():
+        return g * r / x
+    nz = F.sum(zero, dims, True)
+    safe = F.where(zero, 1.0, x)
+    others = _call(F, PROD, (safe,), (dims, True, None))  # product of the non-zeros
+    at_zero = F.where(nz == 1, others, 0.0)
+    return g * F.where(zero, at_zero, r / safe)
 
 
+def _prod_jvp(F, tangents, x, r, dims, keepdim, dtype):
+    t = tangents[0]
+    return F.sum(t * _prod_grad(F, F.ones_like(r), x, r, dims, keepdim, dtype), dims, keepdim)
+
+
+PROD = defop(
+    "prod",
+    _prod_fwd,
+    saves=("self", "result"),
+    grads=(_prod_grad,),
+    node="ProdBackward0",
+    jvp=_prod_jvp,
+    explain={"self": "product of the other elements"},
+)
+PROD_DIM = defop(
+    "prod_dim",
+    _prod_fwd,
+    saves=("self", "result"),
+    grads=(_prod_grad,),
+    node="ProdBackward1",
+    jvp=_prod_jvp,
+    explain={"self": "product of the other elements"},
+)
+
+
+# ---------------------------------------------------------------- max / min / amax / amin
+def _evenly(F, g, x, r, dims, keepdim):
+    """Gradient of a value-selecting reduction, split evenly among ties (PyTorch's rule)."""
+    nd = x.ndim
+    g = _unsq(F, g, dims, keepdim, nd)
+    r = _unsq(F, r, dims, keepdim, nd)
+    mask = x == r
+    count = F.sum(mask, dims, True)
+    return F.where(mask, g / F.to(count, g), 0.0)
+
+
+def _evenly_jvp(F, tangents, x, r, dims, keepdim):
+    t = tangents[0]
+    return F.sum(_evenly(F, F.ones_like(r), x, r, dims, keepdim) * t, dims, keepdim)
+
+
+def _whole_max(x, np_fn):
+    return np.asarray(np_fn(x))
+
+
+MAX = defop(
+    "max",
+    lambda x: _whole_max(x, np.max),
+    saves=("self", "result"),
+    grads=(lambda F, g, x, r: _evenly(F, g, x, r, tuple(range(x.ndim)), False),),
+    node="MaxBackward1",
+    jvp=lambda F, ts, x, r: _evenly_jvp(F, ts, x, r, tuple(range(x.ndim)), False),
+    explain={"self": "1/k where {u} is the maximum (k ties)"},
+)
+MIN = defop(
+    "min",
+    lambda x: _whole_max(x, np.min),
+    saves=("self", "result"),
+    grads=(lambda F, g, x, r: _evenly(F, g, x, r, tuple(range(x.ndim)), False),),
+    node="MinBackward1",
+    jvp=lambda F, ts, x, r: _evenly_jvp(F, ts, x, r, tuple(range(x.ndim)), False),
+    explain={"self": "1/k where {u} is the minimum (k ties)"},
+)
+
+
+def _amax_fwd(x, dims, keepdim, fn):
+    return np.asarray(fn(x, axis=dims, keepdims=keepdim))
+
+
+AMAX = defop(
+    "amax",
+    lambda x, dims, keepdim: _amax_fwd(x, dims, keepdim, np.max),
+    saves=("self", "result"),
+    grads=(_evenly,),
+    jvp=_evenly_jvp,
+    explain={"self": "1/k where {u} is the maximum (k ties)"},
+)
+AMIN = defop(
+    "amin",
+    lambda x, dims, keepdim: _amax_fwd(x, dims, keepdim, np.min),
+    saves=("self", "result"),
+    grads=(_evenly,),
+    jvp=_evenly_jvp,
+    explain={"self": "1/k where {u} is the minimum (k ties)"},
+)
+
+
+def _select_fwd(x, dim, keepdim, arg):
+    """(values, int64 indices) along ``dim`` (the first of ties, like PyTorch on CPU)."""
+    if x.ndim == 0:
+        return x.copy(), np.zeros((), np.int64)
+    idx = arg(x, axis=dim, keepdims=True)
+    vals = np.take_along_axis(x, idx, dim)
+    if not keepdim:
+        idx = np.squeeze(idx, dim)
+        vals = np.squeeze(vals, dim)
+    return vals, idx.astype(np.int64, copy=False)
+
+
+def _index_mask(shape, idx, dim, keepdim):
+    """Boolean array of ``shape``: True at ``idx`` along ``dim``."""
+    idx = _data(idx)
+    if not keepdim:
+        idx = np.expand_dims(idx, dim)
+    pos = np.arange(shape[dim]).reshape((-1,) + (1,) * (len(shape) - dim - 1))
+    return pos == idx
+
+
+def _select_grad(F, g, shape, idx, dim, keepdim):
+    if len(shape) == 0:
+        return g
+    g = _unsq(F, g, (dim,), keepdim, len(shape))
+    return F.where(_const(F, _index_mask(shape, idx, dim, keepdim)), g, 0.0)
+
+
+def _select_jvp(F, tangents, shape, idx, dim, keepdim):
+    t = tangents[0]
+    if len(shape) == 0:
+        return t
+    m = _const(F, _index_mask(shape, idx, dim, keepdim))
+    return F.sum(F.where(m, t, 0.0), (dim,), keepdim)
+
+
+MAX_DIM = defop(
+    "max_dim",
+    lambda x, dim, keepdim: _select_fwd(x, dim, keepdim, np.argmax),
+    saves=("self.shape", "result1"),
+    grads=(_select_grad,),
+    node="MaxBackward0",
+    outputs=2,
+    nondiff_outputs=1,
+    jvp=_select_jvp,
+    explain={"self": "1 at the index of the maximum"},
+)
+MIN_DIM = defop(
+    "min_dim",
+    lambda x, dim, keepdim: _select_fwd(x, dim, keepdim, np.argmin),
+    saves=("self.shape", "result1"),
+    grads=(_select_grad,),
+    node="MinBackward0",
+    outputs=2,
+    nondiff_outputs=1,
+    jvp=_select_jvp,
+    explain={"self": "1 at the index of the minimum"},
+)
+
+
+def _median_fwd(x, dim, keepdim):
+    """Lower median (PyTorch's choice for even counts) and its index."""
+    if x.ndim == 0:
+        return x.copy(), np.zeros((), np.int64)
+    n = x.shape[dim]
+    order = np.argsort(x, axis=dim, kind="stable")
+    # NaN sorts last in NumPy; PyTorch's median returns NaN if any element is NaN
+    k = (n - 1) // 2
+    idx = np.take(order, [k], axis=dim)
+    nan = np.isnan(x).any(axis=dim, keepdims=True) if x.dtype.kind == "f" else None
+    if nan is not None and nan.any():
+        first_nan = np.argmax(np.isnan(x), axis=dim, keepdims=True)
+        idx = np.where(nan, first_nan, idx)
+    vals = np.take_along_axis(x, idx, dim)
+    if not keepdim:
+        idx = np.squeeze(idx, dim)
+        vals = np.squeeze(vals, dim)
+    return vals, idx.astype(np.int64, copy=False)
+
+
+def _median_all_fwd(x):
+    return _median_fwd(x.reshape(-1), 0, False)[0]
+
+
+def _median_all_grad(F, g, x, r):
+    # PyTorch: the gradient goes to one element equal to the median (the first, flattened)
+    xd = _data(x).reshape(-1)
+    rd = _data(r)
+    hit = (xd == rd) | (np.isnan(xd) & np.isnan(rd))
+    mask = np.zeros(xd.shape, bool)
+    if hit.any():
+        mask[np.argmax(hit)] = True
+    return F.where(_const(F, mask.reshape(_data(x).shape)), g, 0.0)
+
+
+MEDIAN = defop(
+    "median",
+    _median_all_fwd,
+    saves=("self", "result"),
+    grads=(_median_all_grad,),
+    jvp=lambda F, ts, x, r: F.sum(_median_all_grad(F, F.ones_like(r), x, r) * ts[0]),
+    explain={"self": "1 at the median element"},
+)
+MEDIAN_DIM = defop(
+    "median_dim",
+    _median_fwd,
+    saves=("self.shape", "result1"),
+    grads=(_select_grad,),
+    node="MedianBackward1",
+    outputs=2,
+    nondiff_outputs=1,
+    jvp=_select_jvp,
+    explain={"self": "1 at the median element"},
+)
+
+
+def _arg_fwd(x, dim, keepdim, fn):
+    if dim is None:
+        out = np.asarray(fn(x.reshape(-1)), np.int64)
+        return out.reshape((1,) * x.ndim) if keepdim else out
+    if x.ndim == 0:
+        return np.zeros((), np.int64)
+    return np.asarray(fn(x, axis=dim, keepdims=keepdim), np.int64)
+
+
+ARGMAX = defop(
+    "argmax",
+    lambda x, dim, keepdim: _arg_fwd(x, dim, keepdim, np.argmax),
+    differentiable=False,
+    promote="keep",
+)
+ARGMIN = defop(
+    "argmin",
+    lambda x, dim, keepdim: _arg_fwd(x, dim, keepdim, np.argmin),
+    differentiable=False,
+    promote="keep",
+)
+
+
+# ---------------------------------------------------------------- norms
+def _vnorm_fwd(x, ord, dims, keepdim, dtype):
+    if dtype is not None:
+        x = x.astype(dtype, copy=False)
+    a = np.abs(x)
+    if ord == 2:
+        out = np.sqrt(np.sum(a * a, axis=dims, keepdims=keepdim))
+    elif ord == 1:
+        out = np.sum(a, axis=dims, keepdims=keepdim)
+    elif ord == math.inf:
+        out = np.max(a, axis=dims, keepdims=keepdim, initial=0) if a.size else np.zeros(
+            np.sum(a, axis=dims, keepdims=keepdim).shape, a.dtype
+        )
+    elif ord == -math.inf:
+        out = np.min(a, axis=dims, keepdims=keepdim)
+    elif ord == 0:
+        out = np.sum(a != 0, axis=dims, keepdims=keepdim).astype(a.dtype)
+    else:
+        with np.errstate(divide="ignore"):
+            out = np.power(np.sum(np.power(a, ord), axis=dims, keepdims=keepdim), 1.0 / ord)
+    return np.asarray(out).astype(a.dtype, copy=False)
+
+
+def _vnorm_grad(F, g, x, r, ord, dims, keepdim, dtype):
+    """PyTorch's norm_backward: zero gradient where the norm is zero."""
+    nd = x.ndim
+    g = _unsq(F, g, dims, keepdim, nd)
+    r = _unsq(F, r, dims, keepdim, nd)
+    if ord == 0:
+        return x * 0
+    if ord == 1:
+        return g * F.sign(x)
+    if ord == 2:
+        return x * F.where(r == 0, 0.0, g / F.where(r == 0, 1.0, r))
+    if ord in (math.inf, -math.inf):
+        mask = F.abs(x) == r
+        count = F.to(F.sum(mask, dims, True), g)
+        return F.sign(x) * F.where(mask, g / count, 0.0)
+    if ord < 1:
+        scaled = F.sign(x) * F.where(x == 0, 0.0, F.pow(F.abs(x), ord - 1))
+        return scaled * g * F.pow(r, 1 - ord)
+    if ord < 2:
+        scaled = F.sign(x) * F.pow(F.abs(x), ord - 1)
+    else:
+        scaled = x * F.pow(F.abs(x), ord - 2)
+    return scaled * F.where(r == 0, 0.0, g / F.where(r == 0, 1.0, F.pow(r, ord - 1)))
+
+
+def _vnorm_jvp(F, tangents, x, r, ord, dims, keepdim, dtype):
+    t = tangents[0]
+    return F.sum(_vnorm_grad(F, F.ones_like(r), x, r, ord, dims, keepdim, dtype) * t, dims, keepdim)
+
+
+VECTOR_NORM = defop(
+    "linalg_vector_norm",
+    _vnorm_fwd,
+    saves=("self", "result"),
+    grads=(_vnorm_grad,),
+    node="LinalgVectorNormBackward0",
+    jvp=_vnorm_jvp,
+    explain={"self": "{u}/‖{u}‖ (p = 2)"},
+)
+
+
+# ---------------------------------------------------------------- var / std
+def _dof(shape, dims, correction):
+    return _bmax(0, _numel(shape, dims) - correction)
+
+
+def _var_fwd(x, dims, correction, keepdim):
+    n = _dof(x.shape, dims, 0)
+    d = _dof(x.shape, dims, correction)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        m = np.sum(x, axis=dims, keepdims=True) / x.dtype.type(n) if n else np.full(
+            (1,) * x.ndim, np.nan, x.dtype
+        )
+        c = x - m
+        s = np.sum(c * np.conj(c) if x.dtype.kind == "c" else c * c, axis=dims, keepdims=keepdim)
+        return np.asarray(np.real(s) / np.real(x.dtype.type(d)))
+
+
+def _var_grad(F, g, x, dims, correction, keepdim):
+    g = _unsq(F, g, dims, keepdim, x.ndim)
+    d = _dof(x.shape, dims, correction)
+    scale = 2.0 / d if d else math.inf
+    return g * scale * (x - F.mean(x, dims, True))
+
+
+def _var_jvp(F, tangents, x, dims, correction, keepdim):
+    t = tangents[0]
+    d = _dof(x.shape, dims, correction)
+    scale = 2.0 / d if d else math.inf
+    return F.sum(t * (x - F.mean(x, dims, True)), dims, keepdim) * scale
+
+
+def _std_fwd(x, dims, correction, keepdim):
+    return np.sqrt(_var_fwd(x, dims, correction, keepdim))
+
+
+def _std_grad(F, g, x, r, dims, correction, keepdim):
+    g = _unsq(F, g, dims, keepdim, x.ndim)
+    r = _unsq(F, r, dims, keepdim, x.ndim)
+    gv = F.where(r == 0, 0.0, g / (2 * F.where(r == 0, 1.0, r)))
+    return _var_grad(F, gv, x, dims, correction, True)
+
+
+def _std_jvp(F, tangents, x, r, dims, correction, keepdim):
+    t = tangents[0]
+    return F.sum(t * _std_grad(F, F.ones_like(r), x, r, dims, correction, keepdim), dims, keepdim)
+
+
+VAR = defop(
+    "var",
+    _var_fwd,
+    saves=("self",),
+    grads=(_var_grad,),
+    jvp=_var_jvp,
+    explain={"self": "2({u} - mean)/(N - correction)"},
+)
+STD = defop(
+    "std",
+    _std_fwd,
+    saves=("self", "result"),
+    grads=(_std_grad,),
+    jvp=_std_jvp,
+    explain={"self": "({u} - mean)/((N - correction)·std)"},
+)
+
+
+def _var_mean_fwd(x, dims, correction, keepdim, root):
+    v = _var_fwd(x, dims, correction, keepdim)
+    m = _mean_dim_fwd(x, dims, keepdim, None)
+    return (np.sqrt(v) if root else v), m
+
+
+def _var_mean_grad(F, g, x, r, dims, correction, keepdim, root):
+    gv, gm = g
+    if root:
+        out = _std_grad(F, gv, x, r, dims, correction, keepdim)
+    else:
+        out = _var_grad(F, gv, x, dims, correction, keepdim)
+    return out + _unsq(F, gm, dims, keepdim, x.ndim) / _numel(x.shape, dims)
+
+
+def _var_mean_jvp(F, tangents, x, r, dims, correction, keepdim, root):
+    t = tangents[0]
+    if root:
+        tv = _std_jvp(F, tangents, x, r, dims, correction, keepdim)
+    else:
+        tv = _var_jvp(F, tangents, x, dims, correction, keepdim)
+    return tv, F.mean(t, dims, keepdim)
+
+
+VAR_MEAN = defop(
+    "var_mean",
+    lambda x, dims, c, k: _var_mean_fwd(x, dims, c, k, False),
+    saves=("self", "result"),
+    grads=(lambda F, g, x, r, d, c, k: _var_mean_grad(F, g, x, r, d, c, k, False),),
+    outputs=2,
+    jvp=lambda F, ts, x, r, d, c, k: _var_mean_jvp(F, ts, x, r, d, c, k, False),
+)
+STD_MEAN = defop(
+    "std_mean",
+    lambda x, dims, c, k: _var_mean_fwd(x, dims, c, k, True),
+    saves=("self", "result"),
+    grads=(lambda F, g, x, r, d, c, k: _var_mean_grad(F, g, x, r, d, c, k, True),),
+    outputs=2,
+    jvp=lambda F, ts, x, r, d, c, k: _var_mean_jvp(F, ts, x, r, d, c, k, True),
+)
+
+
+# ---------------------------------------------------------------- logsumexp
+def _logsumexp_fwd(x, dims, keepdim):
+    if x.size == 0:
+        return np.asarray(np.log(np.sum(np.exp(x), axis=dims, keepdims=keepdim)))
+    m = np.max(x, axis=dims, keepdims=True)
+    m = np.where(np.isinf(m), 0, m)  # all -inf (or +inf) slices: no inf - inf
+    with np.errstate(divide="ignore"):
+        s = np.log(np.sum(np.exp(x - m), axis=dims, keepdims=True)) + m
+    return np.asarray(s if keepdim else np.squeeze(s, dims))
+
+
+def _logsumexp_grad(F, g, x, r, dims, keepdim):
+    g = _unsq(F, g, dims, keepdim, x.ndim)
+    r = _unsq(F, r, dims, keepdim, x.ndim)
+    return g * F.exp(x - r)
+
+
+LOGSUMEXP = defop(
+    "logsumexp",
+    _logsumexp_fwd,
+    saves=("self", "result"),
+    grads=(_logsumexp_grad,),
+    promote="float",
+    jvp=lambda F, ts, x, r, dims, keepdim: F.sum(
+        ts[0] * _logsumexp_grad(F, F.ones_like(r), x, r, dims, keepdim), dims, keepdim
+    ),
+    explain={"self": "softmax({u})"},
+)
+
+
+# ---------------------------------------------------------------- cumulative
+def _cum_fwd(x, dim, dtype, fn):
+    if x.ndim == 0:
+        return np.asarray(x, dtype=dtype or x.dtype).copy()
+    return fn(x, axis=dim, dtype=dtype)
+
+
+def _revcumsum(F, g, dim):
+    """Reverse cumulative sum along ``dim`` (the adjoint of cumsum)."""
+    return F.flip(F.cumsum(F.flip(g, (dim,)), dim), (dim,))
+
+
+def _cumsum_grad(F, g, dim, dtype):
+    if g.ndim == 0:
+        return g
+    return _revcumsum(F, g, dim)
+
+
+CUMSUM = defop(
+    "cumsum",
+    lambda x, dim, dtype: _cum_fwd(x, dim, dtype, np.cumsum),
+    grads=(_cumsum_grad,),
+    jvp="linear",
+    explain={"self": "1 for each later position"},
+)
+
+
+def _cumprod_grad(F, g, x, r, dim, dtype):
+    """Exact with zeros: before the first zero use revcumsum(g·y)/x; at the first zero the
+    cumulative product with that zero replaced by 1; after it, 0."""
+    if x.ndim == 0:
+        return g
+    zero = x == 0
+    if not zero.any():
+        return _revcumsum(F, g * r, dim) / x
+    seen = F.cumsum(zero, dim)
+    before = seen == 0
+    first = zero & (seen == 1)
+    ys = _call(F, CUMPROD, (F.where(first, 1.0, x),), (dim, None))
+    a = _revcumsum(F, g * r, dim) / F.where(before, x, 1.0)
+    b = _revcumsum(F, g * ys, dim)
+    return F.where(before, a, F.where(first, b, 0.0))
+
+
+def _cumprod_jvp(F, tangents, x, r, dim, dtype):
+    t = tangents[0]
+    if x.ndim == 0:
+        return t
+    zero = x == 0
+    if not zero.any():
+        return r * F.cumsum(t / x, dim)
+    raise NotImplementedError("chainrule: forward-mode cumprod with zeros in the input")
+
+
+CUMPROD = defop(
+    "cumprod",
+    lambda x, dim, dtype: _cum_fwd(x, dim, dtype, np.cumprod),
+    saves=("self", "result"),
+    grads=(_cumprod_grad,),
+    jvp=_cumprod_jvp,
+    explain={"self": "product of the others up to each later position"},
+)
+
+
+# ---------------------------------------------------------------- logical / counting
+def _logical_fwd(x, dims, keepdim, fn):
+    out = np.asarray(fn(x, axis=dims, keepdims=keepdim))
+    return out.astype(np.uint8) if x.dtype == np.uint8 else out
+
+
+ALL = defop(
+    "all",
+    lambda x, dims, keepdim: _logical_fwd(x, dims, keepdim, np.all),
+    differentiable=False,
+    promote="keep",
+)
+ANY = defop(
+    "any",
+    lambda x, dims, keepdim: _logical_fwd(x, dims, keepdim, np.any),
+    differentiable=False,
+    promote="keep",
+)
+COUNT_NONZERO = defop(
+    "count_nonzero",
+    lambda x, dims: np.asarray(np.count_nonzero(x, axis=dims), np.int64),
+    differentiable=False,
+    promote="keep",
+)
+
+
+# ================================================================ front-ends
 def sum(input, dim=None, keepdim=False, *, dtype=None):
     """Sum of all elements, or over ``dim`` (int or tuple), keeping dims if ``keepdim``.
 
@@ -94,13 +766,11 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
         >>> torch.ones(2, 3).sum(0)
         tensor([2., 2., 2.])
     """
-    npd = _np_dtype(dtype)
-    if npd is None and input._data.dtype.kind in "bi" or input._data.dtype.kind == "u":
-        npd = np.dtype(np.int64) if npd is None else npd
+    npd = _int_acc(input._data, _np_dtype(dtype))
     if _is_full(dim) and not keepdim:
         return apply(SUM, (input,), (npd,))
-    dims = norm_dims(None if _is_full(dim) else dim, input._data.ndim)
-    return apply(SUM_DIM, (input,), (dims, bool(keepdim), npd))
+    dims = _axes(None if _is_full(dim) else dim, input._data.ndim)
+    return apply(SUM_DIM, (input,), (dims, _bool(keepdim), npd))
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None):
@@ -121,12 +791,405 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
         )
     if _is_full(dim) and not keepdim:
         return apply(MEAN, (input,), (npd,))
-    dims = norm_dims(None if _is_full(dim) else dim, input._data.ndim)
-    return apply(MEAN_DIM, (input,), (dims, bool(keepdim), npd))
+    dims = _axes(None if _is_full(dim) else dim, input._data.ndim)
+    return apply(MEAN_DIM, (input,), (dims, _bool(keepdim), npd))
 
 
-_WORDS = {"int64": "Long", "int32": "Int", "bool": "Bool", "uint8": "Byte", "int16": "Short", "int8": "Char"}
+def prod(input: Tensor, dim: int | None = None, keepdim: bool = False, *, dtype=None) -> Tensor:
+    """Product of all elements, or along one ``dim`` (gradients exact with zeros).
 
-expose(sum)
-expose(mean)
-_ = Tensor
+    Example:
+        >>> import chainrule as torch
+        >>> torch.tensor([[1.0, 2.0], [3.0, 4.0]]).prod(1)
+        tensor([ 2., 12.])
+    """
+    _check_tensor(input, "prod")
+    x = input._data
+    npd = _int_acc(x, _np_dtype(dtype))
+    if dim is None:
+        return apply(PROD, (input,), (_axes(None, x.ndim), False, npd))
+    if isinstance(dim, (tuple, list)):
+        raise TypeError(
+            "prod() received an invalid combination of arguments - got (tuple), but expected one "
+            "of:\n * (*, torch.dtype dtype = None)\n * (int dim, bool keepdim = False, *, "
+            "torch.dtype dtype = None)"
+        )
+    d = _axis(dim, x.ndim)
+    return apply(PROD_DIM, (input,), ((d,) if x.ndim else (), _bool(keepdim), npd))
+
+
+def _maxmin(input, dim, keepdim, other, name, whole, by_dim, pairwise):
+    _check_tensor(input, name)
+    if isinstance(dim, Tensor):
+        other, dim = dim, None
+    if other is not None:
+        from . import elementwise
+
+        return getattr(elementwise, pairwise)(input, other)
+    x = input._data
+    if dim is None:
+        if x.size == 0:
+            raise RuntimeError(
+                f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                "Specify the reduction dim with the 'dim' argument."
+            )
+        return apply(whole, (input,))
+    d = _axis(dim, x.ndim)
+    if x.ndim and x.shape[d] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+    v, i = apply(by_dim, (input,), (d, _bool(keepdim)))
+    return getattr(return_types, name)((v, i))
+
+
+def max(input: Tensor, dim=None, keepdim: bool = False, *, other=None, out=None):
+    """Maximum of all elements; with ``dim``, ``(values, indices)``; with a tensor, elementwise.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.tensor([[1.0, 5.0], [3.0, 2.0]]).max(1).indices
+        tensor([1, 0])
+    """
+    return _maxmin(input, dim, keepdim, other, "max", MAX, MAX_DIM, "maximum")
+
+
+def min(input: Tensor, dim=None, keepdim: bool = False, *, other=None, out=None):
+    """Minimum of all elements; with ``dim``, ``(values, indices)``; with a tensor, elementwise.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.tensor([[1.0, 5.0], [3.0, 2.0]]).min(1).values
+        tensor([1., 2.])
+    """
+    return _maxmin(input, dim, keepdim, other, "min", MIN, MIN_DIM, "minimum")
+
+
+def _amaxmin(input, dim, keepdim, op, name):
+    _check_tensor(input, name)
+    x = input._data
+    dims = _axes(None if _is_full(dim) else dim, x.ndim)
+    for d in dims:
+        if x.shape[d] == 0:
+            raise IndexError(
+                f"{name}(): Expected reduction dim {d} to have non-zero size."
+            )
+    if x.size == 0 and not dims and x.ndim:
+        raise IndexError(f"{name}(): Expected reduction dim 0 to have non-zero size.")
+    return apply(op, (input,), (dims, _bool(keepdim)))
+
+
+def amax(input: Tensor, dim=(), keepdim: bool = False) -> Tensor:
+    """Maximum over ``dim`` (int or tuple; all dims by default); ties share the gradient.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.tensor([[1.0, 5.0], [3.0, 2.0]]).amax(0)
+        tensor([3., 5.])
+    """
+    return _amaxmin(input, dim, keepdim, AMAX, "amax")
+
+
+def amin(input: Tensor, dim=(), keepdim: bool = False) -> Tensor:
+    """Minimum over ``dim`` (int or tuple; all dims by default); ties share the gradient.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.tensor([[1.0, 5.0], [3.0, 2.0]]).amin(0)
+        tensor([1., 2.])
+    """
+    return _amaxmin(input, dim, keepdim, AMIN, "amin")
+
+
+def _argmaxmin(input, dim, keepdim, op, name):
+    _check_tensor(input, name)
+    x = input._data
+    if dim is None:
+        if x.size == 0:
+            raise IndexError(
+                f"{name}(): Expected reduction dim to be specified for input.numel() == 0."
+            )
+        return apply(op, (input,), (None, _bool(keepdim)))
+    d = _axis(dim, x.ndim)
+    if x.ndim and x.shape[d] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+    return apply(op, (input,), (d, _bool(keepdim)))
+
+
+def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    """Index of the maximum (of the flattened tensor when ``dim`` is None), as int64.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.tensor([[1.0, 5.0], [3.0, 2.0]]).argmax()
+        tensor(1)
+    """
+    return _argmaxmin(input, dim, keepdim, ARGMAX, "argmax")
+
+
+def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    """Index of the minimum (of the flattened tensor when ``dim`` is None), as int64.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.tensor([[1.0, 5.0], [3.0, 2.0]]).argmin(1)
+        tensor([0, 1])
+    """
+    return _argmaxmin(input, dim, keepdim, ARGMIN, "argmin")
+
+
+def median(input: Tensor, dim: int | None = None, keepdim: bool = False):
+    """Lower median of all elements, or ``(values, indices)`` along ``dim``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.tensor([1.0, 4.0, 2.0, 3.0]).median()
+        tensor(2.)
+    """
+    _check_tensor(input, "median")
+    x = input._data
+    if dim is None:
+        if x.size == 0:
+            return wrap(np.asarray(np.nan, x.dtype))
+        return apply(MEDIAN, (input,))
+    d = _axis(dim, x.ndim)
+    if x.ndim and x.shape[d] == 0:
+        raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
+    v, i = apply(MEDIAN_DIM, (input,), (d, _bool(keepdim)))
+    return return_types.median((v, i))
+
+
+def _check_float(input, name):
+    if input._data.dtype.kind not in "fc":
+        raise RuntimeError(
+            f"{name}: Expected a floating point or complex tensor as input. Got "
+            f"{_word(input._data)}"
+        )
+
+
+def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
+    """``linalg.vector_norm``: the ``ord``-norm over ``dim`` (all elements by default).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.linalg.vector_norm(torch.tensor([3.0, 4.0]))
+        tensor(5.)
+    """
+    _check_tensor(x, "linalg_vector_norm")
+    _check_float(x, "linalg.vector_norm")
+    if isinstance(ord, str):
+        raise RuntimeError(f"linalg.vector_norm: ord must be a number, got {ord!r}")
+    ord = _float(ord)
+    dims = _axes(None if _is_full(dim) else dim, x._data.ndim)
+    return apply(VECTOR_NORM, (x,), (ord, dims, _bool(keepdim), _np_dtype(dtype)))
+
+
+def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, out=None, dtype=None) -> Tensor:
+    """Vector p-norm (``p`` = 2, 1, inf, 'fro' or any number) over ``dim`` (all by default).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.tensor([[3.0, 4.0]]).norm()
+        tensor(5.)
+    """
+    _check_tensor(input, "norm")
+    if isinstance(p, str):
+        if p == "fro" and (dim is None or isinstance(dim, _int) or len(dim) <= 2):
+            return vector_norm(input, 2, dim, keepdim, dtype=dtype)
+        if p == "nuc":
+            if input._data.ndim < 2:
+                raise RuntimeError(
+                    "linalg.matrix_norm: The input tensor A must have at least 2 dimensions."
+                )
+            raise NotImplementedError("chainrule: the nuclear norm is not supported")
+        raise RuntimeError(f"linalg.vector_norm: ord must be a number, got {p!r}")
+    if p is None:
+        p = 2
+    return vector_norm(input, p, dim, keepdim, dtype=dtype)
+
+
+def _correction(fname, dim, unbiased, correction, args):
+    """PyTorch's overloads: (dim, unbiased, keepdim), (unbiased), (dim, *, correction, keepdim)."""
+    if isinstance(dim, _bool):  # var(True): the old unbiased-only form
+        unbiased, dim = dim, None
+    if correction is not None and unbiased is not None:
+        raise RuntimeError(f"{fname}: can't specify both correction and unbiased arguments")
+    if correction is None:
+        correction = 1 if unbiased is None or unbiased else 0
+    return dim, correction
+
+
+def _var_std(op, fname, input, dim, unbiased, keepdim, correction):
+    _check_tensor(input, fname)
+    x = input._data
+    if x.dtype.kind not in "fc":
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+    dim, correction = _correction(fname, dim, unbiased, correction, ())
+    dims = _axes(None if _is_full(dim) else dim, x.ndim)
+    if _numel(x.shape, dims) - correction <= 0:
+        warnings.warn(
+            f"{fname}(): degrees of freedom is <= 0. Correction should be strictly less than "
+            "the reduction factor (input numel divided by output numel). (Triggered internally "
+            "at /__w/pytorch/pytorch/aten/src/ATen/native/ReduceOps.cpp:1861.)",
+            UserWarning,
+            stacklevel=3,
+        )
+    return apply(op, (input,), (dims, correction, _bool(keepdim)))
+
+
+def var(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
+    """Variance over ``dim`` (Bessel-corrected by default; ``correction=0`` for biased).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.tensor([1.0, 2.0, 3.0]).var()
+        tensor(1.)
+    """
+    return _var_std(VAR, "var", input, dim, unbiased, keepdim, correction)
+
+
+def std(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
+    """Standard deviation over ``dim`` (Bessel-corrected by default).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.tensor([1.0, 2.0, 3.0]).std()
+        tensor(1.)
+    """
+    return _var_std(STD, "std", input, dim, unbiased, keepdim, correction)
+
+
+def var_mean(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
+    """``(var, mean)`` over ``dim`` in one pass.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.var_mean(torch.tensor([1.0, 2.0, 3.0]))
+        (tensor(1.), tensor(2.))
+    """
+    return _var_std(VAR_MEAN, "var_mean", input, dim, unbiased, keepdim, correction)
+
+
+def std_mean(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
+    """``(std, mean)`` over ``dim`` in one pass.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.std_mean(torch.tensor([1.0, 2.0, 3.0]))
+        (tensor(1.), tensor(2.))
+    """
+    return _var_std(STD_MEAN, "std_mean", input, dim, unbiased, keepdim, correction)
+
+
+def logsumexp(input: Tensor, dim, keepdim: bool = False) -> Tensor:
+    """``log(sum(exp(input), dim))`` computed stably (no overflow for large inputs).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.tensor([1000.0, 1000.0]).logsumexp(0)
+        tensor(1000.6931)
+    """
+    _check_tensor(input, "logsumexp")
+    dims = _axes(dim, input._data.ndim)
+    return apply(LOGSUMEXP, (input,), (dims, _bool(keepdim)))
+
+
+def _cum(op, name, input, dim, dtype, acc):
+    _check_tensor(input, name)
+    x = input._data
+    d = _axis(dim, x.ndim)
+    npd = _np_dtype(dtype)
+    if acc:
+        npd = _int_acc(x, npd)
+    return apply(op, (input,), (d, npd))
+
+
+def cumsum(input: Tensor, dim: int, *, dtype=None) -> Tensor:
+    """Cumulative sum along ``dim`` (integers and bools accumulate in int64).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.tensor([1.0, 2.0, 3.0]).cumsum(0)
+        tensor([1., 3., 6.])
+    """
+    return _cum(CUMSUM, "cumsum", input, dim, dtype, True)
+
+
+def cumprod(input: Tensor, dim: int, *, dtype=None) -> Tensor:
+    """Cumulative product along ``dim`` (gradients exact with zeros).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.tensor([1.0, 2.0, 3.0]).cumprod(0)
+        tensor([1., 2., 6.])
+    """
+    return _cum(CUMPROD, "cumprod", input, dim, dtype, True)
+
+
+def _logical(op, name, input, dim, keepdim):
+    _check_tensor(input, name)
+    x = input._data
+    dims = _axes(None if _is_full(dim) else dim, x.ndim)
+    return apply(op, (input,), (dims, _bool(keepdim)))
+
+
+def all(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+    """Whether all elements (over ``dim``) are non-zero; bool result (uint8 for uint8).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.tensor([[1.0, 0.0]]).all(1)
+        tensor([False])
+    """
+    return _logical(ALL, "all", input, dim, keepdim)
+
+
+def any(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+    """Whether any element (over ``dim``) is non-zero; bool result (uint8 for uint8).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.tensor([[1.0, 0.0]]).any(1)
+        tensor([True])
+    """
+    return _logical(ANY, "any", input, dim, keepdim)
+
+
+def count_nonzero(input: Tensor, dim=None) -> Tensor:
+    """Number of non-zero elements (over ``dim``), as int64.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.tensor([[1.0, 0.0], [2.0, 3.0]]).count_nonzero(0)
+        tensor([2, 1])
+    """
+    _check_tensor(input, "count_nonzero")
+    x = input._data
+    dims = _axes(None if _is_full(dim) else dim, x.ndim)
+    return apply(COUNT_NONZERO, (input,), (dims,))
+
+
+for _f in (
+    sum,
+    mean,
+    prod,
+    max,
+    min,
+    amax,
+    amin,
+    argmax,
+    argmin,
+    median,
+    norm,
+    var,
+    std,
+    logsumexp,
+    cumsum,
+    cumprod,
+    all,
+    any,
+    count_nonzero,
+):
+    expose(_f)
+for _f in (var_mean, std_mean):
+    expose(_f, method=False)
+expose(vector_norm, "_linalg_vector_norm", method=False)
+_ = Any

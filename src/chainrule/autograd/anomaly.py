@@ -1,0 +1,178 @@
+"""Anomaly detection: ``detect_anomaly()`` / ``set_detect_anomaly(True)``, as torch's.
+
+While enabled, every recorded node keeps the traceback of the forward call that created it, and
+its backward checks its results: a NaN raises ``RuntimeError("Function 'XBackward0' returned
+nan values in its 0th output.")`` and the error (and a warning, as in torch) shows the
+forward-pass traceback (file:line) of the op that created the node. Off, it costs nothing: the
+forward path reads one flag.
+
+Example:
+    >>> import chainrule as torch
+    >>> a = torch.tensor([0.0], requires_grad=True)
+    >>> with torch.autograd.detect_anomaly():  # doctest: +SKIP
+    ...     (a / a).sum().backward()
+    Traceback (most recent call last):
+    RuntimeError: Function 'DivBackward0' returned nan values in its 1th output. ...
+"""
+
+from __future__ import annotations
+
+import traceback
+import warnings
+from typing import Any
+
+import numpy as np
+
+from .._tensor import Tensor
+
+__all__ = ["detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled",
+           "is_anomaly_check_nan_enabled"]
+
+_mode = {"enabled": False, "check_nan": True}
+_CHECKED: dict = {}  # node class -> its anomaly-checking subclass (same name)
+
+
+def is_anomaly_enabled() -> bool:
+    """Whether anomaly detection is on."""
+    return _mode["enabled"]
+
+
+def is_anomaly_check_nan_enabled() -> bool:
+    """Whether anomaly detection checks backward results for NaN."""
+    return _mode["check_nan"]
+
+
+def _set(enabled: bool, check_nan: bool) -> None:
+    from ..ops import _dispatch
+
+    _mode["enabled"] = bool(enabled)
+    _mode["check_nan"] = bool(check_nan)
+    _dispatch.anomaly_hook[0] = record_trace if enabled else None
+
+
+def record_trace(node: Any) -> None:
+    """Called by dispatch for each new node while enabled: keep the forward traceback and
+    switch the node to a class whose backward checks for NaN."""
+    stack = traceback.extract_stack()
+    # drop chainrule's own frames at the end: the user's line is what matters
+    while stack and "/chainrule/" in stack[-1].filename.replace("\\", "/"):
+        stack.pop()
+    node._extras().trace = stack
+    cls = type(node)
+    sub = _CHECKED.get(cls)
+    if sub is None:
+        ns = {"_apply": _checked_apply(cls._apply), "__slots__": ()}
+        sub = type(cls.__name__, (cls,), ns)
+        sub.__qualname__ = cls.__qualname__
+        _CHECKED[cls] = sub
+    try:
+        node.__class__ = sub
+    except TypeError:
+        pass  # layout differs: keep the trace, skip the check
+
+
+def _format(node: Any) -> str:
+    x = node._x
+    if x is None or x.trace is None:
+        return ""
+    return "".join(traceback.format_list(x.trace))
+
+
+def _checked_apply(inner):
+    def _apply(self, grads: list, create: bool):
+        try:
+            outs = inner(self, grads, create)
+        except Exception:
+            tb = _format(self)
+            if tb:
+                warnings.warn(
+                    f"Error detected in {self.name()}. Traceback of forward call that caused "
+                    f"the error:\n{tb}",
+                    stacklevel=2,
+                )
+            raise
+        if _mode["check_nan"]:
+            for i, r in enumerate(outs):
+                if r is None:
+                    continue
+                arr = r._data if isinstance(r, Tensor) else np.asarray(r)
+                if arr.dtype.kind in "fc" and np.isnan(arr).any():
+                    tb = _format(self)
+                    msg = f"Function '{self.name()}' returned nan values in its {i}th output."
+                    if tb:
+                        warnings.warn(
+                            f"Error detected in {self.name()}. Traceback of forward call that "
+                            f"caused the error:\n{tb}",
+                            stacklevel=2,
+                        )
+                        msg += (
+                            f"\nThe node was created by this forward call (most recent call "
+                            f"last):\n{tb}"
+                        )
+                    raise RuntimeError(msg)
+        return outs
+
+    return _apply
+
+
+class detect_anomaly:
+    """Context manager (and decorator) enabling anomaly detection.
+
+    Example:
+        >>> import chainrule as torch
+        >>> import warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     with torch.autograd.detect_anomaly():
+        ...         torch.autograd.is_anomaly_enabled()
+        True
+    """
+
+    def __init__(self, check_nan: bool = True) -> None:
+        self.prev = _mode["enabled"]
+        self.check_nan = check_nan
+        self.prev_check_nan = _mode["check_nan"]
+        warnings.warn(
+            "Anomaly Detection has been enabled. This mode will increase the runtime and should "
+            "only be enabled for debugging.",
+            stacklevel=2,
+        )
+
+    def __enter__(self) -> None:
+        _set(True, self.check_nan)
+
+    def __exit__(self, *args: Any) -> None:
+        _set(self.prev, self.prev_check_nan)
+
+    def __call__(self, fn):
+        import functools
+
+        @functools.wraps(fn)
+        def wrapper(*a, **k):
+            with self.__class__(self.check_nan):
+                return fn(*a, **k)
+
+        return wrapper
+
+
+class set_detect_anomaly:
+    """Turn anomaly detection on or off (also usable as a context manager).
+
+    Example:
+        >>> import chainrule as torch
+        >>> _ = torch.autograd.set_detect_anomaly(True)
+        >>> _ = torch.autograd.set_detect_anomaly(False)
+        >>> torch.autograd.is_anomaly_enabled()
+        False
+    """
+
+    def __init__(self, mode: bool, check_nan: bool = True) -> None:
+        self.prev = _mode["enabled"]
+        self.prev_check_nan = _mode["check_nan"]
+        _set(mode, check_nan)
+
+    def __enter__(self) -> None:
+        pass
+
+    def __exit__(self, *args: Any) -> None:
+        _set(self.prev, self.prev_check_nan)

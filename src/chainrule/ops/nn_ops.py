@@ -1,0 +1,853 @@
+"""Neural-network ops with dedicated rules: convolution (im2col), pooling, embedding, batch and
+layer norm, and the losses that need a stable fused rule.
+
+Each linear-in-an-argument kernel comes with its adjoint as a second entry (convolution and its
+input/weight adjoints, pooling and its scatter), so that the backward formulas of one are the
+forward of the other: ``create_graph=True`` then differentiates through them with no extra code.
+Backward formulas take the NumPy kernels on the fast path (``F is array_ns``) and the chainrule
+entries otherwise.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from .._backend import array_ns
+from .._tensor import Tensor, wrap
+from ._dispatch import apply
+from ._registry import defop
+
+__all__ = [
+    "conv",
+    "max_pool2d_with_indices",
+    "avg_pool2d",
+    "embedding",
+    "batch_norm",
+    "layer_norm",
+    "nll_loss",
+    "mse_loss",
+    "smooth_l1_loss",
+    "huber_loss",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+]
+
+
+def _fast(F) -> bool:
+    return F is array_ns
+
+
+def _data(v):
+    return v._data if isinstance(v, Tensor) else v
+
+
+# ---------------------------------------------------------------- convolution (im2col)
+# Geometry params shared by the three entries: (stride, pad, dilation, groups), with
+# ``pad = ((top, bottom), (left, right))``; 1-d convolutions run as 2-d with a height of 1.
+
+
+def _as4d(a: np.ndarray) -> np.ndarray:
+    return a[:, :, None, :] if a.ndim == 3 else a
+
+
+def _out_size(h: int, k: int, s: int, p: tuple, d: int) -> int:
+    return (h + p[0] + p[1] - d * (k - 1) - 1) // s + 1
+
+
+def _padded(x: np.ndarray, pad: tuple, value: float = 0.0) -> np.ndarray:
+    if pad[0] == (0, 0) and pad[1] == (0, 0):
+        return x
+    return np.pad(x, ((0, 0), (0, 0), pad[0], pad[1]), constant_values=value)
+
+
+def _windows(xp: np.ndarray, kh: int, kw: int, stride, dil, oh: int, ow: int) -> np.ndarray:
+    """A read-only (N, C, OH, OW, KH, KW) strided view of the padded input's windows."""
+    n, c = xp.shape[:2]
+    sn, sc, sh, sw = xp.strides
+    return as_strided(
+        xp,
+        (n, c, oh, ow, kh, kw),
+        (sn, sc, sh * stride[0], sw * stride[1], sh * dil[0], sw * dil[1]),
+        writeable=False,
+    )
+
+
+def _cols(x: np.ndarray, kh: int, kw: int, stride, pad, dil, groups: int):
+    """im2col: (G, C/G*KH*KW, N*OH*OW) columns of the input, with the output size."""
+    xp = _padded(x, pad)
+    n, c = x.shape[:2]
+    oh = _out_size(x.shape[2], kh, stride[0], pad[0], dil[0])
+    ow = _out_size(x.shape[3], kw, stride[1], pad[1], dil[1])
+    win = _windows(xp, kh, kw, stride, dil, oh, ow)  # N C OH OW KH KW
+    cols = win.transpose(1, 4, 5, 0, 2, 3).reshape(groups, (c // groups) * kh * kw, n * oh * ow)
+    return cols, oh, ow
+
+
+def _conv_fwd(x, w, b, stride, pad, dil, groups):
+    x4, w4 = _as4d(x), _as4d(w)
+    oc, _, kh, kw = w4.shape
+    n = x4.shape[0]
+    cols, oh, ow = _cols(x4, kh, kw, stride, pad, dil, groups)
+    out = np.matmul(w4.reshape(groups, oc // groups, -1), cols)  # G, OC/G, N*OH*OW
+    out = out.reshape(oc, n, oh, ow).transpose(1, 0, 2, 3)
+    if b is not None:
+        out = out + b.reshape(1, oc, 1, 1)
+    else:
+        out = np.ascontiguousarray(out)
+    return out.reshape(n, oc, ow) if x.ndim == 3 else out
+
+
+def _g2(g: np.ndarray, groups: int) -> np.ndarray:
+    """Output gradient as (G, OC/G, N*OH*OW)."""
+    g4 = _as4d(g)
+    n, oc = g4.shape[:2]
+    return g4.transpose(1, 0, 2, 3).reshape(groups, oc // groups, -1)
+
+
+def _conv_input_grad(g, w, x_shape, stride, pad, dil, groups):
+    """col2im: the adjoint of the convolution in its input (``x_shape`` output)."""
+    w4 = _as4d(w)
+    g4 = _as4d(g)
+    oc, cg, kh, kw = w4.shape
+    n, _, oh, ow = g4.shape
+    xs = x_shape if len(x_shape) == 4 else (x_shape[0], x_shape[1], 1, x_shape[2])
+    c = xs[1]
+    dcols = np.matmul(w4.reshape(groups, oc // groups, -1).transpose(0, 2, 1), _g2(g4, groups))
+    dcols = dcols.reshape(c, kh, kw, n, oh, ow)
+    hp = xs[2] + pad[0][0] + pad[0][1]
+    wp = xs[3] + pad[1][0] + pad[1][1]
+    dxp = np.zeros((c, n, hp, wp), dtype=np.result_type(g, w))
+    sh, sw = stride
+    # one vectorised add per kernel offset (KH*KW iterations, never per pixel)
+    for i in range(kh):
+        hi = i * dil[0]
+        for j in range(kw):
+            wj = j * dil[1]
+            dxp[:, :, hi : hi + sh * (oh - 1) + 1 : sh, wj : wj + sw * (ow - 1) + 1 : sw] += dcols[
+                :, i, j
+            ]
+    dx = dxp[:, :, pad[0][0] : pad[0][0] + xs[2], pad[1][0] : pad[1][0] + xs[3]]
+    return np.ascontiguousarray(dx.transpose(1, 0, 2, 3)).reshape(x_shape)
+
+
+def _conv_weight_grad(x, g, w_shape, stride, pad, dil, groups):
+    """The adjoint of the convolution in its weight (``w_shape`` output)."""
+    ws = w_shape if len(w_shape) == 4 else (w_shape[0], w_shape[1], 1, w_shape[2])
+    cols, _, _ = _cols(_as4d(x), ws[2], ws[3], stride, pad, dil, groups)
+    dw = np.matmul(_g2(g, groups), cols.transpose(0, 2, 1))  # G, OC/G, C/G*KH*KW
+    return dw.reshape(w_shape)
+
+
+def _conv(F, x, w, b, params):
+    if _fast(F):
+        return _conv_fwd(x, w, b, *params)
+    return apply(CONVOLUTION, (x, w, b), params)
+
+
+def _conv_t(F, g, w, x_shape, params):
+    if _fast(F):
+        return _conv_input_grad(g, w, x_shape, *params)
+    return apply(CONV_INPUT_GRAD, (g, w), (x_shape,) + params)
+
+
+def _conv_w(F, x, g, w_shape, params):
+    if _fast(F):
+        return _conv_weight_grad(x, g, w_shape, *params)
+    return apply(CONV_WEIGHT_GRAD, (x, g), (w_shape,) + params)
+
+
+def _conv_backward(F, g, needs, x, w, *params):
+    gx = _conv_t(F, g, w, tuple(x.shape), params) if needs[0] else None
+    gw = _conv_w(F, x, g, tuple(w.shape), params) if needs[1] else None
+    gb = None
+    if needs[2]:
+        gb = F.sum(g, dim=(0,) + tuple(range(2, g.ndim)))
+    return gx, gw, gb
+
+
+def _conv_t_backward(F, gg, needs, g, w, x_shape, *params):
+    dg = _conv(F, gg, w, None, params) if needs[0] else None
+    dw = _conv_w(F, gg, g, tuple(w.shape), params) if needs[1] else None
+    return dg, dw
+
+
+def _conv_w_backward(F, gw, needs, x, g, w_shape, *params):
+    dx = _conv_t(F, g, gw, tuple(x.shape), params) if needs[0] else None
+    dg = _conv(F, x, gw, None, params) if needs[1] else None
+    return dx, dg
+
+
+CONVOLUTION = defop(
+    "convolution",
+    _conv_fwd,
+    inputs=("input", "weight", "bias"),
+    saves=("input", "weight"),
+    backward=_conv_backward,
+    node="ConvolutionBackward0",
+    promote="keep",
+    jvp=None,
+    explain={"input": "conv-transpose with {weight}", "weight": "correlation with {input}"},
+)
+CONV_INPUT_GRAD = defop(
+    "convolution_input_grad",
+    _conv_input_grad,
+    inputs=("grad", "weight"),
+    saves=("grad", "weight"),
+    backward=_conv_t_backward,
+    node="ConvolutionBackwardBackward0",
+    promote="keep",
+    jvp=None,
+)
+CONV_WEIGHT_GRAD = defop(
+    "convolution_weight_grad",
+    _conv_weight_grad,
+    inputs=("input", "grad"),
+    saves=("input", "grad"),
+    backward=_conv_w_backward,
+    node="ConvolutionBackwardBackward0",
+    promote="keep",
+    jvp=None,
+)
+
+
+def conv(x: Tensor, w: Tensor, b: Tensor | None, stride, pad, dil, groups: int) -> Tensor:
+    """N-d (1 or 2) convolution of batched ``x`` (N, C, [H,] W) by ``w``; geometry normalised."""
+    return apply(CONVOLUTION, (x, w, b), (stride, pad, dil, groups))
+
+
+# ---------------------------------------------------------------- pooling
+
+
+def _pool_out(h: int, k: int, s: int, p: int, d: int, ceil: bool) -> int:
+    num = h + 2 * p - d * (k - 1) - 1
+    out = (-(-num // s) if ceil else num // s) + 1
+    if ceil and (out - 1) * s >= h + p:  # the last window must start inside the input or pad
+        out -= 1
+    return out
+
+
+def _pool_geometry(shape, k, s, p, d, ceil):
+    h, w = shape[-2:]
+    oh = _pool_out(h, k[0], s[0], p[0], d[0], ceil)
+    ow = _pool_out(w, k[1], s[1], p[1], d[1], ceil)
+    # extra padding on the bottom/right so every (ceil-mode) window lies in the array
+    eh = max(0, (oh - 1) * s[0] + d[0] * (k[0] - 1) + 1 - h - 2 * p[0])
+    ew = max(0, (ow - 1) * s[1] + d[1] * (k[1] - 1) + 1 - w - 2 * p[1])
+    return oh, ow, ((p[0], p[0] + eh), (p[1], p[1] + ew))
+
+
+def _flat4(x: np.ndarray) -> np.ndarray:
+    """(..., H, W) as (B, 1, H, W)."""
+    return x.reshape((-1, 1) + x.shape[-2:])
+
+
+def _max_pool_fwd(x, k, s, p, d, ceil):
+    oh, ow, pad = _pool_geometry(x.shape, k, s, p, d, ceil)
+    w = x.shape[-1]
+    lead = x.shape[:-2]
+    fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+    xp = _padded(_flat4(x), pad, fill)
+    win = _windows(xp, k[0], k[1], s, d, oh, ow).reshape(-1, oh, ow, k[0] * k[1])
+    arg = win.argmax(-1)
+    vals = np.take_along_axis(win, arg[..., None], -1)[..., 0]
+    if x.dtype.kind == "f":  # NaN propagates like torch: a NaN in the window wins
+        nan = np.isnan(win)
+        if nan.any():
+            has = nan.any(-1)
+            arg = np.where(has, nan.argmax(-1), arg)
+            vals = np.where(has, np.nan, vals)
+    ki, kj = np.divmod(arg, k[1])
+    rows = np.arange(oh)[:, None] * s[0] - p[0] + ki * d[0]
+    colz = np.arange(ow)[None, :] * s[1] - p[1] + kj * d[1]
+    idx = (rows * w + colz).astype(np.int64)
+    return vals.reshape(lead + (oh, ow)), idx.reshape(lead + (oh, ow))
+
+
+def _scatter_flat(g, idx, shape):
+    """Add ``g`` into zeros(shape) at flat per-plane positions ``idx`` (max-pool's adjoint)."""
+    hw = shape[-2] * shape[-1]
+    planes = int(np.prod(shape[:-2], dtype=np.int64))
+    flat = idx.reshape(planes, -1) + (np.arange(planes, dtype=np.int64) * hw)[:, None]
+    out = np.bincount(flat.ravel(), weights=g.ravel(), minlength=planes * hw)
+    return out.astype(g.dtype, copy=False).reshape(shape)
+
+
+def _gather_flat(x, idx):
+    """x at flat per-plane positions ``idx`` (the adjoint of ``_scatter_flat``)."""
+    planes = int(np.prod(idx.shape[:-2], dtype=np.int64))
+    xf = x.reshape(planes, -1)
+    return np.take_along_axis(xf, idx.reshape(planes, -1), 1).reshape(idx.shape)
+
+
+def _scatter(F, g, idx, shape):
+    if _fast(F):
+        return _scatter_flat(g, idx, shape)
+    return apply(MAX_POOL_SCATTER, (g,), (idx, shape))
+
+
+def _gather(F, x, idx):
+    if _fast(F):
+        return _gather_flat(x, idx)
+    return apply(MAX_POOL_GATHER, (x,), (idx,))
+
+
+MAX_POOL2D = defop(
+    "max_pool2d_with_indices",
+    _max_pool_fwd,
+    saves=("self.shape", "result1"),
+    grads=(lambda F, g, shape, idx, *params: _scatter(F, g, _data(idx), shape),),
+    node="MaxPool2DWithIndicesBackward0",
+    promote="keep",
+    outputs=2,
+    nondiff_outputs=1,
+    jvp=None,
+    explain={"self": "1 at each window's maximum, else 0"},
+)
+MAX_POOL_SCATTER = defop(
+    "max_pool2d_scatter",
+    _scatter_flat,
+    grads=(lambda F, gg, idx, shape: _gather(F, gg, idx),),
+    node="MaxPool2DWithIndicesBackwardBackward0",
+    promote="keep",
+    jvp="linear",
+)
+MAX_POOL_GATHER = defop(
+    "max_pool2d_gather",
+    _gather_flat,
+    saves=("self.shape",),
+    grads=(lambda F, g, shape, idx: _scatter(F, g, idx, shape),),
+    node="GatherBackward0",
+    promote="keep",
+    jvp="linear",
+)
+
+
+def max_pool2d_with_indices(x: Tensor, k, s, p, d, ceil: bool) -> tuple:
+    """Max pooling over the last two dims; returns (values, flat indices per plane)."""
+    return apply(MAX_POOL2D, (x,), (k, s, p, d, ceil))
+
+
+def _avg_divisor(h, w, k, s, p, ceil, include_pad, override, oh, ow, pad):
+    if override:
+        return float(override)
+    # the divisor per output position: the window's size clipped to the input (+ padding)
+    ones = np.zeros((1, 1, h + pad[0][0] + pad[0][1], w + pad[1][0] + pad[1][1]))
+    if include_pad:
+        ones[:, :, : h + 2 * p[0], : w + 2 * p[1]] = 1
+    else:
+        ones[:, :, p[0] : p[0] + h, p[1] : p[1] + w] = 1
+    cnt = _windows(ones, k[0], k[1], s, (1, 1), oh, ow).sum((-1, -2))[0, 0]
+    if include_pad and not ceil:
+        return float(k[0] * k[1])
+    return cnt
+
+
+def _avg_pool_fwd(x, k, s, p, ceil, include_pad, override):
+    h, w = x.shape[-2:]
+    oh, ow, pad = _pool_geometry(x.shape, k, s, p, (1, 1), ceil)
+    xp = _padded(_flat4(x), pad)
+    win = _windows(xp, k[0], k[1], s, (1, 1), oh, ow)
+    tot = win.sum((-1, -2))
+    div = _avg_divisor(h, w, k, s, p, ceil, include_pad, override, oh, ow, pad)
+    out = tot / div
+    return out.astype(x.dtype, copy=False).reshape(x.shape[:-2] + (oh, ow))
+
+
+def _avg_pool_adjoint(g, x_shape, k, s, p, ceil, include_pad, override):
+    h, w = x_shape[-2:]
+    oh, ow = g.shape[-2:]
+    _, _, pad = _pool_geometry(x_shape, k, s, p, (1, 1), ceil)
+    div = _avg_divisor(h, w, k, s, p, ceil, include_pad, override, oh, ow, pad)
+    gd = (_flat4(g) / div).astype(g.dtype, copy=False)
+    dxp = np.zeros(
+        (gd.shape[0], 1, h + pad[0][0] + pad[0][1], w + pad[1][0] + pad[1][1]), g.dtype
+    )
+    for i in range(k[0]):  # KH*KW vectorised adds
+        for j in range(k[1]):
+            dxp[:, :, i : i + s[0] * (oh - 1) + 1 : s[0], j : j + s[1] * (ow - 1) + 1 : s[1]] += gd
+    dx = dxp[:, :, pad[0][0] : pad[0][0] + h, pad[1][0] : pad[1][0] + w]
+    return np.ascontiguousarray(dx).reshape(x_shape)
+
+
+def _avg(F, x, params):
+    if _fast(F):
+        return _avg_pool_fwd(x, *params)
+    return apply(AVG_POOL2D, (x,), params)
+
+
+def _avg_t(F, g, shape, params):
+    if _fast(F):
+        return _avg_pool_adjoint(g, shape, *params)
+    return apply(AVG_POOL2D_ADJOINT, (g,), (shape,) + params)
+
+
+AVG_POOL2D = defop(
+    "avg_pool2d",
+    _avg_pool_fwd,
+    saves=("self.shape",),
+    grads=(lambda F, g, shape, *params: _avg_t(F, g, shape, params),),
+    node="AvgPool2DBackward0",
+    promote="keep",
+    jvp="linear",
+    explain={"self": "1/(window size) for each window containing it"},
+)
+AVG_POOL2D_ADJOINT = defop(
+    "avg_pool2d_adjoint",
+    _avg_pool_adjoint,
+    grads=(lambda F, gg, shape, *params: _avg(F, gg, params),),
+    node="AvgPool2DBackwardBackward0",
+    promote="keep",
+    jvp="linear",
+)
+
+
+def avg_pool2d(x: Tensor, k, s, p, ceil: bool, include_pad: bool, override) -> Tensor:
+    """Average pooling over the last two dims."""
+    return apply(AVG_POOL2D, (x,), (k, s, p, ceil, include_pad, override))
+
+
+# ---------------------------------------------------------------- embedding
+
+
+def _embedding_dense_grad(g, idx, num, padding_idx):
+    d = g.shape[-1]
+    out = np.zeros((num, d), dtype=g.dtype)
+    flat = idx.reshape(-1)
+    gf = g.reshape(-1, d)
+    if padding_idx is not None:
+        keep = flat != padding_idx
+        flat, gf = flat[keep], gf[keep]
+    np.add.at(out, flat, gf)
+    return out
+
+
+def _emb_grad(F, g, idx, num, padding_idx):
+    if _fast(F):
+        return _embedding_dense_grad(g, idx, num, padding_idx)
+    return apply(EMBEDDING_DENSE_GRAD, (g,), (idx, num, padding_idx))
+
+
+def _emb_take(F, w, idx, padding_idx):
+    if _fast(F):
+        return np.take(w, idx, axis=0)
+    return apply(EMBEDDING, (w,), (idx, padding_idx))
+
+
+EMBEDDING = defop(
+    "embedding",
+    lambda w, idx, padding_idx: np.take(w, idx, axis=0),
+    saves=("self.shape",),
+    grads=(lambda F, g, shape, idx, padding_idx: _emb_grad(F, g, idx, shape[0], padding_idx),),
+    node="EmbeddingBackward0",
+    promote="keep",
+    jvp="linear",
+    explain={"self": "1 at the looked-up rows"},
+)
+EMBEDDING_DENSE_GRAD = defop(
+    "embedding_dense_backward",
+    _embedding_dense_grad,
+    grads=(lambda F, gg, idx, num, padding_idx: _emb_take(F, gg, idx, padding_idx),),
+    node="EmbeddingDenseBackwardBackward0",
+    promote="keep",
+    jvp="linear",
+)
+
+
+def embedding(weight: Tensor, idx: np.ndarray, padding_idx: int | None) -> Tensor:
+    """Rows of ``weight`` at integer array ``idx``."""
+    return apply(EMBEDDING, (weight,), (idx, padding_idx))
+
+
+# ---------------------------------------------------------------- normalisation
+
+
+def _bn_fwd(x, w, b, axes, eps, training, rmean, rvar):
+    shape = [1] * x.ndim
+    shape[1] = x.shape[1]
+    if training:
+        mean = x.mean(axis=axes, keepdims=True)
+        var = np.square(x - mean).mean(axis=axes, keepdims=True)
+    else:
+        mean = rmean.reshape(shape).astype(x.dtype, copy=False)
+        var = rvar.reshape(shape).astype(x.dtype, copy=False)
+    invstd = 1.0 / np.sqrt(var + eps)
+    y = (x - mean) * invstd
+    if w is not None:
+        y = y * w.reshape(shape)
+    if b is not None:
+        y = y + b.reshape(shape)
+    return y.astype(x.dtype, copy=False), mean.reshape(-1), var.reshape(-1)
+
+
+def _norm_backward(F, g, needs, x, w, axes, eps, stats, shape, waxes):
+    """Shared rule of batch and layer norm: ``axes`` are normalised over, ``shape`` reshapes
+    the affine weight for broadcasting, ``waxes`` are the axes the affine grads sum over.
+    ``stats`` is (mean, var) for fixed statistics (eval mode), else None."""
+    if stats is None:
+        mean = F.mean(x, dim=axes, keepdim=True)
+        xc = x - mean
+        var = F.mean(xc * xc, dim=axes, keepdim=True)
+    else:
+        mean, var = stats
+        xc = x - mean
+    invstd = F.rsqrt(var + eps)
+    xhat = xc * invstd
+    gx = gw = gb = None
+    if needs[0]:
+        gxhat = g if w is None else g * F.reshape(w, shape)
+        if stats is None:
+            m1 = F.mean(gxhat, dim=axes, keepdim=True)
+            m2 = F.mean(gxhat * xhat, dim=axes, keepdim=True)
+            gx = (gxhat - m1 - xhat * m2) * invstd
+        else:
+            gx = gxhat * invstd
+    if len(needs) > 1 and needs[1]:
+        gw = F.reshape(F.sum(g * xhat, dim=waxes, keepdim=False), w.shape)
+    if len(needs) > 2 and needs[2]:
+        gb = F.reshape(F.sum(g, dim=waxes, keepdim=False), w.shape if w is not None else -1)
+    return gx, gw, gb
+
+
+def _bn_backward(F, g, needs, x, w, mean, var, axes, eps, training, rmean, rvar):
+    shape = [1] * x.ndim
+    shape[1] = x.shape[1]
+    if isinstance(g, tuple):
+        g = g[0]
+    stats = None
+    if not training:
+        mean = F.reshape(_const(F, rmean.astype(x.dtype, copy=False)), shape)
+        var = F.reshape(_const(F, rvar.astype(x.dtype, copy=False)), shape)
+        stats = (mean, var)
+    gb_shape_w = w
+    out = _norm_backward(F, g, needs, x, gb_shape_w, axes, eps, stats, shape, axes)
+    if needs[2] and w is None:
+        out = (out[0], out[1], F.sum(g, dim=axes))
+    return out
+
+
+def _const(F, arr):
+    return arr if _fast(F) else wrap(arr)
+
+
+BATCH_NORM = defop(
+    "native_batch_norm",
+    _bn_fwd,
+    inputs=("input", "weight", "bias"),
+    saves=("input", "weight", "result1", "result2"),
+    backward=_bn_backward,
+    node="NativeBatchNormBackward0",
+    promote="keep",
+    outputs=3,
+    nondiff_outputs=2,
+    jvp=None,
+    explain={"input": "(1/σ)(δ - 1/n - x̂·x̂'/n)·γ", "weight": "x̂", "bias": "1"},
+)
+
+
+def batch_norm(x, w, b, eps: float, training: bool, rmean=None, rvar=None) -> tuple:
+    """Returns (y, batch mean, biased batch var) -- the statistics as arrays."""
+    axes = (0,) + tuple(range(2, x.ndim))
+    y, mean, var = apply(
+        BATCH_NORM, (x, w, b), (axes, float(eps), bool(training), _data(rmean), _data(rvar))
+    )
+    return y, mean._data, var._data
+
+
+def _ln_fwd(x, w, b, k, eps):
+    axes = tuple(range(x.ndim - k, x.ndim))
+    mean = x.mean(axis=axes, keepdims=True)
+    xc = x - mean
+    var = np.square(xc).mean(axis=axes, keepdims=True)
+    y = xc / np.sqrt(var + eps)
+    if w is not None:
+        y = y * w
+    if b is not None:
+        y = y + b
+    return y.astype(x.dtype, copy=False)
+
+
+def _ln_backward(F, g, needs, x, w, k, eps):
+    axes = tuple(range(x.ndim - k, x.ndim))
+    waxes = tuple(range(x.ndim - k))
+    shape = tuple(x.shape[x.ndim - k :])
+    gx, gw, gb = _norm_backward(F, g, needs, x, w, axes, eps, None, shape, waxes)
+    if needs[2] and w is None:
+        gb = F.sum(g, dim=waxes)
+    return gx, gw, gb
+
+
+LAYER_NORM = defop(
+    "native_layer_norm",
+    _ln_fwd,
+    inputs=("input", "weight", "bias"),
+    saves=("input", "weight"),
+    backward=_ln_backward,
+    node="NativeLayerNormBackward0",
+    promote="keep",
+    jvp=None,
+    explain={"input": "(1/σ)(δ - 1/n - x̂·x̂'/n)·γ", "weight": "x̂", "bias": "1"},
+)
+
+
+def layer_norm(x, w, b, k: int, eps: float) -> Tensor:
+    """Normalise over the last ``k`` dims, then scale/shift by ``w``/``b``."""
+    return apply(LAYER_NORM, (x, w, b), (int(k), float(eps)))
+
+
+# ---------------------------------------------------------------- losses
+
+_RED = {"none": 0, "mean": 1, "sum": 2}
+
+
+def _reduce(loss: np.ndarray, reduction: int, dtype) -> np.ndarray:
+    if reduction == 1:
+        return np.asarray(loss.mean(), dtype=dtype)
+    if reduction == 2:
+        return np.asarray(loss.sum(), dtype=dtype)
+    return loss.astype(dtype, copy=False)
+
+
+def _scale(g, reduction: int, n: int):
+    return g / n if reduction == 1 else g
+
+
+def _nll_coef(x, target, weight, reduction, ignore_index):
+    """Per-sample weights w[t] (0 where ignored) and the mean's denominator."""
+    valid = target != ignore_index
+    safe = np.where(valid, target, 0)
+    wt = (
+        np.ones(target.shape, dtype=x.dtype)
+        if weight is None
+        else weight.astype(x.dtype, copy=False)[safe]
+    )
+    wt = np.where(valid, wt, 0).astype(x.dtype, copy=False)
+    return safe, wt
+
+
+def _pick(x, safe):
+    """x[n, t[n], ...] over the class dim 1 (or dim 0 for an unbatched input)."""
+    if x.ndim == 1:
+        return x[safe]
+    return np.take_along_axis(x, np.expand_dims(safe, 1), 1).squeeze(1)
+
+
+def _nll_fwd(x, target, weight, reduction, ignore_index):
+    safe, wt = _nll_coef(x, target, weight, reduction, ignore_index)
+    loss = -_pick(x, safe) * wt
+    if reduction == 1:
+        return np.asarray(loss.sum() / wt.sum(), dtype=x.dtype)
+    return _reduce(loss, reduction, x.dtype)
+
+
+def _nll_grad(F, g, x_shape, target, weight, reduction, ignore_index):
+    dt = np.dtype(g.dtype) if _fast(F) else g._data.dtype
+    safe, wt = _nll_coef(np.empty(0, dt), target, weight, reduction, ignore_index)
+    coef = np.zeros(x_shape, dtype=dt)
+    if len(x_shape) == 1:
+        coef[safe] = -wt
+    else:
+        np.put_along_axis(coef, np.expand_dims(safe, 1), np.expand_dims(-wt, 1), 1)
+    if reduction == 1:
+        coef /= wt.sum()
+    if reduction == 0 and len(x_shape) > 1:
+        g = F.reshape(g, (x_shape[0], 1) + tuple(x_shape[2:]))
+    return g * _const(F, coef)
+
+
+NLL_LOSS = defop(
+    "nll_loss",
+    _nll_fwd,
+    saves=("self.shape",),
+    grads=(_nll_grad,),
+    node="NllLossBackward0",
+    promote="keep",
+    jvp="linear",
+    explain={"self": "-w[t]/Σw at the target class, else 0"},
+)
+
+
+def nll_loss(x: Tensor, target: np.ndarray, weight, reduction: str, ignore_index: int) -> Tensor:
+    return apply(NLL_LOSS, (x,), (target, _data(weight), _RED[reduction], int(ignore_index)))
+
+
+MSE_LOSS = defop(
+    "mse_loss",
+    lambda x, y, r: _reduce(np.square(x - y), r, np.result_type(x, y)),
+    inputs=("self", "target"),
+    saves=("self", "target"),
+    grads=(
+        lambda F, g, x, y, r: _scale(g, r, x.numel() if not _fast(F) else x.size) * 2 * (x - y),
+        lambda F, g, x, y, r: _scale(g, r, x.numel() if not _fast(F) else x.size) * -2 * (x - y),
+    ),
+    node="MseLossBackward0",
+    explain={"self": "2(x - y)/n", "target": "-2(x - y)/n"},
+)
+
+
+def _size(F, x) -> int:
+    return x.size if _fast(F) else x.numel()
+
+
+def _smooth_grad(F, x, y, beta):
+    d = x - y
+    if beta == 0:
+        return F.sign(d)
+    return F.where(F.abs(d) < beta, d / beta, F.sign(d))
+
+
+def _smooth_fwd(x, y, r, beta):
+    d = np.abs(x - y)
+    loss = d - 0.5 * beta if beta == 0 else np.where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta)
+    return _reduce(loss, r, np.result_type(x, y))
+
+
+SMOOTH_L1_LOSS = defop(
+    "smooth_l1_loss",
+    _smooth_fwd,
+    inputs=("self", "target"),
+    saves=("self", "target"),
+    grads=(
+        lambda F, g, x, y, r, beta: _scale(g, r, _size(F, x)) * _smooth_grad(F, x, y, beta),
+        lambda F, g, x, y, r, beta: -_scale(g, r, _size(F, x)) * _smooth_grad(F, x, y, beta),
+    ),
+    node="SmoothL1LossBackward0",
+)
+
+
+def _huber_grad(F, x, y, delta):
+    d = x - y
+    return F.where(F.abs(d) <= delta, d, delta * F.sign(d))
+
+
+HUBER_LOSS = defop(
+    "huber_loss",
+    lambda x, y, r, delta: _reduce(
+        np.where(
+            np.abs(x - y) < delta,
+            0.5 * np.square(x - y),
+            delta * (np.abs(x - y) - 0.5 * delta),
+        ),
+        r,
+        np.result_type(x, y),
+    ),
+    inputs=("self", "target"),
+    saves=("self", "target"),
+    grads=(
+        lambda F, g, x, y, r, delta: _scale(g, r, _size(F, x)) * _huber_grad(F, x, y, delta),
+        lambda F, g, x, y, r, delta: -_scale(g, r, _size(F, x)) * _huber_grad(F, x, y, delta),
+    ),
+    node="HuberLossBackward0",
+)
+
+
+def mse_loss(x, y, reduction):
+    return apply(MSE_LOSS, (x, y), (_RED[reduction],))
+
+
+def smooth_l1_loss(x, y, reduction, beta):
+    return apply(SMOOTH_L1_LOSS, (x, y), (_RED[reduction], float(beta)))
+
+
+def huber_loss(x, y, reduction, delta):
+    return apply(HUBER_LOSS, (x, y), (_RED[reduction], float(delta)))
+
+
+def _bce_fwd(x, y, r, w):
+    with np.errstate(divide="ignore"):
+        lx = np.maximum(np.log(x), -100)
+        l1x = np.maximum(np.log1p(-x), -100)
+    loss = -(y * lx + (1 - y) * l1x)
+    if w is not None:
+        loss = loss * w
+    return _reduce(loss, r, np.result_type(x, y))
+
+
+def _bce_grad_x(F, g, x, y, r, w):
+    d = (x - y) / F.clamp_min((1 - x) * x, 1e-12) if not _fast(F) else (x - y) / np.maximum(
+        (1 - x) * x, 1e-12
+    )
+    if w is not None:
+        d = d * _const(F, w)
+    return _scale(g, r, _size(F, x)) * d
+
+
+def _bce_grad_y(F, g, x, y, r, w):
+    if _fast(F):
+        d = np.maximum(np.log1p(-x), -100) - np.maximum(np.log(x), -100)
+    else:
+        d = F.clamp_min(F.log1p(-x), -100) - F.clamp_min(F.log(x), -100)
+    if w is not None:
+        d = d * _const(F, w)
+    return _scale(g, r, _size(F, x)) * d
+
+
+BCE_LOSS = defop(
+    "binary_cross_entropy",
+    _bce_fwd,
+    inputs=("self", "target"),
+    saves=("self", "target"),
+    grads=(_bce_grad_x, _bce_grad_y),
+    node="BinaryCrossEntropyBackward0",
+    explain={"self": "(x - y)/(x(1 - x))"},
+)
+
+
+def binary_cross_entropy(x, y, weight, reduction):
+    if isinstance(weight, Tensor):
+        weight = np.broadcast_to(weight._data, np.broadcast_shapes(weight.shape, x.shape))
+    return apply(BCE_LOSS, (x, y), (_RED[reduction], weight))
+
+
+def _softplus_neg(F, x):
+    """log(1 + exp(-x)), stable: max(-x, 0) + log1p(exp(-|x|))."""
+    if _fast(F):
+        return np.maximum(-x, 0) + np.log1p(np.exp(-np.abs(x)))
+    return F.clamp_min(-x, 0) + F.log1p(F.exp(-F.abs(x)))
+
+
+def _bcel_fwd(x, y, r, w, pw):
+    sp = np.maximum(-x, 0) + np.log1p(np.exp(-np.abs(x)))
+    if pw is None:
+        loss = (1 - y) * x + sp
+    else:
+        loss = (1 - y) * x + (1 + (pw - 1) * y) * sp
+    if w is not None:
+        loss = loss * w
+    return _reduce(loss, r, np.result_type(x, y))
+
+
+def _bcel_grad_x(F, g, x, y, r, w, pw):
+    if pw is None:
+        d = F.sigmoid(x) - y
+    else:
+        pwc = _const(F, pw)
+        d = (1 + (pwc - 1) * y) * F.sigmoid(x) - pwc * y
+    if w is not None:
+        d = d * _const(F, w)
+    return _scale(g, r, _size(F, x)) * d
+
+
+def _bcel_grad_y(F, g, x, y, r, w, pw):
+    d = -x if pw is None else (_const(F, pw) - 1) * _softplus_neg(F, x) - x
+    if w is not None:
+        d = d * _const(F, w)
+    return _scale(g, r, _size(F, x)) * d
+
+
+BCE_LOGITS_LOSS = defop(
+    "binary_cross_entropy_with_logits",
+    _bcel_fwd,
+    inputs=("self", "target"),
+    saves=("self", "target"),
+    grads=(_bcel_grad_x, _bcel_grad_y),
+    node="BinaryCrossEntropyWithLogitsBackward0",
+    explain={"self": "σ(x) - y"},
+)
+
+
+def binary_cross_entropy_with_logits(x, y, weight, pos_weight, reduction):
+    dt = x._data.dtype
+    w = None if weight is None else weight._data.astype(dt, copy=False)
+    pw = None if pos_weight is None else pos_weight._data.astype(dt, copy=False)
+    return apply(BCE_LOGITS_LOSS, (x, y), (_RED[reduction], w, pw))
