@@ -360,6 +360,12 @@ def main(argv=None) -> int:
     for lb in missing:
         log(f"{lb} not installed: its column is skipped")
 
+    load_before = load_average()
+    if load_before is not None and load_before > 0.5 * (os.cpu_count() or 1):
+        log(
+            f"warning: load average {load_before:.2f} on {os.cpu_count()} CPUs before "
+            "starting; other processes may distort the timings"
+        )
     results: dict = {}
     t_start = time.perf_counter()
     for n, (bench, job) in enumerate(plan, 1):
@@ -384,6 +390,8 @@ def main(argv=None) -> int:
     noisy = noisy_measurements(results)
 
     meta = environment(results, args, total_s)
+    meta["load_average_before"] = load_before
+    meta["load_average_after"] = load_average()
     footer = (
         f"_{'Quick run (--quick): ' if args.quick else ''}medians after warm-up, each library "
         f"in a fresh subprocess; {meta['summary']}. "
@@ -398,6 +406,12 @@ def main(argv=None) -> int:
         print(text_table(rows))
         print()
         print(f"Environment: {meta['summary']}; total {total_s:.0f} s.")
+        if load_before is not None:
+            print(
+                f"Load average (1 min) before / after the run: {load_before:.2f} / "
+                f"{meta['load_average_after']:.2f} on {os.cpu_count()} CPUs "
+                "(well above 0 means other processes competed for the CPUs)."
+            )
         if problems:
             print("\nProblems (first line of each error):")
             for line in problems:
@@ -427,6 +441,13 @@ def main(argv=None) -> int:
         Path(args.json).write_text(json.dumps(payload, indent=2, ensure_ascii=False))
         log(f"wrote {args.json}")
     return 1 if args.strict and (problems or checks) else 0
+
+
+def load_average() -> float | None:
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return None
 
 
 def environment(results: dict, args, total_s: float) -> dict:

@@ -101,6 +101,7 @@ def numel(input: Tensor) -> int:  # noqa: A002
 
 
 from ._printing import get_printoptions, set_printoptions  # noqa: E402,F401
+from ._serialization import load, save  # noqa: E402,F401
 
 
 def _make_formula_ns() -> _NS:

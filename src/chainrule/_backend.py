@@ -44,18 +44,41 @@ def unsqueeze_dims(g, dims: tuple, ndim: int):
     return np.reshape(g, shape)
 
 
+_F32 = np.dtype(np.float32)
+_F16 = np.dtype(np.float16)
+_F64 = np.dtype(np.float64)
+
+
+def precise(fn):
+    """``fn`` evaluated in float64 for float32/float16 input, then rounded back.
+
+    NumPy's float32 transcendentals may be 1 ulp off the correctly rounded result (exp(6) is
+    403.42877, PyTorch gives 403.42880); through float64 the results match PyTorch's.
+    """
+
+    def wrapped(x, *args):
+        dt = getattr(x, "dtype", None)
+        if dt is _F32 or dt is _F16:
+            return fn(x.astype(_F64), *args).astype(dt)
+        return fn(x, *args)
+
+    wrapped.__name__ = getattr(fn, "__name__", "precise")
+    wrapped.__doc__ = fn.__doc__
+    return wrapped
+
+
 class _ArrayNS:
     """PyTorch-named functions over NumPy arrays (the backward fast path)."""
 
     # elementwise
-    exp = staticmethod(np.exp)
-    log = staticmethod(np.log)
-    sin = staticmethod(np.sin)
-    cos = staticmethod(np.cos)
-    tan = staticmethod(np.tan)
-    tanh = staticmethod(np.tanh)
-    sinh = staticmethod(np.sinh)
-    cosh = staticmethod(np.cosh)
+    exp = staticmethod(precise(np.exp))
+    log = staticmethod(precise(np.log))
+    sin = staticmethod(precise(np.sin))
+    cos = staticmethod(precise(np.cos))
+    tan = staticmethod(precise(np.tan))
+    tanh = staticmethod(precise(np.tanh))
+    sinh = staticmethod(precise(np.sinh))
+    cosh = staticmethod(precise(np.cosh))
     sqrt = staticmethod(np.sqrt)
     abs = staticmethod(np.abs)
     sign = staticmethod(np.sign)

@@ -44,7 +44,32 @@ def _outer(a, b):
     return a.reshape(tuple(a.shape) + (1,) * b.dim()) * b
 
 
+def _zeros_like(x):
+    from ._creation import zeros_like
+
+    return zeros_like(x)
+
+
+def _ones_like(x):
+    from ._creation import ones_like
+
+    return ones_like(x)
+
+
+def _expand(x: Tensor, shape) -> Tensor:
+    return x.expand(tuple(shape))
+
+
+def _conj(x):
+    # real tensors: conj is the identity (complex tensors use their own method when present)
+    return x.conj() if isinstance(x, Tensor) and x.is_complex() else x
+
+
 HELPERS = {
+    "zeros_like": _zeros_like,
+    "ones_like": _ones_like,
+    "expand": _expand,
+    "conj": _conj,
     "unsqueeze_dims": _unsqueeze_dims,
     "to": _to,
     "sum_to": _sum_to,

@@ -454,7 +454,8 @@ class Tensor:
 
         suffixes = []
         if self._grad_fn is not None:
-            suffixes.append(f"grad_fn=<{self._grad_fn.name()}>")
+            # as PyTorch: the short class name (CopySlices, not torch::autograd::CopySlices)
+            suffixes.append(f"grad_fn=<{self._grad_fn.name().rsplit('::', 1)[-1]}>")
         elif self._requires_grad:
             suffixes.append("requires_grad=True")
         return format_tensor(self._data, self.dtype.name, D.get_default_dtype().name, suffixes)

@@ -156,7 +156,11 @@ SAMPLES = [
     ),
     S(("lerp",), lambda lib, a, b: lib.lerp(a, b, 0.3), BIN[:4]),
     S(("lerp",), lambda lib, a, b: a.lerp(b, 1.7), BIN[:2], name="lerp_method"),
-    S(("lerp_tensor",), lambda lib, a, b, w: lib.lerp(a, b, w), [((2, 3),) * 3, ((2, 3), (3,), ())]),
+    S(
+        ("lerp_tensor",),
+        lambda lib, a, b, w: lib.lerp(a, b, w),
+        [((2, 3),) * 3, ((2, 3), (3,), ())],
+    ),
     S(("nan_to_num",), lambda lib, a: lib.nan_to_num(a), UN),
     S(
         ("nan_to_num",),
@@ -175,7 +179,12 @@ SAMPLES = [
     # ---- not differentiable: forward values and dtypes vs torch
     S(("floor_divide",), lambda lib, a, b: a // b, BIN, diff=(), domain=(None, "nonzero")),
     # div with a rounding mode: piecewise constant, zero gradient (DivBackward2)
-    S(("div_mode",), lambda lib, a, b: lib.div(a, b, rounding_mode="floor"), BIN, domain=(None, "nonzero")),
+    S(
+        ("div_mode",),
+        lambda lib, a, b: lib.div(a, b, rounding_mode="floor"),
+        BIN,
+        domain=(None, "nonzero"),
+    ),
     S(
         ("div_mode",),
         lambda lib, a, b: lib.div(a, b, rounding_mode="trunc"),
@@ -183,7 +192,12 @@ SAMPLES = [
         domain=(None, "nonzero"),
         name="div_trunc",
     ),
-    S(("div_mode",), lambda lib, a: lib.div(a, 0.7, rounding_mode="trunc"), ONE, name="div_trunc_s"),
+    S(
+        ("div_mode",),
+        lambda lib, a: lib.div(a, 0.7, rounding_mode="trunc"),
+        ONE,
+        name="div_trunc_s",
+    ),
     S(
         ("div_mode",),
         lambda lib, a, b: (
@@ -202,8 +216,8 @@ SAMPLES = [
         int_inputs={0: (-9, 10), 1: (1, 5)},
         name="floor_divide_int",
     ),
-    S(("eq",), lambda lib, a, b: (a.round() == b.round()), BIN, diff=()),
-    S(("ne",), lambda lib, a, b: (a.round() != b.round()), BIN[:2], diff=()),
+    S(("eq",), lambda lib, a, b: a.round() == b.round(), BIN, diff=()),
+    S(("ne",), lambda lib, a, b: a.round() != b.round(), BIN[:2], diff=()),
     S(("lt",), lambda lib, a, b: a < b, BIN, diff=()),
     S(("le",), lambda lib, a, b: a <= b, BIN[:2], diff=()),
     S(("gt",), lambda lib, a, b: a > b, BIN[:2], diff=()),

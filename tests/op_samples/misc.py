@@ -12,7 +12,14 @@ SAMPLES = [
     S(("to_copy",), lambda lib, a: a.to(lib.float32), ONE, name="to_dtype"),
     S(("to_copy",), lambda lib, a: a.to(dtype=lib.float64, copy=True), ONE, name="to_copy"),
     # float32 on the way: atol >= 1e-3 makes the harness use a coarse finite difference
-    S(("to_copy",), lambda lib, a: a.float().double() * 1, ONE, atol=1e-3, rtol=1e-3, name="roundtrip"),
+    S(
+        ("to_copy",),
+        lambda lib, a: a.float().double() * 1,
+        ONE,
+        atol=1e-3,
+        rtol=1e-3,
+        name="roundtrip",
+    ),
     S(("to_copy",), lambda lib, a: a.double(), ONE, name="double_noop"),
     S(("to_copy",), lambda lib, a: (a * 4).long(), ONE, name="to_long"),
     S(("to_copy",), lambda lib, a: a.double(), ONE, int_inputs={0: (-5, 5)}, name="int_to_double"),

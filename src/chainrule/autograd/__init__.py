@@ -210,3 +210,26 @@ def grad(
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck  # noqa: E402
 
 __all__ += ["gradcheck", "gradgradcheck", "GradcheckError"]
+
+
+# ---- transforms (issue 3): custom Function, forward mode, functional API, anomaly mode
+from . import forward_ad, function, functional  # noqa: E402
+from .anomaly import (  # noqa: E402
+    detect_anomaly,
+    is_anomaly_check_nan_enabled,
+    is_anomaly_enabled,
+    set_detect_anomaly,
+)
+from .function import Function, once_differentiable  # noqa: E402
+
+__all__ += [
+    "Function",
+    "once_differentiable",
+    "forward_ad",
+    "function",
+    "functional",
+    "detect_anomaly",
+    "set_detect_anomaly",
+    "is_anomaly_enabled",
+    "is_anomaly_check_nan_enabled",
+]

@@ -58,7 +58,11 @@ def _accumulate(node: AccumulateGrad, g, create: bool, borrowed: set) -> None:
         g = _run_tensor_hooks(var._hooks, g, create)
     old = var._grad
     if create:
-        new = g if old is None else old + g
+        if old is None:
+            # PyTorch copies into a fresh tensor (the grad's node is CopyBackwards)
+            new = wrap(np.empty_like(np.asarray(g._data))).copy_(g)
+        else:
+            new = old + g
         var._grad = new
     elif old is None:
         if type(g) is not _ndarray:

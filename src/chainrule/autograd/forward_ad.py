@@ -232,7 +232,9 @@ def _handler(op, inputs, params, outs, inplace: bool = False) -> None:
         if inplace and outs[0]._fw:
             outs[0]._fw.pop(level, None)
         return
-    if not op.differentiable or op.jvp is None:
+    if not op.differentiable:
+        return  # comparisons, argmax ...: outputs carry no tangent
+    if op.jvp is None:
         raise _not_supported(op)
     use_tensor = _state.enabled and (
         any(isinstance(v, Tensor) and v._requires_grad for v in inputs)
@@ -246,7 +248,7 @@ def _handler(op, inputs, params, outs, inplace: bool = False) -> None:
         res = _jvp(op, inputs, params, outs, tans, use_tensor)
     finally:
         _dispatch.forward_hook[0] = hook
-    ndiff = op.n_outputs - op.nondiff_outputs
+    ndiff = len(outs) - op.nondiff_outputs  # split/unbind: the count varies per call
     for k in range(ndiff):
         o = outs[k]
         r = res[k] if k < len(res) else None
@@ -255,28 +257,63 @@ def _handler(op, inputs, params, outs, inplace: bool = False) -> None:
         if not isinstance(r, Tensor):
             r = wrap(np.asarray(r))
         _set_tangent(o, r, level)
+    if inplace and outs[0]._base is not None:
+        _update_base_tangent(outs[0], level)
+
+
+def _update_base_tangent(view: Tensor, level: int) -> None:
+    """An in-place op on a view changed the base: write the view's tangent into the base's."""
+    from ..ops._dispatch import _view_of
+
+    base, chain = view._base
+    vt = view._fw[level]._data
+    bt = base._fw.get(level) if base._fw else None
+    b = _batch[0]
+    shape = base._data.shape if b is None else (b,) + base._data.shape
+    arr = np.zeros(shape, base._data.dtype) if bt is None else np.array(bt._data)
+    if b is None:
+        _view_of(arr, chain)[...] = vt
+    else:
+        for k in range(b):
+            _view_of(arr[k], chain)[...] = vt[k]
+    _set_tangent(base, wrap(arr), level)
 
 
 def _jvp(op, inputs, params, outs, tans, use_tensor) -> list:
     b = _batch[0]
     if b is None:
         return _jvp_once(op, inputs, params, outs, tans, use_tensor, None)
+    from .functional import _weights, agrees, batch_safe, combine
+
+    def single(k):
+        return _jvp_once(op, inputs, params, outs, [None if t is None else t[k] for t in tans],
+                         use_tensor, None)
+
+    def arrays(rs):
+        return [None if r is None else (r._data if isinstance(r, Tensor) else r) for r in rs]
+
     try:
         res = _jvp_once(op, inputs, params, outs, tans, use_tensor, b)
         ok = all(
             r is None or tuple(r.shape) == (b,) + o._data.shape
             for r, o in zip(res, outs[: len(res)])
         )
+        if ok and not batch_safe(
+            op, [v._data.shape if isinstance(v, Tensor) else None for v in inputs],
+            outs[0]._data.shape,
+        ):
+            # rules with dims/reshapes may batch wrongly with the right shapes: check by
+            # linearity with one unbatched call on a random combination of the directions
+            w = _weights(b)
+            comb = [None if t is None else combine(t, w) for t in tans]
+            ok = agrees(arrays(res), arrays(
+                _jvp_once(op, inputs, params, outs, comb, False, None)), w)
     except Exception:
         ok = False
     if ok:
         return res
     # this op's rule does not batch: one JVP per basis vector (only for this op)
-    per = [
-        _jvp_once(op, inputs, params, outs, [None if t is None else t[i] for t in tans],
-                  use_tensor, None)
-        for i in range(b)
-    ]
+    per = [single(k) for k in range(b)]
     out = []
     for k in range(len(per[0])):
         col = [p[k] for p in per]
@@ -399,7 +436,7 @@ def _jvp_once(op, inputs, params, outs, tans, use_tensor, b) -> list:
                 r = np.broadcast_to(r, np.broadcast_shapes(r.shape, shape))
                 if r.shape != shape:
                     raise ValueError("tangent shape mismatch")
-                r = np.ascontiguousarray(r)
+                r = np.array(r)
             fixed.append(wrap(r))
     return fixed
 

@@ -190,9 +190,9 @@ class inference_mode(_DecoratorContextManager):
 
     def __enter__(self) -> None:
         self.prev = (state.enabled, state.inference)
-        if self.mode:
-            state.enabled = False
-            state.inference = True
+        # inference_mode(False) switches inference off and grad on, as PyTorch's guard does
+        state.enabled = not self.mode
+        state.inference = bool(self.mode)
 
     def __exit__(self, *exc: Any) -> None:
         state.enabled, state.inference = self.prev

@@ -11,7 +11,8 @@ at 0) where the function has no derivative.
 from __future__ import annotations
 
 import warnings
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -155,9 +156,7 @@ def _analytical(output: Tensor, diff: list, nondet_tol: float, check_grad_dtypes
     jac1, types_ok, sizes_ok = _grad_rows(output, diff, vjp)
     jac2, _, _ = _grad_rows(output, diff, vjp)
     # as PyTorch: NaN differences do not count as nondeterminism (NaN > tol is False)
-    reentrant = not any(
-        a.size and np.max(np.abs(a - b)) > nondet_tol for a, b in zip(jac1, jac2)
-    )
+    reentrant = not any(a.size and np.max(np.abs(a - b)) > nondet_tol for a, b in zip(jac1, jac2))
     if not types_ok and check_grad_dtypes:
         raise GradcheckError("Gradient has dtype mismatch")
     if not sizes_ok:
@@ -323,7 +322,14 @@ def _fast_check(func, func_out, inputs, outputs, eps, rtol, atol, nondet_tol, ch
                 )
                 try:
                     _slow_check(
-                        func, func_out, inputs, outputs, eps, rtol, atol, nondet_tol,
+                        func,
+                        func_out,
+                        inputs,
+                        outputs,
+                        eps,
+                        rtol,
+                        atol,
+                        nondet_tol,
                         check_grad_dtypes,
                     )
                 except GradcheckError as e:
@@ -366,8 +372,18 @@ def _forward_ad_check(func, func_out, inputs, outputs, eps, rtol, atol):
             if not _allclose(ana[i], num[j][i], rtol, atol):
                 raise GradcheckError(
                     _mismatch_msg(
-                        ana[i], num[j][i], i, j, k_arg, t, func_out[k], right[j][i], left[j][i],
-                        rtol, atol, prefix=" ",
+                        ana[i],
+                        num[j][i],
+                        i,
+                        j,
+                        k_arg,
+                        t,
+                        func_out[k],
+                        right[j][i],
+                        left[j][i],
+                        rtol,
+                        atol,
+                        prefix=" ",
                     ).lstrip()
                 )
     return True
@@ -433,12 +449,16 @@ def _test_batched_grad(inputs: tuple, output: Tensor, output_idx: int) -> bool:
         expected.append([np.zeros_like(t._data) if g is None else g._data for g, t in zip(r, diff)])
     try:
         batched = autograd_grad(
-            output, diff, wrap(np.stack(gos)), retain_graph=True, allow_unused=True,
+            output,
+            diff,
+            wrap(np.stack(gos)),
+            retain_graph=True,
+            allow_unused=True,
             is_grads_batched=True,
         )
     except RuntimeError as ex:
         raise GradcheckError(f"While computing batched gradients, got: {ex}") from ex
-    for j, (res, t) in enumerate(zip(batched, diff)):
+    for j, (res, _t) in enumerate(zip(batched, diff)):
         exp = np.stack([e[j] for e in expected])
         got = np.zeros_like(exp) if res is None else res._data
         if not np.allclose(got, exp):
@@ -486,15 +506,27 @@ def gradcheck(
             "Expected at least one of check_forward_ad or check_backward_ad to be True"
         )
     if check_batched_grad and not check_backward_ad:
-        raise AssertionError("Setting check_batched_grad=True requires check_backward_ad to be True")
+        raise AssertionError(
+            "Setting check_batched_grad=True requires check_backward_ad to be True"
+        )
     if check_batched_forward_grad and not check_forward_ad:
         raise AssertionError(
             "Setting check_batched_forward_grad=True requires check_forward_ad to be True"
         )
     try:
         return _gradcheck_helper(
-            func, inputs, eps, atol, rtol, nondet_tol, check_undefined_grad, check_grad_dtypes,
-            check_batched_grad, check_forward_ad, check_backward_ad, fast_mode,
+            func,
+            inputs,
+            eps,
+            atol,
+            rtol,
+            nondet_tol,
+            check_undefined_grad,
+            check_grad_dtypes,
+            check_batched_grad,
+            check_forward_ad,
+            check_backward_ad,
+            fast_mode,
         )
     except GradcheckError:
         if raise_exception:
@@ -503,8 +535,18 @@ def gradcheck(
 
 
 def _gradcheck_helper(
-    func, inputs, eps, atol, rtol, nondet_tol, check_undefined_grad, check_grad_dtypes,
-    check_batched_grad, check_forward_ad, check_backward_ad, fast_mode,
+    func,
+    inputs,
+    eps,
+    atol,
+    rtol,
+    nondet_tol,
+    check_undefined_grad,
+    check_grad_dtypes,
+    check_batched_grad,
+    check_forward_ad,
+    check_backward_ad,
+    fast_mode,
 ) -> bool:
     tupled = _as_tuple(inputs)
     _check_inputs(tupled)
@@ -597,13 +639,17 @@ def gradgradcheck(
     diff_go = {i for i, x in enumerate(tupled_go) if isinstance(x, Tensor) and x.requires_grad}
 
     def new_func(*args: Any) -> tuple:
-        in_args = tuple(
-            x.requires_grad_() if i in diff_in else x for i, x in enumerate(args[:-num_outputs])
-        ) if num_outputs else args
+        in_args = (
+            tuple(
+                x.requires_grad_() if i in diff_in else x for i, x in enumerate(args[:-num_outputs])
+            )
+            if num_outputs
+            else args
+        )
         outputs = _differentiable_outputs(func(*in_args))
         gos = tuple(
             x.requires_grad_() if i in diff_go else x
-            for i, x in enumerate(args[len(args) - num_outputs:])
+            for i, x in enumerate(args[len(args) - num_outputs :])
         )
         diff_args = tuple(x for i, x in enumerate(in_args) if i in diff_in)
         grads = autograd_grad(outputs, diff_args, gos, create_graph=True, allow_unused=True)

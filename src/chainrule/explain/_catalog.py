@@ -18,14 +18,15 @@ EN = {
     "incoming": "incoming gradient ∂{y}/∂{v} = {g}",
     "local": "local derivative ∂{v}/∂{u} = {formula}",
     "elementwise": "(products are elementwise)",
-    "rule_only": "∂{y}/∂{u} = {node}'s rule applied to ∂{y}/∂{v} = {g}",
-    "fanin": "{u} is used by {n} operations, so the contributions add up: ∂{y}/∂{u} = {terms} = {g}",
+    "rule": "{node}'s rule for {u}: {formula}",
+    "rule_only": "∂{y}/∂{u} = {g}",
+    "fanin": "{u} is used {n} times, so the contributions add up: ∂{y}/∂{u} = {terms} = {g}",
     "via": "(via {v})",
     "broadcast": "broadcasting: {u} has shape {small} but its contribution has shape {big}; "
     "summed over dim {dims} to give back shape {small}",
     "cut": "{c} is a constant in {v} = {expr}: {reason}. No gradient flows into it.",
     "why_nograd": "it was computed under torch.no_grad() from {src}",
-    "why_detach": "it was cut from the graph with .detach()",
+    "why_detach": "it is {src}.detach(), cut from the graph",
     "why_plain": "it does not require grad (created without requires_grad=True)",
     "why_unknown": "it does not require grad (created without requires_grad=True, computed "
     "under torch.no_grad(), or detached)",
@@ -57,7 +58,7 @@ EN = {
     "operations autograd recorded.",
     "why_cut": "The path from {x} to {y} is cut at {op}: {reason}{line}.",
     "why_cuts": "Constant inputs in the graph of {y} (possible cut points): {list}.",
-    "at_line": " (line {line})",
+    "at_line": " ({file}, line {line})",
     "under_nograd": " (it was computed under torch.no_grad())",
 }
 
@@ -74,14 +75,15 @@ ZH = {
     "incoming": "传入的梯度 ∂{y}/∂{v} = {g}",
     "local": "局部导数 ∂{v}/∂{u} = {formula}",
     "elementwise": "(乘法逐元素进行)",
-    "rule_only": "∂{y}/∂{u} = 把 {node} 的求导规则作用于 ∂{y}/∂{v} = {g}",
-    "fanin": "{u} 被 {n} 个运算使用,各路贡献相加:∂{y}/∂{u} = {terms} = {g}",
+    "rule": "{node} 对 {u} 的求导规则:{formula}",
+    "rule_only": "∂{y}/∂{u} = {g}",
+    "fanin": "{u} 被使用了 {n} 次,各路贡献相加:∂{y}/∂{u} = {terms} = {g}",
     "via": "(经由 {v})",
     "broadcast": "广播:{u} 的形状是 {small},而它得到的梯度形状是 {big};沿维度 {dims} 求和,"
     "还原为形状 {small}",
     "cut": "{c} 在 {v} = {expr} 中是常量:{reason}。梯度不会流入它。",
     "why_nograd": "它是在 torch.no_grad() 下由 {src} 计算得到的",
-    "why_detach": "它已用 .detach() 从计算图中分离",
+    "why_detach": "它是 {src}.detach(),已从计算图中分离",
     "why_plain": "它不需要梯度(创建时没有 requires_grad=True)",
     "why_unknown": "它不需要梯度(创建时没有 requires_grad=True、在 torch.no_grad() 下计算,"
     "或已被 detach)",
@@ -110,7 +112,7 @@ ZH = {
     "why_nopath": "{y} 的计算图中没有 {x}:在自动求导记录的运算中,{y} 并不依赖 {x}。",
     "why_cut": "从 {x} 到 {y} 的路径在 {op} 处被切断:{reason}{line}。",
     "why_cuts": "{y} 的计算图中的常量输入(可能的切断点):{list}。",
-    "at_line": "(第 {line} 行)",
+    "at_line": "({file} 第 {line} 行)",
     "under_nograd": "(它是在 torch.no_grad() 下计算的)",
 }
 

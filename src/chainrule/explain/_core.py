@@ -26,8 +26,20 @@ class Var:
     """One named value of the forward pass: a leaf, an op's output, a constant or a number."""
 
     __slots__ = (
-        "name", "kind", "value", "node", "nr", "op", "operands", "params", "tree", "tensor",
-        "reason", "src", "expr_py", "expr_tree",
+        "name",
+        "kind",
+        "value",
+        "node",
+        "nr",
+        "op",
+        "operands",
+        "params",
+        "tree",
+        "tensor",
+        "reason",
+        "src",
+        "expr_py",
+        "expr_tree",
     )
 
     def __init__(self, kind: str, name: str = "", value: Any = None) -> None:
@@ -86,9 +98,21 @@ def caller_tensors(depth: int) -> list:
     seen = set()
     for scope in (f.f_locals, f.f_globals if f.f_globals is not f.f_locals else {}):
         for k, v in list(scope.items()):
-            if isinstance(v, Tensor) and not k.startswith("_") and id(v) not in seen:
+            if k.startswith("_"):
+                continue
+            if isinstance(v, Tensor) and id(v) not in seen:
                 seen.add(id(v))
                 out.append((k, v))
+            elif callable(getattr(v, "named_parameters", None)) and not isinstance(v, type):
+                # an nn.Module: its parameters as "model.fc.weight"
+                try:
+                    params = list(v.named_parameters())
+                except Exception:  # noqa: BLE001 - not a Module after all
+                    continue
+                for pn, p in params:
+                    if isinstance(p, Tensor) and id(p) not in seen:
+                        seen.add(id(p))
+                        out.append((f"{k}.{pn}", p))
     return out
 
 
@@ -104,10 +128,15 @@ class Graph:
         self.accs: list = []
         self.trace = trace
         self._names_taken: set = set()
+        self._counters: dict = {}  # next number to try for x1, v1, c1 ...
         self._explicit = {}
         for n, t in (names or {}).items():
             self._explicit[id(t)] = n
-        self._local = local
+        # explicit names first: they win over the caller's variable names
+        self._local = [(n, t) for n, t in (names or {}).items() if isinstance(t, Tensor)] + list(
+            local
+        )
+        self._reserved = {n for n, _ in self._local}  # automatic names avoid the user's names
         self._build()
 
     # names: explicit names, then the caller's variable names, then x1/v1/c1
@@ -118,7 +147,9 @@ class Graph:
         for n, lt in self._local:
             if t is not None and lt is t:
                 cands.append(n)
-            elif key is not None and lt._grad_fn is not None and (lt._grad_fn, lt._output_nr) == key:
+            elif (
+                key is not None and lt._grad_fn is not None and (lt._grad_fn, lt._output_nr) == key
+            ):
                 cands.append(n)
         for n in (names_ for names_ in cands):
             if n not in self._names_taken:
@@ -126,10 +157,14 @@ class Graph:
                 return n
         return None
 
-    def _fresh(self, prefix: str, start: int = 1) -> str:
-        i = start
-        while f"{prefix}{i}" in self._names_taken:
+    def _free(self, name: str) -> bool:
+        return name not in self._names_taken and name not in self._reserved
+
+    def _fresh(self, prefix: str) -> str:
+        i = self._counters.get(prefix, 1)
+        while not self._free(f"{prefix}{i}"):
             i += 1
+        self._counters[prefix] = i + 1
         name = f"{prefix}{i}"
         self._names_taken.add(name)
         return name
@@ -155,7 +190,9 @@ class Graph:
                     mark.add(e[0])
                     stack.append(e[0])
         self.accs = sorted((n for n in seen if isinstance(n, AccumulateGrad)), key=lambda n: n._seq)
-        self.nodes = sorted((n for n in seen if not isinstance(n, AccumulateGrad)), key=lambda n: n._seq)
+        self.nodes = sorted(
+            (n for n in seen if not isinstance(n, AccumulateGrad)), key=lambda n: n._seq
+        )
         # reserve the caller's names for the tensors they denote
         leaves = []
         for acc in self.accs:
@@ -168,7 +205,7 @@ class Graph:
             leaves.append(v)
         unnamed = [v for v in leaves if not v.name]
         for v in unnamed:
-            if len(leaves) == 1 and "x" not in self._names_taken:
+            if len(leaves) == 1 and self._free("x"):
                 v.name = "x"
                 self._names_taken.add("x")
             else:
@@ -178,12 +215,13 @@ class Graph:
             return
         # op outputs: name those the caller named first so v1, v2 ... stay in order
         outs = []
+        used: dict = {}  # node -> output numbers that some other node consumes
+        for other in self.nodes:
+            for e in getattr(other, "_edges", ()):
+                if e is not None and e[0] is not None:
+                    used.setdefault(e[0], set()).add(e[1])
         for node in self.nodes:
-            nrs = {0}
-            for other in self.nodes:
-                for e in getattr(other, "_edges", ()):
-                    if e is not None and e[0] is node:
-                        nrs.add(e[1])
+            nrs = {0} | used.get(node, set())
             if node is root:
                 nrs.add(y._output_nr)
             for nr in sorted(nrs):
@@ -196,8 +234,8 @@ class Graph:
                 outs.append(v)
         rootvar = self.by_key[self.root_key]
         if not rootvar.name:
-            for cand in ("y", "out", "f"):
-                if cand not in self._names_taken:
+            for cand in ("y", "out", "f", "L"):
+                if self._free(cand):
                     rootvar.name = cand
                     self._names_taken.add(cand)
                     break
@@ -234,15 +272,21 @@ class Graph:
                     operands.append(c)
                 else:
                     operands.append(self.by_key[(e[0], e[1])])
-            for v in (self.by_key[k] for k in self.by_key if k[0] is node):
-                v.operands = operands
-                v.params = params
+            for nr in range(getattr(op, "n_outputs", 1) or 1):
+                v = self.by_key.get((node, nr))
+                if v is not None:
+                    v.operands = operands
+                    v.params = params
             # saved inputs give their values
             for i, val in saved_in.items():
                 if i < len(operands) and operands[i].value is None and val is not None:
                     operands[i].value = _arr(val)
             for (kind, k), val in zip(op.plan if op else (), node._saved or ()):
-                if kind == "out" and (node, k) in self.by_key and self.by_key[(node, k)].value is None:
+                if (
+                    kind == "out"
+                    and (node, k) in self.by_key
+                    and self.by_key[(node, k)].value is None
+                ):
                     self.by_key[(node, k)].value = val
         for v in outs:
             self._fill_value(v)
@@ -320,9 +364,11 @@ class Graph:
             if b.value is None and a.value is not None:
                 out = np.asarray(v.value, dtype=np.float64)
                 av = np.asarray(a.value, dtype=np.float64)
-                bv = {"add": (out - av) / alpha, "sub": (av - out) / alpha, "rsub": out + alpha * av}[
-                    v.op.name
-                ]
+                bv = {
+                    "add": (out - av) / alpha,
+                    "sub": (av - out) / alpha,
+                    "rsub": out + alpha * av,
+                }[v.op.name]
                 if b.kind == "scalar":
                     flat = np.asarray(bv).reshape(-1)
                     guess = float(np.round(flat.mean(), 4)) if flat.size else 0.0
@@ -337,13 +383,17 @@ class Graph:
         if op is None:
             v.expr_py = f"{v.node.name()}(...)"
             return
-        f = R.FORWARD.get(op.name)
+        f = R.FORWARD_RAW.get(op.name) or R.FORWARD.get(op.name)
         if f is not None:
             try:
                 v.tree = f([o.sym() for o in ops], v.params, _ctx(v))
                 v.expr_py = S.text(v.tree, "py")
             except Exception:  # noqa: BLE001
                 v.tree = None
+        if v.tree is None and (op.name.startswith("matmul") or op.name in ("mm", "mv", "bmm")):
+            if len(ops) == 2:
+                v.expr_py = f"{ops[0].label()} @ {ops[1].label()}"
+                return
         if v.tree is None:
             args = [o.label() for o in ops]
             for k, p in v.params.items():
@@ -401,6 +451,8 @@ def local_text(v: Var, i: int) -> str:
         return ""
     inp = op.inputs[i]
     txt = (op.explain or {}).get(inp) or R.TEXT_FALLBACK.get(op.name, {}).get(inp)
+    if op.name in R.PREFER_TREE:
+        txt = None
     if txt:
         subs = {"u": _paren(v.operands[i].label()), "y": v.name}
         for k, o in zip(op.inputs, v.operands):
@@ -465,7 +517,10 @@ def local_values(node: Any, out_shape: tuple, out_dtype: Any) -> list | None:
                     res.append(np.asarray(r))
         else:
             needs = [m is not None for m in meta]
-            res = [None if r is None else np.asarray(r) for r in op.backward(B.array_ns, ones, needs, *vals, *node._params)]
+            res = [
+                None if r is None else np.asarray(r)
+                for r in op.backward(B.array_ns, ones, needs, *vals, *node._params)
+            ]
     except Exception:  # noqa: BLE001 - a formula that cannot take ones: show no local number
         return None
     return res

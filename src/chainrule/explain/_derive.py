@@ -16,7 +16,17 @@ from ._core import Graph, Var, local_text, local_tree, local_values, reduced_dim
 class Edge:
     """What one node sent to one of its inputs."""
 
-    __slots__ = ("i", "operand", "local_txt", "local_tex", "local_val", "raw", "final", "dims", "via")
+    __slots__ = (
+        "i",
+        "operand",
+        "local_txt",
+        "local_tex",
+        "local_val",
+        "raw",
+        "final",
+        "dims",
+        "via",
+    )
 
     def __init__(self, i: int, operand: Var) -> None:
         self.i = i
@@ -101,7 +111,11 @@ def run(
             results = None
         else:
             results = autograd.grad(
-                y, inputs, gradient, retain_graph=retain_graph, create_graph=create_graph,
+                y,
+                inputs,
+                gradient,
+                retain_graph=retain_graph,
+                create_graph=create_graph,
                 allow_unused=True,
             )
     finally:
@@ -158,7 +172,12 @@ def _steps(graph: Graph, events: list, old_grads: dict) -> list:
             if operand.kind == "scalar":
                 continue
             ed = Edge(i, operand)
-            if operand.kind == "const" or i >= len(edges) or edges[i] is None or edges[i][0] is None:
+            if (
+                operand.kind == "const"
+                or i >= len(edges)
+                or edges[i] is None
+                or edges[i][0] is None
+            ):
                 st.edges.append(ed)
                 continue
             ed.local_txt = local_text(var, i)
@@ -176,6 +195,11 @@ def _steps(graph: Graph, events: list, old_grads: dict) -> list:
                 ed.final = raw
             key = (edges[i][0], edges[i][1])
             ed.via = uses.get(key, 0) > 1
+            if (
+                ed.via
+                and sum(1 for e in edges if e is not None and e[0] is key[0] and e[1] == key[1]) > 1
+            ):
+                ed.via = op.inputs[i] if op is not None and i < len(op.inputs) else True
             if ed.final is not None:
                 contribs.setdefault(key, []).append((var, ed.final))
             st.edges.append(ed)

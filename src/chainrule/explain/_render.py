@@ -28,7 +28,9 @@ def fmt_value(v: Any, max_elements: int, cat: dict) -> str:
     if a.size <= max_elements:
         return _nested(a.tolist())
     summary = cat["summary"].format(
-        mean=S.fmt_num(float(a.mean())), min=S.fmt_num(float(a.min())), max=S.fmt_num(float(a.max()))
+        mean=S.fmt_num(float(a.mean())),
+        min=S.fmt_num(float(a.min())),
+        max=S.fmt_num(float(a.max())),
     )
     return cat["tensor"].format(shape=list(a.shape), summary=summary)
 
@@ -51,7 +53,21 @@ def _paren_txt(s: str) -> str:
     if not s:
         return s
     simple = s.replace(".", "").replace("_", "").isalnum()
-    return s if simple else f"({s})"
+    return s if simple or _is_call(s) else f"({s})"
+
+
+def _is_call(s: str) -> bool:
+    """``cos(v3)``: a name applied to one parenthesised argument needs no more parentheses."""
+    i = s.find("(")
+    if i <= 0 or not s.endswith(")") or not s[:i].replace("_", "").isalnum():
+        return False
+    depth = 0
+    for k, ch in enumerate(s[i:], i):
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth == 0 and k != len(s) - 1:
+            return False
+    return True
 
 
 def _paren_num(s: str) -> str:
@@ -63,7 +79,9 @@ class Line:
 
     __slots__ = ("kind", "text", "tex", "note", "node")
 
-    def __init__(self, kind: str, text: str, tex: str | None = None, note: str = "", node: Any = None):
+    def __init__(
+        self, kind: str, text: str, tex: str | None = None, note: str = "", node: Any = None
+    ):
         self.kind = kind
         self.text = text
         self.tex = tex
@@ -148,15 +166,33 @@ class Derivation:
         for v in g.vars:
             if v.kind == "leaf":
                 txt = f"{v.name} = {fv(v.value)}"
-                out.append(Line("eq", txt, f"{tn(v.name)} = {_tex_val(fv(v.value))}",
-                                cat["leaf_note"], v.node))
+                out.append(
+                    Line(
+                        "eq",
+                        txt,
+                        f"{tn(v.name)} = {_tex_val(fv(v.value))}",
+                        cat["leaf_note"],
+                        v.node,
+                    )
+                )
             elif v.kind == "const":
                 txt = f"{v.name} = {fv(v.value)}"
-                out.append(Line("eq", txt, f"{tn(v.name)} = {_tex_val(fv(v.value))}",
-                                cat["const_note"], None))
+                out.append(
+                    Line(
+                        "eq",
+                        txt,
+                        f"{tn(v.name)} = {_tex_val(fv(v.value))}",
+                        cat["const_note"],
+                        None,
+                    )
+                )
             elif v.kind == "op":
                 txt = f"{v.name} = {v.expr_py} = {fv(v.value)}"
-                rhs = S.latex(v.tree) if v.tree is not None else rf"\texttt{{{_tex_escape(v.expr_py)}}}"
+                rhs = (
+                    S.latex(v.tree)
+                    if v.tree is not None
+                    else rf"\texttt{{{_tex_escape(v.expr_py)}}}"
+                )
                 tex = f"{tn(v.name)} = {rhs} = {_tex_val(fv(v.value))}"
                 out.append(Line("eq", txt, tex, f"[{v.node.name()}]", v.node))
         # backward
@@ -164,10 +200,16 @@ class Derivation:
         root = g.by_key[g.root_key]
         seed = self.gradient_given
         if seed is None:
-            out.append(Line("eq", cat["start"].format(y=Y, g="1"),
-                            rf"\frac{{\partial {tn(Y)}}}{{\partial {tn(Y)}}} = 1"))
+            out.append(
+                Line(
+                    "eq",
+                    cat["start"].format(y=Y, g="1"),
+                    rf"\frac{{\partial {tn(Y)}}}{{\partial {tn(Y)}}} = 1",
+                )
+            )
         else:
             out.append(Line("p", cat["start_given"].format(y=Y, g=fv(seed))))
+        said_elementwise = False
         for st in self.steps:
             v = st.var
             if st.kind == "leaf":
@@ -176,12 +218,34 @@ class Derivation:
                 if self.inputs is not None:
                     continue
                 if st.old is not None:
-                    out.append(Line("eq", cat["acc_sum"].format(x=v.name, old=fv(st.old), g=_paren_num(fv(st.incoming)), new=fv(st.new)), None))
+                    out.append(
+                        Line(
+                            "eq",
+                            cat["acc_sum"].format(
+                                x=v.name,
+                                old=fv(st.old),
+                                g=_paren_num(fv(st.incoming)),
+                                new=fv(st.new),
+                            ),
+                            None,
+                        )
+                    )
                 else:
-                    out.append(Line("eq", cat["acc"].format(x=v.name, g=fv(st.incoming)),
-                                    rf"{tn(v.name)}.\mathrm{{grad}} = {_tex_val(fv(st.incoming))}"))
+                    out.append(
+                        Line(
+                            "eq",
+                            cat["acc"].format(x=v.name, g=fv(st.incoming)),
+                            rf"{tn(v.name)}.\mathrm{{grad}} = {_tex_val(fv(st.incoming))}",
+                        )
+                    )
                 continue
-            out.append(Line("sub", cat["step"].format(k=st.k, v=v.name, expr=v.expr_py, node=v.node.name()), node=v.node))
+            out.append(
+                Line(
+                    "sub",
+                    cat["step"].format(k=st.k, v=v.name, expr=v.expr_py, node=v.node.name()),
+                    node=v.node,
+                )
+            )
             self._fanin(out, st, v, Y, cat, fv)
             inc_sym = f"∂{Y}/∂{v.name}"
             inc_tex = rf"\frac{{\partial {tn(Y)}}}{{\partial {tn(v.name)}}}"
@@ -189,13 +253,21 @@ class Derivation:
             for ed in st.edges:
                 u = ed.operand
                 if u.kind == "const":
-                    out.append(Line("p", cat["cut"].format(c=u.name, v=v.name, expr=v.expr_py, reason=_reason(u, cat))))
+                    out.append(
+                        Line(
+                            "p",
+                            cat["cut"].format(
+                                c=u.name, v=v.name, expr=v.expr_py, reason=_reason(u, cat)
+                            ),
+                        )
+                    )
                     continue
                 lhs = f"∂{Y}/∂{u.name}"
                 lhs_tex = rf"\frac{{\partial {tn(Y)}}}{{\partial {tn(u.name)}}}"
                 if ed.via:
-                    lhs += " " + cat["via"].format(v=v.name)
-                    lhs_tex += r"\ \text{" + _tex_escape(cat["via"].format(v=v.name)) + "}"
+                    via = cat["via"].format(v=v.name if ed.via is True else f"{v.name}, {ed.via}")
+                    lhs += " " + via
+                    lhs_tex += r"\ \text{" + _tex_escape(via) + "}"
                 if ed.raw is None:
                     continue
                 if np.ndim(ed.raw) > 0 or np.ndim(st.incoming) > 0:
@@ -203,24 +275,50 @@ class Derivation:
                 if ed.local_val is not None and st.elementwise:
                     loc = ed.local_txt or cat["unknown"]
                     lv = fv(_collapse(ed.local_val))
-                    txt = (f"{lhs} = {inc_sym} · {_paren_txt(loc)} = {fv(st.incoming)} · "
-                           f"{_paren_num(lv)} = {fv(ed.raw)}")
+                    txt = (
+                        f"{lhs} = {inc_sym} · {_paren_txt(loc)} = {fv(st.incoming)} · "
+                        f"{_paren_num(lv)} = {fv(ed.raw)}"
+                    )
                     loc_tex = ed.local_tex or rf"\text{{{_tex_escape(loc)}}}"
-                    tex = (rf"{lhs_tex} = {inc_tex} \cdot \left({loc_tex}\right) = "
-                           rf"{_tex_val(fv(st.incoming))} \cdot {_tex_val(_paren_num(lv))} = {_tex_val(fv(ed.raw))}")
+                    tex = (
+                        rf"{lhs_tex} = {inc_tex} \cdot \left({loc_tex}\right) = "
+                        rf"{_tex_val(fv(st.incoming))} \cdot {_tex_val(_paren_num(lv))} = {_tex_val(fv(ed.raw))}"
+                    )
                     out.append(Line("eq", txt, tex))
                 else:
                     if ed.local_txt:
-                        out.append(Line("p", cat["local"].format(v=v.name, u=u.name, formula=ed.local_txt)))
-                    txt = cat["rule_only"].format(y=Y, u=u.name, v=v.name, node=v.node.name(), g=fv(ed.raw))
-                    out.append(Line("eq", txt, None))
+                        out.append(
+                            Line(
+                                "p",
+                                cat["rule"].format(
+                                    node=v.node.name(), u=u.name, formula=ed.local_txt
+                                ),
+                            )
+                        )
+                    txt = f"{lhs} = {fv(ed.raw)}"
+                    out.append(Line("eq", txt, rf"{lhs_tex} = {_tex_val(fv(ed.raw))}"))
                 if ed.dims:
-                    out.append(Line("p", cat["broadcast"].format(
-                        u=u.name, small=list(np.shape(ed.final)), big=list(np.shape(ed.raw)),
-                        dims=_dims(ed.dims))))
-                    out.append(Line("eq", f"{lhs} = {fv(ed.final)}", rf"{lhs_tex} = {_tex_val(fv(ed.final))}"))
-            if any_array and st.elementwise:
+                    out.append(
+                        Line(
+                            "p",
+                            cat["broadcast"].format(
+                                u=u.name,
+                                small=list(np.shape(ed.final)),
+                                big=list(np.shape(ed.raw)),
+                                dims=_dims(ed.dims),
+                            ),
+                        )
+                    )
+                    out.append(
+                        Line(
+                            "eq",
+                            f"{lhs} = {fv(ed.final)}",
+                            rf"{lhs_tex} = {_tex_val(fv(ed.final))}",
+                        )
+                    )
+            if any_array and st.elementwise and not said_elementwise:
                 out.append(Line("p", cat["elementwise"]))
+                said_elementwise = True
         # results
         out.append(Line("h", cat["result"]))
         if self.inputs is not None:
@@ -229,7 +327,8 @@ class Derivation:
                 if r is None:
                     out.append(Line("p", cat["result_none"].format(x=name, y=Y)))
                 else:
-                    out.append(Line("eq", cat["result_ret"].format(y=Y, x=name, g=fv(r._data)), None))
+                    txt = cat["result_ret"].format(y=Y, x=name, g=fv(r._data))
+                    out.append(Line("eq", txt, _result_tex(Y, name, fv(r._data), txt)))
         else:
             for v in g.vars:
                 if v.kind != "leaf":
@@ -239,14 +338,20 @@ class Derivation:
                     out.append(Line("p", cat["result_none"].format(x=v.name, y=Y)))
                     continue
                 gv = v.tensor._grad
-                txt = cat["result_grad"].format(y=Y, x=v.name, g=fv(gv._data if gv is not None else None))
-                out.append(Line("eq", txt, None))
+                gtxt = fv(gv._data if gv is not None else None)
+                txt = cat["result_grad"].format(y=Y, x=v.name, g=gtxt)
+                out.append(Line("eq", txt, _result_tex(Y, v.name, gtxt, txt)))
         for name, (tree, simp) in self.formulas.items():
             if self.inputs is not None and name not in [self._name_of(t) for t in self.inputs]:
                 continue
             ftxt = S.text(tree)
-            out.append(Line("eq", cat["formula"].format(y=Y, x=name, f=ftxt),
-                            rf"\frac{{d {tn(Y)}}}{{d {tn(name)}}} = {S.latex(tree)}"))
+            out.append(
+                Line(
+                    "eq",
+                    cat["formula"].format(y=Y, x=name, f=ftxt),
+                    rf"\frac{{d {tn(Y)}}}{{d {tn(name)}}} = {S.latex(tree)}",
+                )
+            )
             if simp and simp.replace(" ", "") != S.text(tree, "py").replace(" ", ""):
                 out.append(Line("eq", cat["formula_simpl"].format(y=Y, x=name, f=simp), None))
         _ = root
@@ -254,8 +359,17 @@ class Derivation:
 
     def _fanin(self, out: list, st: Any, v: Var, Y: str, cat: dict, fv: Any) -> None:
         if len(st.contribs) > 1:
-            terms = " + ".join(fv(c) if i == 0 else _paren_num(fv(c)) for i, (_, c) in enumerate(st.contribs))
-            out.append(Line("p", cat["fanin"].format(u=v.name, n=len(st.contribs), y=Y, terms=terms, g=fv(st.incoming))))
+            terms = " + ".join(
+                fv(c) if i == 0 else _paren_num(fv(c)) for i, (_, c) in enumerate(st.contribs)
+            )
+            out.append(
+                Line(
+                    "p",
+                    cat["fanin"].format(
+                        u=v.name, n=len(st.contribs), y=Y, terms=terms, g=fv(st.incoming)
+                    ),
+                )
+            )
 
     # ------------------------------------------------------------ formats
     def to_text(self, lang: str | None = None) -> str:
@@ -280,17 +394,21 @@ class Derivation:
         """Markdown (headings, one list item per line, equations as code)."""
         res = []
         first = True
+        in_step = False
         for ln in self.lines(lang):
+            ind = "  " if in_step else ""
             if ln.kind == "h":
                 res.append(("## " if first else "\n### ") + ln.text + "\n")
                 first = False
+                in_step = False
             elif ln.kind == "sub":
                 res.append(f"- **{_md_escape(ln.text)}**")
+                in_step = True
             elif ln.kind == "eq":
                 note = f" {_md_escape(ln.note)}" if ln.note else ""
-                res.append(f"  - `{ln.text}`{note}")
+                res.append(f"{ind}- `{ln.text}`{note}")
             else:
-                res.append(f"  - {_md_escape(ln.text)}")
+                res.append(f"{ind}- {_md_escape(ln.text)}")
         return "\n".join(res) + "\n"
 
     def to_latex(self, lang: str | None = None, standalone: bool = False) -> str:
@@ -322,7 +440,8 @@ class Derivation:
                     res.append(r"\begin{align*}")
                     in_align = True
                 note = rf" && \text{{{_tex_escape(ln.note)}}}" if ln.note else ""
-                res.append(f"  {ln.tex}{note} \\\\")
+                row = ln.tex if "&=" in ln.tex else ln.tex.replace(" = ", " &= ", 1)
+                res.append(f"  {row}{note} \\\\")
         close()
         body = "\n".join(res) + "\n"
         if not standalone:
@@ -348,15 +467,22 @@ class Derivation:
         return self.to_markdown()
 
 
+def _result_tex(Y: str, x: str, g: str, txt: str) -> str:
+    i = txt.find("   ")
+    note = txt[i:].strip() if i >= 0 else ""
+    tex = rf"\frac{{\partial {S.latex_name(Y)}}}{{\partial {S.latex_name(x)}}} = {_tex_val(g)}"
+    return tex + (rf" && \text{{{_tex_escape(note)}}}" if note else "")
+
+
 def _reason(c: Var, cat: dict) -> str:
     r = c.reason or ("unknown",)
     if r[0] == "nograd":
         s = cat["why_nograd"].format(src=r[1])
         if len(r) > 2 and r[2]:
-            s += cat["at_line"].format(line=r[2])
+            s += cat["at_line"].format(file=r[2][0], line=r[2][1])
         return s
     if r[0] == "detach":
-        return cat["why_detach"] + (f" ({r[1]})" if r[1] else "")
+        return cat["why_detach"].format(src=r[1] or "?")
     if r[0] == "plain":
         return cat["why_plain"]
     return cat["why_unknown"]
@@ -366,14 +492,36 @@ def _dims(d: tuple) -> str:
     return str(d[0]) if len(d) == 1 else str(tuple(d))
 
 
-_TEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "_": r"\_", "%": r"\%",
-                "&": r"\&", "#": r"\#", "$": r"\$", "^": r"\^{}", "~": r"\~{}"}
-_TEX_MATH = {"∂": r"$\partial$", "·": r"$\cdot$", "²": r"$^2$", "³": r"$^3$", "‖": r"$\|$",
-             "√": r"$\surd$", "σ": r"$\sigma$", "π": r"$\pi$", "≤": r"$\le$"}
+_TEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "_": r"\_",
+    "%": r"\%",
+    "&": r"\&",
+    "#": r"\#",
+    "$": r"\$",
+    "^": r"\^{}",
+    "~": r"\~{}",
+}
+_TEX_MATH = {
+    "∂": r"$\partial$",
+    "·": r"$\cdot$",
+    "²": r"$^2$",
+    "³": r"$^3$",
+    "‖": r"$\|$",
+    "√": r"$\surd$",
+    "σ": r"$\sigma$",
+    "π": r"$\pi$",
+    "≤": r"$\le$",
+}
+
+
+_TEX_TABLE = str.maketrans({**_TEX_MATH, **_TEX_SPECIAL})
 
 
 def _tex_escape(s: str) -> str:
-    return "".join(_TEX_SPECIAL.get(ch, _TEX_MATH.get(ch, ch)) for ch in s)
+    return s.translate(_TEX_TABLE)
 
 
 def _tex_prose(s: str) -> str:

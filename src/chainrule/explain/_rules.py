@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import inspect
 import math
-from typing import Callable
+from collections.abc import Callable
+from fractions import Fraction
 
 from . import _sym as S
 from ._sym import Fn, Num, add, div, fn, mul, neg, pow_, sub
@@ -52,9 +53,50 @@ FORWARD: dict[str, Callable] = {
     "sum": lambda a, p, c: fn("sum", a[0]),
     "mean": lambda a, p, c: fn("mean", a[0]),
 }
-for _f in ("sin", "cos", "tan", "exp", "log", "sinh", "cosh", "tanh", "asin", "acos", "atan",
-           "abs", "sigmoid", "log2", "log10", "log1p", "expm1", "exp2", "erf", "sign", "relu"):
+for _f in (
+    "sin",
+    "cos",
+    "tan",
+    "exp",
+    "log",
+    "sinh",
+    "cosh",
+    "tanh",
+    "asin",
+    "acos",
+    "atan",
+    "abs",
+    "sigmoid",
+    "log2",
+    "log10",
+    "log1p",
+    "expm1",
+    "exp2",
+    "erf",
+    "sign",
+    "relu",
+):
     FORWARD.setdefault(_f, lambda a, p, c, _n=_f: fn(_n, a[0]))
+
+
+def _raw_alpha(b: S.E, p: dict) -> S.E:
+    a = p.get("alpha", 1)
+    return b if a == 1 else S.Mul([Num(a), b])
+
+
+# forward expressions for display: exactly the operation written, no simplification
+# (``y * y`` stays ``y * y``; the formula composition uses FORWARD, which simplifies)
+FORWARD_RAW: dict[str, Callable] = {
+    "add": lambda a, p, c: S.Add([a[0], _raw_alpha(a[1], p)]),
+    "sub": lambda a, p, c: S.Add([a[0], S.Mul([Num(-1), _raw_alpha(a[1], p)])]),
+    "rsub": lambda a, p, c: S.Add([a[1], S.Mul([Num(-1), _raw_alpha(a[0], p)])]),
+    "mul": lambda a, p, c: S.Mul([a[0], a[1]]),
+    "div": lambda a, p, c: S.Mul([a[0], S.Pow(a[1], Num(-1))]),
+    "pow": lambda a, p, c: S.Pow(a[0], Num(p["exponent"])),
+    "pow_tensor": lambda a, p, c: S.Pow(a[0], a[1]),
+    "pow_rscalar": lambda a, p, c: S.Pow(Num(p["base"]), a[0]),
+    "neg": lambda a, p, c: S.Mul([Num(-1), a[0]]),
+}
 
 
 def _sig(a: S.E) -> S.E:
@@ -70,9 +112,7 @@ LOCAL: dict[str, dict] = {
         "self": lambda a, p, y, c: div(Num(1), a[1]),
         "other": lambda a, p, y, c: neg(div(a[0], pow_(a[1], Num(2)))),
     },
-    "pow": {
-        "self": lambda a, p, y, c: mul(Num(p["exponent"]), pow_(a[0], Num(p["exponent"] - 1)))
-    },
+    "pow": {"self": lambda a, p, y, c: mul(Num(p["exponent"]), pow_(a[0], Num(p["exponent"] - 1)))},
     "pow_tensor": {
         "self": lambda a, p, y, c: mul(a[1], pow_(a[0], sub(a[1], Num(1)))),
         "exponent": lambda a, p, y, c: mul(pow_(a[0], a[1]), fn("log", a[0])),
@@ -102,21 +142,41 @@ LOCAL: dict[str, dict] = {
     "atan": {"self": lambda a, p, y, c: pow_(add(Num(1), pow_(a[0], Num(2))), Num(-1))},
     "sigmoid": {"self": lambda a, p, y, c: mul(_sig(a[0]), sub(Num(1), _sig(a[0])))},
     "abs": {"self": lambda a, p, y, c: fn("sign", a[0])},
+    "dot": {"self": lambda a, p, y, c: a[1], "other": lambda a, p, y, c: a[0]},
     "clone": {"self": lambda a, p, y, c: Num(1)},
     "to_copy": {"self": lambda a, p, y, c: Num(1)},
     "sum": {"self": lambda a, p, y, c: Num(1)},
     "sum_dim": {"self": lambda a, p, y, c: Num(1)},
-    "mean": {"self": lambda a, p, y, c: div(Num(1), Num(_n(c)))},
-    "mean_dim": {"self": lambda a, p, y, c: div(Num(1), Num(_n(c)))},
+    "mean": {"self": lambda a, p, y, c: Num(Fraction(1, int(_n(c))))},
+    "mean_dim": {"self": lambda a, p, y, c: Num(Fraction(1, int(_n(c))))},
 }
 
 # ops whose local derivative (the Jacobian) is diagonal or constant per element, so that
 # "incoming · local" is an elementwise product a learner can check number by number
-ELEMENTWISE = set(LOCAL) - {"sum", "sum_dim", "mean", "mean_dim"} | {
-    "relu", "sign", "erf", "erfc", "floor", "ceil", "trunc", "frac", "round", "clamp",
-    "maximum", "minimum", "where", "remainder", "fmod", "atan2", "lerp", "lerp_tensor",
+ELEMENTWISE = set(LOCAL) - {"sum", "sum_dim", "mean", "mean_dim", "dot"} | {
+    "relu",
+    "sign",
+    "erf",
+    "erfc",
+    "floor",
+    "ceil",
+    "trunc",
+    "frac",
+    "round",
+    "clamp",
+    "maximum",
+    "minimum",
+    "where",
+    "remainder",
+    "fmod",
+    "atan2",
+    "lerp",
+    "lerp_tensor",
 }
-REDUCTIONS = {"sum", "sum_dim", "mean", "mean_dim"}
+REDUCTIONS = {"sum", "sum_dim", "mean", "mean_dim", "dot"}
+
+# ops whose entry text is generic ("1/n"): print the tree, which knows n
+PREFER_TREE = {"mean", "mean_dim", "dot", "sum", "sum_dim"}
 
 # text for the local derivative when an op entry gives none
 TEXT_FALLBACK = {
@@ -138,7 +198,7 @@ def param_names(op) -> list:
     if names is None:
         try:
             ps = list(inspect.signature(op.forward).parameters)
-            names = ps[len(op.inputs):]
+            names = ps[len(op.inputs) :]
         except (TypeError, ValueError):
             names = []
         if op.name == "pow_rscalar":  # forward(exponent, base): the base is the parameter
@@ -147,13 +207,29 @@ def param_names(op) -> list:
     return names
 
 
-def norm_rules(op_name: str) -> bool:
-    """Register tree rules for a 2-norm op once the op exists (it lives in another family)."""
-    if op_name in FORWARD:
-        return True
-    FORWARD[op_name] = lambda a, p, c: Fn("norm", a[0])
-    LOCAL[op_name] = {"self": lambda a, p, y, c: div(a[0], Fn("norm", a[0]))}
-    return True
+def _full_2norm(p: dict, c: dict) -> None:
+    """Trees for the norm only for the Euclidean norm of the whole tensor; else generic text."""
+    shape = c.get("shape")
+    dims = p.get("dims", p.get("dim"))
+    full = dims is None or shape is None or len(tuple(dims)) in (0, len(shape))
+    if p.get("ord", p.get("p", 2)) != 2 or not full or p.get("keepdim"):
+        raise ValueError("not a full 2-norm")
+
+
+def _norm_fwd(a: list, p: dict, c: dict) -> S.E:
+    _full_2norm(p, c)
+    return Fn("norm", a[0])
+
+
+def _norm_local(a: list, p: dict, y: S.E, c: dict) -> S.E:
+    _full_2norm(p, c)
+    return div(a[0], Fn("norm", a[0]))
+
+
+for _name in ("linalg_vector_norm", "norm"):
+    FORWARD[_name] = _norm_fwd
+    LOCAL[_name] = {"self": _norm_local}
+REDUCTIONS |= {"linalg_vector_norm", "norm"}
 
 
 _ = S

@@ -8,6 +8,7 @@ It only needs to compose local derivatives along the chain rule and print the re
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from typing import Any
 
 
@@ -22,10 +23,16 @@ class E:
 
 
 class Num(E):
+    """A number; integers and simple ratios stay exact (``Fraction``) so 1/3 prints as 1/3."""
+
     __slots__ = ("v",)
 
-    def __init__(self, v: float) -> None:
-        self.v = float(v)
+    def __init__(self, v: Any) -> None:
+        if isinstance(v, Fraction):
+            self.v = v
+        else:
+            f = float(v)
+            self.v = Fraction(int(f)) if math.isfinite(f) and f == int(f) and abs(f) < 1e15 else f
 
     def key(self) -> Any:
         return ("n", self.v)
@@ -96,22 +103,37 @@ def is_num(e: E, v: float | None = None) -> bool:
     return isinstance(e, Num) and (v is None or e.v == v)
 
 
+def _coef_rest(t: E) -> tuple:
+    if isinstance(t, Mul) and isinstance(t.args[0], Num):
+        rest = t.args[1:]
+        return t.args[0].v, (rest[0] if len(rest) == 1 else Mul(list(rest)))
+    return Fraction(1), t
+
+
 def add(*args: E) -> E:
-    flat: list = []
-    const = 0.0
+    const: Any = Fraction(0)
+    terms: dict = {}
+    order: list = []
     for a in args:
         for t in a.args if isinstance(a, Add) else (a,):
             if isinstance(t, Num):
                 const += t.v
+                continue
+            c, rest = _coef_rest(t)
+            k = rest.key()
+            if k in terms:
+                terms[k] = (terms[k][0] + c, rest)
             else:
-                flat.append(t)
+                terms[k] = (c, rest)
+                order.append(k)
+    flat = [mul(Num(terms[k][0]), terms[k][1]) for k in order if terms[k][0] != 0]
     if const != 0 or not flat:
         flat.append(Num(const))
     return flat[0] if len(flat) == 1 else Add(flat)
 
 
 def mul(*args: E) -> E:
-    coef = 1.0
+    coef: Any = Fraction(1)
     powers: dict = {}
     order: list = []
     for a in args:
@@ -153,7 +175,15 @@ def pow_(base: E, ex: E) -> E:
         return base
     if isinstance(base, Num) and isinstance(ex, Num):
         try:
-            return Num(base.v**ex.v)
+            if (
+                isinstance(ex.v, Fraction)
+                and ex.v.denominator == 1
+                and isinstance(base.v, Fraction)
+            ):
+                return Num(base.v ** int(ex.v))
+            r = float(base.v) ** float(ex.v)
+            if isinstance(r, float):
+                return Num(r)
         except (OverflowError, ZeroDivisionError, ValueError):
             pass
     if isinstance(base, Pow) and isinstance(ex, Num) and isinstance(base.exp, Num):
@@ -178,8 +208,15 @@ def fn(name: str, a: E) -> E:
 
 
 # ---------------------------------------------------------------- printing
-def fmt_num(v: float) -> str:
-    """Numbers as a learner writes them: 2, 0.5, -0.2474, 1.2e-05."""
+def fmt_num(v: Any) -> str:
+    """Numbers as a learner writes them: 2, 0.5, -0.2474, 1.2e-05, 1/3."""
+    if isinstance(v, Fraction):
+        if v.denominator == 1:
+            return str(v.numerator)
+        if v.denominator <= 1000 and abs(v.numerator) <= 1000:
+            return f"{v.numerator}/{v.denominator}"
+        v = float(v)
+    v = float(v)
     if v != v:
         return "nan"
     if math.isinf(v):
@@ -226,7 +263,7 @@ def text(e: E, style: str = "math") -> str:
 
     def wrap(s: E, prec: int) -> str:
         r = go(s)
-        need = s.prec < prec or (isinstance(s, Num) and s.v < 0 and prec > 1)
+        need = s.prec < prec or (isinstance(s, Num) and (s.v < 0 or "/" in r) and prec > 1)
         if isinstance(s, Mul) and prec <= 2 and r.startswith("-") and prec > 1:
             need = True
         return f"({r})" if need else r
@@ -245,7 +282,11 @@ def text(e: E, style: str = "math") -> str:
         if isinstance(e, Add):
             out = go(e.args[0])
             for t in e.args[1:]:
-                s = go(t) if not (isinstance(t, Mul) and is_num(t.args[0]) and t.args[0].v < 0) else None
+                s = (
+                    go(t)
+                    if not (isinstance(t, Mul) and is_num(t.args[0]) and t.args[0].v < 0)
+                    else None
+                )
                 if isinstance(t, Num) and t.v < 0:
                     out += f" - {fmt_num(-t.v)}"
                 elif s is None:
@@ -306,7 +347,11 @@ def latex(e: E, names: dict | None = None) -> str:
 
     def go(e: E) -> str:
         if isinstance(e, Num):
-            return fmt_num(e.v)
+            t = fmt_num(e.v)
+            if "/" in t:
+                p, q = t.lstrip("-").split("/")
+                return ("-" if t.startswith("-") else "") + rf"\frac{{{p}}}{{{q}}}"
+            return t
         if isinstance(e, Sym):
             return sym(e.name)
         if isinstance(e, Fn):
@@ -365,15 +410,27 @@ def to_sympy(e: E, symbols: dict):
     import sympy
 
     fns = {
-        "sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan, "exp": sympy.exp,
-        "log": sympy.log, "sqrt": sympy.sqrt, "sinh": sympy.sinh, "cosh": sympy.cosh,
-        "tanh": sympy.tanh, "asin": sympy.asin, "acos": sympy.acos, "atan": sympy.atan,
-        "sign": sympy.sign, "abs": sympy.Abs,
+        "sin": sympy.sin,
+        "cos": sympy.cos,
+        "tan": sympy.tan,
+        "exp": sympy.exp,
+        "log": sympy.log,
+        "sqrt": sympy.sqrt,
+        "sinh": sympy.sinh,
+        "cosh": sympy.cosh,
+        "tanh": sympy.tanh,
+        "asin": sympy.asin,
+        "acos": sympy.acos,
+        "atan": sympy.atan,
+        "sign": sympy.sign,
+        "abs": sympy.Abs,
     }
 
     def go(e: E):
         if isinstance(e, Num):
-            return sympy.Integer(int(e.v)) if e.v == int(e.v) else sympy.Float(e.v, 6)
+            if isinstance(e.v, Fraction):
+                return sympy.Rational(e.v.numerator, e.v.denominator)
+            return sympy.Float(e.v, 6)
         if isinstance(e, Sym):
             if e.name not in symbols:
                 symbols[e.name] = sympy.Symbol(e.name, real=True)

@@ -20,7 +20,9 @@ _OWN_DIR = __file__.rsplit("/", 2)[0]
 class Record:
     __slots__ = ("op", "inputs", "params", "outs", "grad_enabled", "line")
 
-    def __init__(self, op: Any, inputs: tuple, params: tuple, outs: tuple, enabled: bool, line: Any):
+    def __init__(
+        self, op: Any, inputs: tuple, params: tuple, outs: tuple, enabled: bool, line: Any
+    ):
         self.op = op
         self.inputs = inputs
         self.params = params
@@ -48,19 +50,24 @@ class Trace:
         self._by_out: dict = {}
         self._by_node: dict = {}
         self._prev = None
+        self._bound = self._hook  # one bound method, so that __exit__ can recognise it
 
     # context manager: chain onto whatever forward hook is installed
     def __enter__(self) -> Trace:
         self._prev = _dispatch.forward_hook[0]
-        _dispatch.forward_hook[0] = self._hook
+        _dispatch.forward_hook[0] = self._bound
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        if _dispatch.forward_hook[0] is self._hook:
+        if _dispatch.forward_hook[0] is self._bound:
             _dispatch.forward_hook[0] = self._prev
 
-    def _hook(self, op: Any, inputs: tuple, params: tuple, outs: tuple, inplace: bool = False) -> None:
-        rec = Record(op, tuple(inputs), tuple(params), tuple(outs), grad_mode.state.enabled, _line())
+    def _hook(
+        self, op: Any, inputs: tuple, params: tuple, outs: tuple, inplace: bool = False
+    ) -> None:
+        rec = Record(
+            op, tuple(inputs), tuple(params), tuple(outs), grad_mode.state.enabled, _line()
+        )
         self.records.append(rec)
         for o in outs:
             self._by_out[id(o)] = rec
@@ -89,14 +96,17 @@ class Trace:
         return None
 
 
-def _line() -> int | None:
+def _line() -> tuple | None:
     f = sys._getframe(2)
-    while f is not None and f.f_code.co_filename.startswith(_OWN_DIR):
+    while (
+        f is not None
+        and f.f_code.co_filename.startswith(_OWN_DIR)
+        and not f.f_code.co_filename.endswith("_demo.py")
+    ):
         f = f.f_back
-    return f.f_lineno if f is not None else None
-
-
-_current: list = []
+    if f is None:
+        return None
+    return (f.f_code.co_filename.replace("\\", "/").rsplit("/", 1)[-1], f.f_lineno)
 
 
 def trace() -> Trace:

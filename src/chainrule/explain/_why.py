@@ -47,7 +47,9 @@ def _nodes_of(y: Tensor) -> list:
     return order, parent
 
 
-def why(x: Tensor, y: Tensor, *, lang: str | None = None, trace: Any = None, names: dict | None = None) -> Why:
+def why(
+    x: Tensor, y: Tensor, *, lang: str | None = None, trace: Any = None, names: dict | None = None
+) -> Why:
     """Explain why ``x`` gets no gradient from ``y`` (or confirm that it does).
 
     Example:
@@ -87,12 +89,16 @@ def why(x: Tensor, y: Tensor, *, lang: str | None = None, trace: Any = None, nam
         return Why(title, reasons, "no_graph")
     if not x.requires_grad:
         return Why(title, [cat["why_rg"].format(x=X)], "requires_grad")
-    target = x._grad_fn if x._grad_fn is not None else (x._accum() if x._accum is not None else None)
+    target = (
+        x._grad_fn if x._grad_fn is not None else (x._accum() if x._accum is not None else None)
+    )
     found = _nodes_of(y) if y._grad_fn is not None else ([], {})
     order, parent = found
     if target is not None and target in parent:
         if x._grad_fn is not None and not x.retains_grad:
-            return Why(title, [cat["why_ok_nonleaf"].format(x=X, y=Y, node=x._grad_fn.name())], "nonleaf")
+            return Why(
+                title, [cat["why_ok_nonleaf"].format(x=X, y=Y, node=x._grad_fn.name())], "nonleaf"
+            )
         path = []
         n = target
         while n is not None:
@@ -149,10 +155,10 @@ def _trace_cut(x, y, trace, cat, X, Y, name) -> str | None:
     if id(y) not in reached or reached[id(y)] is None:
         return None
     kind, src, rec = reached[id(y)]
-    line = cat["at_line"].format(line=rec.line) if rec.line else ""
+    line = cat["at_line"].format(file=rec.line[0], line=rec.line[1]) if rec.line else ""
     op = f"{rec.op.name} ({rec.op.node_cls.__name__})"
     if kind == "nograd":
         reason = cat["why_nograd"].format(src=name(src, "x"))
     else:
-        reason = cat["why_detach"]
+        reason = cat["why_detach"].format(src=name(src, "?"))
     return cat["why_cut"].format(x=X, y=Y, op=op, reason=reason, line=line)

@@ -78,14 +78,18 @@ def _tuple(v: Any, n: int, name: str = "") -> tuple:
         if len(v) == 1:
             return tuple(int(v[0]) for _ in range(n))
         if len(v) != n:
-            raise RuntimeError(f"expected {name} to be a single integer value or a list of {n} values")
+            raise RuntimeError(
+                f"expected {name} to be a single integer value or a list of {n} values"
+            )
         return tuple(int(a) for a in v)
     return (int(v),) * n
 
 
 def _check_tensor(x: Any, fn: str, arg: str = "input") -> None:
     if not isinstance(x, Tensor):
-        raise TypeError(f"{fn}(): argument '{arg}' (position 1) must be Tensor, not {type(x).__name__}")
+        raise TypeError(
+            f"{fn}(): argument '{arg}' (position 1) must be Tensor, not {type(x).__name__}"
+        )
 
 
 # ---------------------------------------------------------------- linear layers
@@ -222,7 +226,11 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) 
 
 def _pool_args(kernel_size, stride, padding, dilation, n):
     k = _tuple(kernel_size, n, "kernel_size")
-    s = k if stride is None or (isinstance(stride, (list, tuple)) and len(stride) == 0) else _tuple(stride, n, "stride")
+    s = (
+        k
+        if stride is None or (isinstance(stride, (list, tuple)) and len(stride) == 0)
+        else _tuple(stride, n, "stride")
+    )
     p = _tuple(padding, n, "padding")
     d = _tuple(dilation, n, "dilation")
     for kk, pp in zip(k, p):
@@ -261,7 +269,9 @@ def max_pool2d(
     return (out, idx) if return_indices else out
 
 
-def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):  # noqa: A002
+def max_pool1d(
+    input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
+):  # noqa: A002
     """Max over sliding windows of the last dim."""
     k, s, p, d = _pool_args(kernel_size, stride, padding, dilation, 1)
     out, idx = _N.max_pool2d_with_indices(
@@ -295,7 +305,13 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     """Mean over sliding windows of the last dim."""
     k, s, p, _ = _pool_args(kernel_size, stride, padding, 1, 1)
     out = _N.avg_pool2d(
-        input.unsqueeze(-2), (1,) + k, (1,) + s, (0,) + p, bool(ceil_mode), bool(count_include_pad), None
+        input.unsqueeze(-2),
+        (1,) + k,
+        (1,) + s,
+        (0,) + p,
+        bool(ceil_mode),
+        bool(count_include_pad),
+        None,
     )
     return out.squeeze(-2)
 
@@ -429,7 +445,11 @@ def layer_norm(
         >>> torch.nn.functional.layer_norm(torch.tensor([[1.0, 3.0]]), (2,))
         tensor([[-1.0000,  1.0000]])
     """
-    shape = (normalized_shape,) if isinstance(normalized_shape, numbers.Integral) else tuple(normalized_shape)
+    shape = (
+        (normalized_shape,)
+        if isinstance(normalized_shape, numbers.Integral)
+        else tuple(normalized_shape)
+    )
     k = len(shape)
     if tuple(input.shape[input.dim() - k :]) != shape:
         raise RuntimeError(
@@ -507,7 +527,9 @@ def _softmax_dim(ndim: int) -> int:
     return 0 if ndim in (0, 1, 3) else 1
 
 
-def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:  # noqa: A002
+def softmax(
+    input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None
+) -> Tensor:  # noqa: A002
     """exp(x) / sum(exp(x)) along ``dim``."""
     if dim is None:
         dim = _softmax_dim(input.dim())
@@ -516,7 +538,9 @@ def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: 
     return _op("softmax")(input, dim)
 
 
-def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:  # noqa: A002
+def log_softmax(
+    input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None
+) -> Tensor:  # noqa: A002
     """x - logsumexp(x) along ``dim``."""
     if dim is None:
         dim = _softmax_dim(input.dim())
@@ -569,7 +593,9 @@ def _broadcast_pair(input, target):
     return input.expand(shape), target.expand(shape)
 
 
-def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None) -> Tensor:  # noqa: A002
+def mse_loss(
+    input, target, size_average=None, reduce=None, reduction="mean", weight=None
+) -> Tensor:  # noqa: A002
     """Mean squared error.
 
     Example:
@@ -593,12 +619,16 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     return loss.sum() if reduction == "sum" else loss
 
 
-def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0) -> Tensor:  # noqa: A002
+def smooth_l1_loss(
+    input, target, size_average=None, reduce=None, reduction="mean", beta=1.0
+) -> Tensor:  # noqa: A002
     """Quadratic below ``beta``, linear above (divided by beta)."""
     _check_same_size(input, target, "smooth_l1_loss")
     reduction = _reduction(size_average, reduce, reduction)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    if beta == 0.0:  # torch falls back to the L1 loss
+        return l1_loss(input, target, reduction=reduction)
     input, target = _broadcast_pair(input, target)
     return _N.smooth_l1_loss(input, target, reduction, beta)
 
@@ -612,14 +642,10 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None) -> Tenso
 
 def _check_target(input: Tensor, target: Tensor, fn: str) -> None:  # noqa: A002
     if target.dtype not in (_c.int64, _c.int32, _c.uint8, _c.int16, _c.int8):
-        raise RuntimeError(
-            f"expected scalar type Long but found {_word(target)}"
-        )
+        raise RuntimeError(f"expected scalar type Long but found {_word(target)}")
     if input.dim() == 1:
         if target.dim() != 0:
-            raise RuntimeError(
-                "0D or 1D target tensor expected, multi-target not supported"
-            )
+            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
         return
     if target.dim() != input.dim() - 1 or (input.dim() == 2 and target.shape[0] != input.shape[0]):
         if input.dim() == 2 and target.dim() == 1:
@@ -684,9 +710,7 @@ def cross_entropy(
     """
     reduction = _reduction(size_average, reduce, reduction)
     if not 0.0 <= label_smoothing <= 1.0:
-        raise RuntimeError(
-            f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}"
-        )
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     cdim = 0 if input.dim() == 1 else 1
     logp = log_softmax(input, cdim)
     c = input.shape[cdim]
@@ -701,11 +725,12 @@ def cross_entropy(
         wshape = [1] * input.dim()
         wshape[cdim] = c
         prod = logp * target if weight is None else logp * target * weight.reshape(wshape)
-        loss = -prod.sum(cdim)
+        # same association as torch's kernel (so the node names match too)
         if reduction == "mean":
-            n = input.numel() // c
-            return loss.sum() / n if input.dim() > 1 else loss
-        return loss.sum() if reduction == "sum" else loss
+            return -prod.sum() / (input.numel() // c)
+        if reduction == "sum":
+            return -prod.sum()
+        return -prod.sum(cdim)
     nll = nll_loss(logp, target, weight, None, ignore_index, None, reduction)
     if label_smoothing <= 0:
         return nll
@@ -796,9 +821,7 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
                 [0, 0, 1]])
     """
     if tensor.dtype != _c.int64:
-        raise RuntimeError(
-            "one_hot is only applicable to index tensor of type LongTensor."
-        )
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     t = tensor._data
     if num_classes == -1:
         num_classes = int(t.max()) + 1 if t.size else 0
@@ -815,10 +838,12 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
         raise RuntimeError("Padding length must be divisible by 2")
     if mode != "constant":
         raise NotImplementedError(f"chainrule: pad mode '{mode}' is not supported")
-    return _op("constant_pad_nd")(input, pad, 0.0 if value is None else value)
+    return _N.constant_pad(input, tuple(pad), 0.0 if value is None else value)
 
 
-def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Any = None) -> Tensor:  # noqa: A002
+def normalize(
+    input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Any = None
+) -> Tensor:  # noqa: A002
     """x / max(||x||_p, eps) along ``dim``."""
     denom = input.norm(p, dim, keepdim=True).clamp_min(eps)
     return input / denom.expand_as(input)

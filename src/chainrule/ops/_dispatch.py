@@ -190,12 +190,15 @@ def _arrays(op, inputs):
                 first = False
                 break
         elif v is not None:
+            # only Python scalars after a tensor whose kind covers them (NumPy scalars and
+            # scalars before the first tensor take the full promotion below)
             k = first.kind if first else None
-            if (
-                k is None
-                or (k in "fc")
-                or (k in "iu" and type(v) is int)
-                or (k == "b" and type(v) is bool)
+            tv = type(v)
+            if k is not None and (
+                (k == "f" and (tv is float or tv is int or tv is bool))
+                or (k == "c" and tv in (float, int, bool, complex))
+                or (k in "iu" and tv is int)
+                or (k == "b" and tv is bool)
             ):
                 continue
             first = False
@@ -203,6 +206,8 @@ def _arrays(op, inputs):
     if first:
         target = _BY_NP[first]
     else:
+        # NumPy scalars promote like Python scalars (as in PyTorch) and must stay weak in NumPy
+        inputs = [v.item() if isinstance(v, np.generic) else v for v in inputs]
         target = result_dtype(inputs)
     if promote == "float" and target._rank < 2:
         target = D.get_default_dtype()
@@ -397,6 +402,16 @@ def _check_inplace(self: Tensor) -> None:
                 "a view of a leaf Variable that requires grad is being used in an in-place "
                 "operation."
             )
+        if self._grad_fn is not None and any(
+            getattr(p, "multi_output_view", False) for _, p in self._base[1]
+        ):
+            # views made by split/unbind (params marked by ops.shape), as PyTorch refuses
+            raise RuntimeError(
+                f"Output {self._output_nr} of {_short(self._grad_fn.name())} is a view and is "
+                "being modified inplace. This view is the output of a function that returns "
+                "multiple views. Such functions do not allow the output views to be modified "
+                "inplace. You should replace the inplace operation by an out-of-place one."
+            )
 
 
 def _store(self: Tensor, out) -> None:
@@ -486,7 +501,26 @@ def apply_inplace(op, inputs: tuple, params: tuple = ()) -> Tensor:
             self._requires_grad = True
     if forward_hook[0] is not None:
         forward_hook[0](op, inputs, params, (self,), inplace=True)
+        if self._base is not None and self._fw:
+            _view_tangent_to_base(self)
     return self
+
+
+def _view_tangent_to_base(view: Tensor) -> None:
+    """Forward AD: a view modified in place changes its base's tangent too (as in PyTorch,
+    where the two tangents share memory)."""
+    from ..autograd.forward_ad import _set_tangent
+
+    base, chain = view._base
+    for level, t in list(view._fw.items()):
+        if t._requires_grad:
+            continue  # a differentiable tangent (forward-over-reverse): left as it is
+        bt = base._fw.get(level) if base._fw else None
+        new = np.zeros_like(base._data) if bt is None else np.array(bt._data, copy=True)
+        region = _view_of(new, chain)
+        np.copyto(region, t._data, casting="unsafe")
+        _set_tangent(base, wrap(new), level)
+        _set_tangent(view, wrap(region), level)
 
 
 # ---------------------------------------------------------------- views modified in place
@@ -494,6 +528,9 @@ class CopySlices(Node):
     """The base's node after one of its views was modified in place (PyTorch's name)."""
 
     __slots__ = ("_fn", "_chain", "_base_shape")
+
+    def name(self) -> str:
+        return "torch::autograd::CopySlices"
 
     def _apply(self, grads: list, create: bool) -> tuple:
         g = grads[0]

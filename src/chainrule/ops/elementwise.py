@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from .._backend import precise
 from .._tensor import Tensor
 from ._dispatch import apply, apply_inplace
 from ._registry import defop, expose
@@ -13,6 +14,77 @@ from ._registry import defop, expose
 LN2 = math.log(2.0)
 LN10 = math.log(10.0)
 TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+
+# ---------------------------------------------------------------- dtype guards
+
+
+def _word(dt) -> str:
+    """PyTorch's legacy scalar-type word for a NumPy dtype (``Float``, ``Long``, ``Bool`` ...)."""
+    from .. import _dtype as D
+    from ._dispatch import _type_word
+
+    return _type_word(D._BY_NP[np.dtype(dt)])
+
+
+def _kind(*xs):
+    """The NumPy kind the (already promoted) forward arguments compute in."""
+    return np.result_type(*[x for x in xs if x is not None]).kind
+
+
+def _no_kernel(fn, kernel: str, kinds: str):
+    """Forward raising PyTorch's NotImplementedError for dtypes it has no ``kernel`` for."""
+
+    def fwd(*args):
+        arrays = [a for a in args if isinstance(a, np.ndarray)]
+        if arrays and arrays[0].dtype.kind in kinds:
+            raise NotImplementedError(
+                f"\"{kernel}\" not implemented for '{_word(arrays[0].dtype)}'"
+            )
+        return fn(*args)
+
+    return fwd
+
+
+def _int_div(fn, kernel: str):
+    """Division-like forward: no Bool kernel, and integer division by zero raises."""
+
+    def fwd(a, b, *params):
+        k = _kind(a, b)
+        if k == "b":
+            raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+        if k in "iu" and np.any(np.asarray(b) == 0):
+            raise RuntimeError("ZeroDivisionError")
+        return fn(a, b, *params)
+
+    return fwd
+
+
+def _is_bool(v) -> bool:
+    if isinstance(v, Tensor):
+        return v._data.dtype.kind == "b"
+    return isinstance(v, (bool, np.bool_))
+
+
+def _check_sub(a, b) -> None:
+    """PyTorch refuses ``-`` on bool tensors (a mask is inverted with ``~``)."""
+    if _is_bool(a) or _is_bool(b):
+        if _is_bool(a) and _is_bool(b):
+            raise RuntimeError(
+                "Subtraction, the `-` operator, with two bool tensors is not supported. Use the "
+                "`^` or `logical_xor()` operator instead."
+            )
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+            "trying to invert a mask, use the `~` or `logical_not()` operator instead."
+        )
+
+
+def _need_tensor(fname: str, v, pos: int = 2, arg: str = "other") -> None:
+    if not isinstance(v, Tensor):
+        t = type(v)
+        tname = t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__name__}"
+        raise TypeError(f"{fname}(): argument '{arg}' (position {pos}) must be Tensor, not {tname}")
+
 
 # ---------------------------------------------------------------- arithmetic
 
@@ -98,15 +170,17 @@ def _no_derivative(name):
 
 FLOOR_DIVIDE = defop(
     "floor_divide",
-    np.floor_divide,
+    _int_div(np.floor_divide, "div_floor_cpu"),
     inputs=("self", "other"),
     grads=(_no_derivative("floor_divide"), _no_derivative("floor_divide")),
     node="torch::autograd::NotImplemented",
     jvp=None,
 )
+_remainder = _int_div(np.remainder, "remainder_cpu")
+_fmod = _int_div(np.fmod, "fmod_cpu")
 REMAINDER = defop(
     "remainder",
-    np.remainder,
+    _remainder,
     inputs=("self", "other"),
     saves=("self", "other"),
     grads=(lambda F, g, a, b: g, lambda F, g, a, b: -g * F.floor(a / b)),
@@ -116,17 +190,17 @@ REMAINDER = defop(
 # Tensor % number (PyTorch's Scalar overload, its own node name)
 REMAINDER_SCALAR = defop(
     "remainder_scalar",
-    np.remainder,
+    _remainder,
     inputs=("self", "other"),
     grads=(lambda F, g: g, None),
     node="RemainderBackward0",
-    jvp="linear",
+    jvp="elementwise",  # x % c has slope 1: not linear in x
     explain={"self": "1"},
 )
 # number % Tensor: PyTorch records a node whose backward raises
 REMAINDER_RSCALAR = defop(
     "remainder_rscalar",
-    np.remainder,
+    _remainder,
     inputs=("self", "other"),
     grads=(None, _no_derivative("remainder")),
     node="torch::autograd::NotImplemented",
@@ -134,7 +208,7 @@ REMAINDER_RSCALAR = defop(
 )
 FMOD = defop(
     "fmod",
-    np.fmod,
+    _fmod,
     inputs=("self", "other"),
     saves=("self", "other"),
     grads=(lambda F, g, a, b: g, lambda F, g, a, b: -g * F.trunc(a / b)),
@@ -143,16 +217,21 @@ FMOD = defop(
 )
 FMOD_SCALAR = defop(
     "fmod_scalar",
-    np.fmod,
+    _fmod,
     inputs=("self", "other"),
     grads=(lambda F, g: g, None),
     node="FmodBackward0",
-    jvp="linear",
+    jvp="elementwise",  # x % c has slope 1: not linear in x
     explain={"self": "1"},
 )
 
 
 def _div_mode_fwd(a, b, mode):
+    k = _kind(a, b)
+    if k == "b":
+        raise NotImplementedError(f"\"div_{mode}_cpu\" not implemented for 'Bool'")
+    if k in "iu" and np.any(np.asarray(b) == 0):
+        raise RuntimeError("ZeroDivisionError")
     if mode == "floor":
         return np.floor_divide(a, b)
     if np.result_type(a, b).kind in "iub":
@@ -179,10 +258,27 @@ def _pow_scalar_grad(F, g, x, exponent):
     return g * (exponent * F.pow(x, exponent - 1))
 
 
+def _int_pow(a, b):
+    """Integer powers with negative exponents as PyTorch: 1 ** -n = 1, (-1) ** -n = ±1, else 0."""
+    b = np.asarray(b)
+    neg = b < 0
+    if not neg.any():
+        return np.power(a, b)
+    out = np.power(a, np.where(neg, 0, b))
+    a = np.asarray(a)
+    negval = np.where(a == 1, 1, np.where(a == -1, np.where(b % 2 == 0, 1, -1), 0))
+    return np.where(neg, negval, out).astype(out.dtype, copy=False)
+
+
 def _pow_fwd(a, b):
-    if isinstance(a, np.ndarray) and a.dtype.kind in "iu" and isinstance(b, (int, np.ndarray)):
-        if np.any(np.asarray(b) < 0):
+    # only a Python-number exponent raises; tensor exponents follow integer division rules
+    if isinstance(a, np.ndarray) and a.dtype.kind in "iu" and isinstance(b, (int, np.integer)):
+        if b < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if isinstance(b, np.ndarray) and _kind(a, b) in "iu":
+        return _int_pow(a, b)
+    if isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and _kind(a, b) == "b":
+        raise NotImplementedError("\"pow\" not implemented for 'Bool'")
     return np.power(a, b)
 
 
@@ -214,7 +310,7 @@ POW_TENSOR = defop(
 )
 POW_RSCALAR = defop(
     "pow_rscalar",
-    lambda exponent, base: np.power(base, exponent),
+    lambda exponent, base: _pow_fwd(base, exponent),
     inputs=("exponent",),
     saves=("exponent", "result"),
     grads=(lambda F, g, b, r, base: g * r * (0.0 if base == 0 else math.log(base)),),
@@ -223,10 +319,20 @@ POW_RSCALAR = defop(
     explain={"exponent": "{y}·ln(base)"},
 )
 
-NEG = defop("neg", np.negative, grads=(lambda F, g: -g,), jvp="linear", explain={"self": "-1"})
+
+def _neg_fwd(x):
+    if x.dtype.kind == "b":
+        raise RuntimeError(
+            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+            "invert a mask, use the `~` or `logical_not()` operator instead."
+        )
+    return np.negative(x)
+
+
+NEG = defop("neg", _neg_fwd, grads=(lambda F, g: -g,), jvp="linear", explain={"self": "-1"})
 ABS = defop(
     "abs",
-    np.abs,
+    _no_kernel(np.abs, "abs_cpu", "b"),
     saves=("self",),
     grads=(lambda F, g, x: g * F.sign(x),),
     explain={"self": "sign({u})"},
@@ -253,7 +359,7 @@ RECIPROCAL = defop(
 def _unary(name, fwd, grad, saves=("self",), explain=None, domain=None, node=None):
     return defop(
         name,
-        fwd,
+        precise(fwd),
         saves=saves,
         grads=(grad,),
         promote="float",
@@ -267,12 +373,18 @@ EXP = _unary("exp", np.exp, lambda F, g, r: g * r, ("result",), "exp({u})")
 EXP2 = _unary("exp2", np.exp2, lambda F, g, r: g * r * LN2, ("result",), "2^{u}·ln 2")
 EXPM1 = _unary("expm1", np.expm1, lambda F, g, r: g * (r + 1), ("result",), "exp({u})")
 LOG = _unary("log", np.log, lambda F, g, x: g / x, explain="1/{u}", domain="positive")
-LOG2 = _unary("log2", np.log2, lambda F, g, x: g / (x * LN2), explain="1/({u}·ln 2)", domain="positive")
+LOG2 = _unary(
+    "log2", np.log2, lambda F, g, x: g / (x * LN2), explain="1/({u}·ln 2)", domain="positive"
+)
 LOG10 = _unary(
     "log10", np.log10, lambda F, g, x: g / (x * LN10), explain="1/({u}·ln 10)", domain="positive"
 )
 LOG1P = _unary(
-    "log1p", np.log1p, lambda F, g, x: g / (x + 1), explain="1/(1+{u})", domain="positive",
+    "log1p",
+    np.log1p,
+    lambda F, g, x: g / (x + 1),
+    explain="1/(1+{u})",
+    domain="positive",
     node="Log1PBackward0",
 )
 SQRT = _unary(
@@ -285,7 +397,11 @@ def _rsqrt(x):
 
 
 RSQRT = _unary(
-    "rsqrt", _rsqrt, lambda F, g, r: -0.5 * g * r * r * r, ("result",), "-1/(2·{u}^(3/2))",
+    "rsqrt",
+    _rsqrt,
+    lambda F, g, r: -0.5 * g * r * r * r,
+    ("result",),
+    "-1/(2·{u}^(3/2))",
     domain="positive",
 )
 SIN = _unary("sin", np.sin, lambda F, g, x: g * F.cos(x), explain="cos({u})")
@@ -295,7 +411,10 @@ ASIN = _unary(
     "asin", np.arcsin, lambda F, g, x: g * F.rsqrt(1 - x * x), explain="1/√(1-{u}²)", domain="unit"
 )
 ACOS = _unary(
-    "acos", np.arccos, lambda F, g, x: -g * F.rsqrt(1 - x * x), explain="-1/√(1-{u}²)",
+    "acos",
+    np.arccos,
+    lambda F, g, x: -g * F.rsqrt(1 - x * x),
+    explain="-1/√(1-{u}²)",
     domain="unit",
 )
 ATAN = _unary("atan", np.arctan, lambda F, g, x: g / (1 + x * x), explain="1/(1+{u}²)")
@@ -310,7 +429,9 @@ def _sigmoid(x):
     return half * (np.tanh(half * x) + 1)
 
 
-SIGMOID = _unary("sigmoid", _sigmoid, lambda F, g, r: g * r * (1 - r), ("result",), "σ({u})(1-σ({u}))")
+SIGMOID = _unary(
+    "sigmoid", _sigmoid, lambda F, g, r: g * r * (1 - r), ("result",), "σ({u})(1-σ({u}))"
+)
 
 
 def _erf(x):
@@ -500,7 +621,9 @@ LERP_TENSOR = defop(
 
 
 def _nan_to_num_fwd(x, nan, posinf, neginf):
-    return np.nan_to_num(x, copy=True, nan=0.0 if nan is None else nan, posinf=posinf, neginf=neginf)
+    return np.nan_to_num(
+        x, copy=True, nan=0.0 if nan is None else nan, posinf=posinf, neginf=neginf
+    )
 
 
 NAN_TO_NUM = defop(
@@ -527,10 +650,12 @@ LOGICAL_AND = _nodiff("logical_and", np.logical_and, "keep")
 LOGICAL_OR = _nodiff("logical_or", np.logical_or, "keep")
 LOGICAL_XOR = _nodiff("logical_xor", np.logical_xor, "keep")
 LOGICAL_NOT = _nodiff("logical_not", np.logical_not, "keep", ("self",))
-BITWISE_AND = _nodiff("bitwise_and", np.bitwise_and, "same")
-BITWISE_OR = _nodiff("bitwise_or", np.bitwise_or, "same")
-BITWISE_XOR = _nodiff("bitwise_xor", np.bitwise_xor, "same")
-BITWISE_NOT = _nodiff("bitwise_not", np.invert, "keep", ("self",))
+BITWISE_AND = _nodiff("bitwise_and", _no_kernel(np.bitwise_and, "bitwise_and_cpu", "fc"), "same")
+BITWISE_OR = _nodiff("bitwise_or", _no_kernel(np.bitwise_or, "bitwise_or_cpu", "fc"), "same")
+BITWISE_XOR = _nodiff("bitwise_xor", _no_kernel(np.bitwise_xor, "bitwise_xor_cpu", "fc"), "same")
+BITWISE_NOT = _nodiff(
+    "bitwise_not", _no_kernel(np.invert, "bitwise_not_cpu", "fc"), "keep", ("self",)
+)
 ISNAN = _nodiff("isnan", np.isnan, "keep", ("self",))
 ISINF = _nodiff("isinf", np.isinf, "keep", ("self",))
 ISFINITE = _nodiff("isfinite", np.isfinite, "keep", ("self",))
@@ -567,6 +692,7 @@ def sub(input, other, *, alpha=1, out=None):
         >>> torch.sub(torch.tensor([1.0, 2.0]), 1)
         tensor([0., 1.])
     """
+    _check_sub(input, other)
     return apply(SUB, (input, other), (alpha,))
 
 
@@ -578,6 +704,7 @@ def rsub(input, other, *, alpha=1):
         >>> torch.rsub(torch.tensor([1.0, 2.0]), 5)
         tensor([4., 3.])
     """
+    _check_sub(input, other)
     if isinstance(other, Tensor):
         return apply(RSUB_TENSOR, (input, other), (alpha,))
     return apply(RSUB, (input, other), (alpha,))
@@ -661,16 +788,27 @@ def pow(input, exponent):
     if isinstance(exponent, Tensor):
         if isinstance(input, Tensor):
             return apply(POW_TENSOR, (input, exponent))
-        return apply(POW_RSCALAR, (exponent,), (input,)) if True else None
+        return _rpow(exponent, input)
+    if isinstance(exponent, np.generic):
+        exponent = exponent.item()
+    if input._data.dtype.kind in "biu" and not isinstance(exponent, int):
+        # an integer tensor to a float power computes in the promoted (float) dtype
+        input = _promoted(input, (input, exponent))
     return apply(POW, (input,), (exponent,))
 
 
-def _rpow(self, other):
+def _promoted(t: Tensor, operands) -> Tensor:
     from ._dispatch import result_dtype
 
-    target = result_dtype((self, other))
-    out = apply(POW_RSCALAR, (self,), (other,))
-    return out if out.dtype is target else out.to(target)
+    target = result_dtype(operands)
+    return t if target.np == t._data.dtype else t.to(target)
+
+
+def _rpow(self, other):
+    """``number ** tensor`` (PyTorch's ``PowBackward2``)."""
+    if isinstance(other, np.generic):
+        other = other.item()
+    return apply(POW_RSCALAR, (_promoted(self, (self, other)),), (other,))
 
 
 def float_power(input, exponent):
@@ -751,7 +889,11 @@ def where(condition, input=None, other=None):
     if not isinstance(condition, Tensor) or condition._data.dtype != np.bool_:
         raise RuntimeError(
             "where expected condition to be a boolean tensor, but got a tensor with dtype "
-            + (str(condition.dtype).replace("torch.", "").capitalize() if isinstance(condition, Tensor) else type(condition).__name__)
+            + (
+                str(condition.dtype).replace("torch.", "").capitalize()
+                if isinstance(condition, Tensor)
+                else type(condition).__name__
+            )
         )
     from ._dispatch import result_dtype
 
@@ -855,7 +997,12 @@ trunc = globals()["trunc"]
 
 
 def _binary_nodiff(op, name):
+    strict = name.startswith("logical_")  # PyTorch has no Scalar overload for these
+
     def fn(input, other, *, out=None):
+        if strict:
+            _need_tensor(name, input, 1, "input")
+            _need_tensor(name, other)
         return apply(op, (input, other))
 
     fn.__name__ = fn.__qualname__ = name
@@ -863,7 +1010,20 @@ def _binary_nodiff(op, name):
     return fn
 
 
-for _op in (EQ, NE, LT, LE, GT, GE, LOGICAL_AND, LOGICAL_OR, LOGICAL_XOR, BITWISE_AND, BITWISE_OR, BITWISE_XOR):
+for _op in (
+    EQ,
+    NE,
+    LT,
+    LE,
+    GT,
+    GE,
+    LOGICAL_AND,
+    LOGICAL_OR,
+    LOGICAL_XOR,
+    BITWISE_AND,
+    BITWISE_OR,
+    BITWISE_XOR,
+):
     _f = _binary_nodiff(_op, _op.name)
     globals()[_op.name] = _f
     expose(_f, _op.name)
@@ -875,17 +1035,41 @@ expose(globals()["ne"], "not_equal")
 
 
 def atan2(input, other):
-    """Elementwise ``atan2(input, other)``."""
+    """Elementwise ``atan2(input, other)`` (the angle of the point ``(other, input)``).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.atan2(torch.tensor([1.0]), torch.tensor([1.0]))
+        tensor([0.7854])
+    """
+    _need_tensor("atan2", input, 1, "input")
+    _need_tensor("atan2", other)
     return apply(ATAN2, (input, other))
 
 
 def maximum(input, other):
-    """Elementwise maximum (ties split the gradient equally, as in PyTorch)."""
+    """Elementwise maximum (ties split the gradient equally, as in PyTorch).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.maximum(torch.tensor([1.0, 4.0]), torch.tensor([3.0, 2.0]))
+        tensor([3., 4.])
+    """
+    _need_tensor("maximum", input, 1, "input")
+    _need_tensor("maximum", other)
     return apply(MAXIMUM, (input, other))
 
 
 def minimum(input, other):
-    """Elementwise minimum (ties split the gradient equally, as in PyTorch)."""
+    """Elementwise minimum (ties split the gradient equally, as in PyTorch).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.minimum(torch.tensor([1.0, 4.0]), torch.tensor([3.0, 2.0]))
+        tensor([1., 2.])
+    """
+    _need_tensor("minimum", input, 1, "input")
+    _need_tensor("minimum", other)
     return apply(MINIMUM, (input, other))
 
 
@@ -893,8 +1077,29 @@ def true_divide(input, other):
     return apply(DIV, (input, other))
 
 
-for _f in (add, sub, rsub, mul, div, floor_divide, remainder, fmod, pow, square, clamp, clamp_min,
-           clamp_max, where, lerp, nan_to_num, round, atan2, maximum, minimum, float_power):
+for _f in (
+    add,
+    sub,
+    rsub,
+    mul,
+    div,
+    floor_divide,
+    remainder,
+    fmod,
+    pow,
+    square,
+    clamp,
+    clamp_min,
+    clamp_max,
+    where,
+    lerp,
+    nan_to_num,
+    round,
+    atan2,
+    maximum,
+    minimum,
+    float_power,
+):
     expose(_f)
 expose(clamp, "clip")
 expose(mul, "multiply")
@@ -919,6 +1124,7 @@ def add_(self, other, *, alpha=1):
 
 
 def sub_(self, other, *, alpha=1):
+    _check_sub(self, other)
     return apply_inplace(SUB, (self, other), (alpha,))
 
 
@@ -971,7 +1177,19 @@ def round_(self, *, decimals=0):
     return apply_inplace(ROUND_DECIMALS, (self,), (decimals,))
 
 
-for _f in (add_, sub_, mul_, div_, pow_, clamp_, remainder_, floor_divide_, lerp_, nan_to_num_, round_):
+for _f in (
+    add_,
+    sub_,
+    mul_,
+    div_,
+    pow_,
+    clamp_,
+    remainder_,
+    floor_divide_,
+    lerp_,
+    nan_to_num_,
+    round_,
+):
     expose(_f, method=True)
     from ._registry import PUBLIC as _P
 
@@ -1002,8 +1220,23 @@ def _make_inplace_binary(op):
     return m
 
 
-for _op in (EQ, NE, LT, LE, GT, GE, LOGICAL_AND, LOGICAL_OR, LOGICAL_XOR, BITWISE_AND, BITWISE_OR,
-            BITWISE_XOR, ATAN2, MAXIMUM, MINIMUM):
+for _op in (
+    EQ,
+    NE,
+    LT,
+    LE,
+    GT,
+    GE,
+    LOGICAL_AND,
+    LOGICAL_OR,
+    LOGICAL_XOR,
+    BITWISE_AND,
+    BITWISE_OR,
+    BITWISE_XOR,
+    ATAN2,
+    MAXIMUM,
+    MINIMUM,
+):
     pass  # comparisons in place are rare; their out-of-place forms cover PyTorch code
 
 
@@ -1021,7 +1254,19 @@ def _rmod(self, other):
 
 
 def _rsub_op(self, other):
+    _check_sub(self, other)
     return apply(RSUB, (self, other), (1,))
+
+
+def _sub_op(self, other):
+    if self._data.dtype.kind == "b" or isinstance(other, (bool, np.bool_, Tensor)):
+        _check_sub(self, other)
+    return apply(SUB, (self, other), (1,))
+
+
+def _isub_op(self, other):
+    _check_sub(self, other)
+    return apply_inplace(SUB, (self, other), (1,))
 
 
 def _rmatmul_placeholder(self, other):  # replaced by linalg
@@ -1053,6 +1298,10 @@ def _xor(self, other):
 
 
 def _invert(self):
+    if self._data.dtype.kind in "fc":
+        raise TypeError(
+            "~ (operator.invert) is only implemented on integer and Boolean-type tensors"
+        )
     return apply(BITWISE_NOT, (self,))
 
 
@@ -1079,9 +1328,9 @@ OPERATORS = {
     "__add__": lambda self, other: apply(ADD, (self, other), (1,)),
     "__radd__": _radd,
     "__iadd__": lambda self, other: apply_inplace(ADD, (self, other), (1,)),
-    "__sub__": lambda self, other: apply(SUB, (self, other), (1,)),
+    "__sub__": _sub_op,
     "__rsub__": _rsub_op,
-    "__isub__": lambda self, other: apply_inplace(SUB, (self, other), (1,)),
+    "__isub__": _isub_op,
     "__mul__": lambda self, other: apply(MUL, (self, other)),
     "__rmul__": _rmul,
     "__imul__": lambda self, other: apply_inplace(MUL, (self, other)),

@@ -22,8 +22,8 @@ TO_COPY = defop(
 )
 CLONE = defop(
     "clone",
-    lambda x: np.array(x, copy=True),
-    grads=(lambda F, g: g,),
+    lambda x, order="K": np.array(x, copy=True, order=order),
+    grads=(lambda F, g, order="K": g,),
     promote="keep",
     jvp="linear",
     explain={"self": "1"},
@@ -52,7 +52,7 @@ FILL_TENSOR = defop(
     grads=(lambda F, g: g * 0, lambda F, g: F.sum(g)),
     node="FillBackward3",
     promote="keep",
-    jvp=None,
+    jvp=lambda F, t: 0 if t[1] is None else t[1],  # the value's tangent, broadcast
 )
 ZERO = defop(
     "zero",
@@ -126,7 +126,7 @@ def contiguous(self: Tensor, memory_format: Any = None) -> Tensor:
     """Self when already contiguous (as PyTorch), else a contiguous copy."""
     if self._data.flags.c_contiguous:
         return self
-    return clone(self)
+    return apply(CLONE, (self,), ("C",))
 
 
 def copy_(self: Tensor, src: Any, non_blocking: bool = False) -> Tensor:
@@ -179,7 +179,19 @@ for _name, _d in (
     expose(_caster(_d, _name), _name, method=True)
 from ._registry import PUBLIC as _P  # noqa: E402
 
-for _name in ("to", "type_as", "float", "double", "half", "long", "int", "short", "char", "byte", "bool"):
+for _name in (
+    "to",
+    "type_as",
+    "float",
+    "double",
+    "half",
+    "long",
+    "int",
+    "short",
+    "char",
+    "byte",
+    "bool",
+):
     _P.pop(_name, None)
 expose(clone)
 expose(contiguous, method=True)

@@ -296,7 +296,7 @@ MAX_POOL2D = defop(
     "max_pool2d_with_indices",
     _max_pool_fwd,
     saves=("self.shape", "result1"),
-    grads=(lambda F, g, shape, idx, *params: _scatter(F, g, _data(idx), shape),),
+    grads=(lambda F, g, shape, idx, *params: _scatter(F, g[0], _data(idx), shape),),
     node="MaxPool2DWithIndicesBackward0",
     promote="keep",
     outputs=2,
@@ -360,9 +360,7 @@ def _avg_pool_adjoint(g, x_shape, k, s, p, ceil, include_pad, override):
     _, _, pad = _pool_geometry(x_shape, k, s, p, (1, 1), ceil)
     div = _avg_divisor(h, w, k, s, p, ceil, include_pad, override, oh, ow, pad)
     gd = (_flat4(g) / div).astype(g.dtype, copy=False)
-    dxp = np.zeros(
-        (gd.shape[0], 1, h + pad[0][0] + pad[0][1], w + pad[1][0] + pad[1][1]), g.dtype
-    )
+    dxp = np.zeros((gd.shape[0], 1, h + pad[0][0] + pad[0][1], w + pad[1][0] + pad[1][1]), g.dtype)
     for i in range(k[0]):  # KH*KW vectorised adds
         for j in range(k[1]):
             dxp[:, :, i : i + s[0] * (oh - 1) + 1 : s[0], j : j + s[1] * (ow - 1) + 1 : s[1]] += gd
@@ -516,8 +514,9 @@ def _bn_backward(F, g, needs, x, w, mean, var, axes, eps, training, rmean, rvar)
         g = g[0]
     stats = None
     if not training:
-        mean = F.reshape(_const(F, rmean.astype(x.dtype, copy=False)), shape)
-        var = F.reshape(_const(F, rvar.astype(x.dtype, copy=False)), shape)
+        dt = x.dtype if _fast(F) else x._data.dtype
+        mean = F.reshape(_const(F, rmean.astype(dt, copy=False)), shape)
+        var = F.reshape(_const(F, rvar.astype(dt, copy=False)), shape)
         stats = (mean, var)
     gb_shape_w = w
     out = _norm_backward(F, g, needs, x, gb_shape_w, axes, eps, stats, shape, axes)
@@ -667,8 +666,62 @@ NLL_LOSS = defop(
 )
 
 
+NLL_LOSS2D = defop(
+    "nll_loss2d",
+    _nll_fwd,
+    saves=("self.shape",),
+    grads=(_nll_grad,),
+    node="NllLoss2DBackward0",
+    promote="keep",
+    jvp="linear",
+    explain={"self": "-w[t]/Σw at the target class, else 0"},
+)
+
+
 def nll_loss(x: Tensor, target: np.ndarray, weight, reduction: str, ignore_index: int) -> Tensor:
-    return apply(NLL_LOSS, (x,), (target, _data(weight), _RED[reduction], int(ignore_index)))
+    """NLL of class indices over class dim 1 (torch's 2-D kernel name for spatial inputs)."""
+    op = NLL_LOSS2D if x.ndim >= 3 else NLL_LOSS
+    return apply(op, (x,), (target, _data(weight), _RED[reduction], int(ignore_index)))
+
+
+def _pad_fwd(x, pads, value):
+    return np.pad(x, pads, constant_values=value)
+
+
+def _pad_grad(F, g, pads, value):
+    sl = tuple(slice(lo, lo + n) for (lo, _), n in zip(pads, _unpadded(g.shape, pads)))
+    return g[sl]
+
+
+def _unpadded(shape, pads):
+    return [s - lo - hi for s, (lo, hi) in zip(shape, pads)]
+
+
+CONSTANT_PAD_ND = defop(
+    "constant_pad_nd",
+    _pad_fwd,
+    grads=(_pad_grad,),
+    node="ConstantPadNdBackward0",
+    promote="keep",
+    jvp="linear",
+    explain={"self": "1 inside, 0 on the padding"},
+)
+
+
+def constant_pad(x: Tensor, pad: tuple, value: float) -> Tensor:
+    """Pad the trailing dims; ``pad`` = (last_lo, last_hi, prev_lo, prev_hi, ...), non-negative."""
+    n = len(pad) // 2
+    if n > x.ndim:
+        raise RuntimeError(
+            f"Padding length should be less than or equal to two times the input dimension but "
+            f"got padding length {len(pad)} and input of dimension {x.ndim}"
+        )
+    if any(p < 0 for p in pad):
+        raise NotImplementedError("chainrule: negative padding is not supported")
+    pads = [(0, 0)] * (x.ndim - n) + [(int(pad[2 * i]), int(pad[2 * i + 1])) for i in range(n)][
+        ::-1
+    ]
+    return apply(CONSTANT_PAD_ND, (x,), (tuple(pads), value))
 
 
 MSE_LOSS = defop(
@@ -764,9 +817,8 @@ def _bce_fwd(x, y, r, w):
 
 
 def _bce_grad_x(F, g, x, y, r, w):
-    d = (x - y) / F.clamp_min((1 - x) * x, 1e-12) if not _fast(F) else (x - y) / np.maximum(
-        (1 - x) * x, 1e-12
-    )
+    q = (1 - x) * x
+    d = (x - y) / (np.maximum(q, 1e-12) if _fast(F) else F.where(q < 1e-12, 1e-12, q))
     if w is not None:
         d = d * _const(F, w)
     return _scale(g, r, _size(F, x)) * d
@@ -776,7 +828,8 @@ def _bce_grad_y(F, g, x, y, r, w):
     if _fast(F):
         d = np.maximum(np.log1p(-x), -100) - np.maximum(np.log(x), -100)
     else:
-        d = F.clamp_min(F.log1p(-x), -100) - F.clamp_min(F.log(x), -100)
+        l1x, lx = F.log(1 - x), F.log(x)
+        d = F.where(l1x < -100, -100.0, l1x) - F.where(lx < -100, -100.0, lx)
     if w is not None:
         d = d * _const(F, w)
     return _scale(g, r, _size(F, x)) * d
@@ -803,7 +856,7 @@ def _softplus_neg(F, x):
     """log(1 + exp(-x)), stable: max(-x, 0) + log1p(exp(-|x|))."""
     if _fast(F):
         return np.maximum(-x, 0) + np.log1p(np.exp(-np.abs(x)))
-    return F.clamp_min(-x, 0) + F.log1p(F.exp(-F.abs(x)))
+    return F.where(x < 0, -x, 0.0) + F.log(1 + F.exp(-F.abs(x)))
 
 
 def _bcel_fwd(x, y, r, w, pw):

@@ -53,11 +53,18 @@ def _unsq(F, g, dims, keepdim, ndim):
     return F.unsqueeze_dims(g, dims, ndim)
 
 
+def _expand(F, g, shape):
+    """``g`` broadcast to ``shape`` (a free view on the fast path; ``Tensor.expand`` else)."""
+    if F is array_ns:
+        return np.broadcast_to(g, shape)
+    return g.expand(shape)
+
+
 def _expand_back(F, g, dims, keepdim, shape):
     """Broadcast a reduced gradient back to the input's ``shape``."""
     if not keepdim:
         g = F.unsqueeze_dims(g, dims, len(shape))
-    return F.expand(g, shape)
+    return _expand(F, g, shape)
 
 
 def _numel(shape, dims=None):
@@ -170,7 +177,7 @@ SUM = defop(
     "sum",
     lambda x, dtype: np.sum(x, dtype=dtype),
     saves=("self.shape",),
-    grads=(lambda F, g, shape, dtype: F.expand(g, shape),),
+    grads=(lambda F, g, shape, dtype: _expand(F, g, shape),),
     jvp="linear",
     explain={"self": "1 (each element)"},
 )
@@ -193,7 +200,7 @@ MEAN = defop(
     "mean",
     _mean_fwd,
     saves=("self.shape",),
-    grads=(lambda F, g, shape, dtype: F.expand(g / _numel(shape), shape),),
+    grads=(lambda F, g, shape, dtype: _expand(F, g / _numel(shape), shape),),
     jvp="linear",
     explain={"self": "1/n (each element)"},
 )
@@ -344,11 +351,13 @@ def _index_mask(shape, idx, dim, keepdim):
     idx = _data(idx)
     if not keepdim:
         idx = np.expand_dims(idx, dim)
-    pos = np.arange(shape[dim]).reshape((-1,) + (1,) * (len(shape) - dim - 1))
+    pos = np.arange(shape[dim]).reshape([-1 if i == dim else 1 for i in range(len(shape))])
     return pos == idx
 
 
 def _select_grad(F, g, shape, idx, dim, keepdim):
+    if isinstance(g, tuple):  # (values' gradient,): the indices carry none
+        g = g[0]
     if len(shape) == 0:
         return g
     g = _unsq(F, g, (dim,), keepdim, len(shape))
@@ -411,24 +420,13 @@ def _median_all_fwd(x):
     return _median_fwd(x.reshape(-1), 0, False)[0]
 
 
-def _median_all_grad(F, g, x, r):
-    # PyTorch: the gradient goes to one element equal to the median (the first, flattened)
-    xd = _data(x).reshape(-1)
-    rd = _data(r)
-    hit = (xd == rd) | (np.isnan(xd) & np.isnan(rd))
-    mask = np.zeros(xd.shape, bool)
-    if hit.any():
-        mask[np.argmax(hit)] = True
-    return F.where(_const(F, mask.reshape(_data(x).shape)), g, 0.0)
-
-
 MEDIAN = defop(
     "median",
     _median_all_fwd,
     saves=("self", "result"),
-    grads=(_median_all_grad,),
-    jvp=lambda F, ts, x, r: F.sum(_median_all_grad(F, F.ones_like(r), x, r) * ts[0]),
-    explain={"self": "1 at the median element"},
+    grads=(lambda F, g, x, r: _evenly(F, g, x, r, tuple(range(x.ndim)), False),),
+    jvp=lambda F, ts, x, r: _evenly_jvp(F, ts, x, r, tuple(range(x.ndim)), False),
+    explain={"self": "1/k where {u} is the median (k ties)"},
 )
 MEDIAN_DIM = defop(
     "median_dim",
@@ -476,8 +474,10 @@ def _vnorm_fwd(x, ord, dims, keepdim, dtype):
     elif ord == 1:
         out = np.sum(a, axis=dims, keepdims=keepdim)
     elif ord == math.inf:
-        out = np.max(a, axis=dims, keepdims=keepdim, initial=0) if a.size else np.zeros(
-            np.sum(a, axis=dims, keepdims=keepdim).shape, a.dtype
+        out = (
+            np.max(a, axis=dims, keepdims=keepdim, initial=0)
+            if a.size
+            else np.zeros(np.sum(a, axis=dims, keepdims=keepdim).shape, a.dtype)
         )
     elif ord == -math.inf:
         out = np.min(a, axis=dims, keepdims=keepdim)
@@ -539,8 +539,10 @@ def _var_fwd(x, dims, correction, keepdim):
     n = _dof(x.shape, dims, 0)
     d = _dof(x.shape, dims, correction)
     with np.errstate(divide="ignore", invalid="ignore"):
-        m = np.sum(x, axis=dims, keepdims=True) / x.dtype.type(n) if n else np.full(
-            (1,) * x.ndim, np.nan, x.dtype
+        m = (
+            np.sum(x, axis=dims, keepdims=True) / x.dtype.type(n)
+            if n
+            else np.full((1,) * x.ndim, np.nan, x.dtype)
         )
         c = x - m
         s = np.sum(c * np.conj(c) if x.dtype.kind == "c" else c * c, axis=dims, keepdims=keepdim)
@@ -640,7 +642,8 @@ STD_MEAN = defop(
 # ---------------------------------------------------------------- logsumexp
 def _logsumexp_fwd(x, dims, keepdim):
     if x.size == 0:
-        return np.asarray(np.log(np.sum(np.exp(x), axis=dims, keepdims=keepdim)))
+        with np.errstate(divide="ignore"):
+            return np.asarray(np.log(np.sum(np.exp(x), axis=dims, keepdims=keepdim)))
     m = np.max(x, axis=dims, keepdims=True)
     m = np.where(np.isinf(m), 0, m)  # all -inf (or +inf) slices: no inf - inf
     with np.errstate(divide="ignore"):
@@ -869,9 +872,7 @@ def _amaxmin(input, dim, keepdim, op, name):
     dims = _axes(None if _is_full(dim) else dim, x.ndim)
     for d in dims:
         if x.shape[d] == 0:
-            raise IndexError(
-                f"{name}(): Expected reduction dim {d} to have non-zero size."
-            )
+            raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
     if x.size == 0 and not dims and x.ndim:
         raise IndexError(f"{name}(): Expected reduction dim 0 to have non-zero size.")
     return apply(op, (input,), (dims, _bool(keepdim)))
@@ -902,6 +903,8 @@ def amin(input: Tensor, dim=(), keepdim: bool = False) -> Tensor:
 def _argmaxmin(input, dim, keepdim, op, name):
     _check_tensor(input, name)
     x = input._data
+    if x.dtype == np.bool_:
+        raise RuntimeError(f"{name}(): does not support bool input")
     if dim is None:
         if x.size == 0:
             raise IndexError(
@@ -1079,7 +1082,7 @@ def std_mean(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, c
     return _var_std(STD_MEAN, "std_mean", input, dim, unbiased, keepdim, correction)
 
 
-def logsumexp(input: Tensor, dim, keepdim: bool = False) -> Tensor:
+def logsumexp(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
     """``log(sum(exp(input), dim))`` computed stably (no overflow for large inputs).
 
     Example:
@@ -1088,6 +1091,8 @@ def logsumexp(input: Tensor, dim, keepdim: bool = False) -> Tensor:
         tensor(1000.6931)
     """
     _check_tensor(input, "logsumexp")
+    if dim is None:
+        raise TypeError('logsumexp() missing 1 required positional arguments: "dim"')
     dims = _axes(dim, input._data.ndim)
     return apply(LOGSUMEXP, (input,), (dims, _bool(keepdim)))
 

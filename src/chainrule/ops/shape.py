@@ -13,6 +13,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from .. import _dtype as D
 from .._tensor import Tensor, _wrap_dim, legacy_type_name
 from ._dispatch import apply, make_view
 from ._registry import PUBLIC, defop, expose
@@ -89,7 +90,7 @@ def _check_tensor(x: Any, fname: str, arg: str = "input") -> None:
 
 def _view_fwd(x, shape):
     try:
-        return np.reshape(x, shape, copy=False)
+        return x.reshape(shape, copy=False)
     except ValueError:
         raise RuntimeError(
             "view size is not compatible with input tensor's size and stride (at least one "
@@ -136,7 +137,7 @@ SQUEEZE_DIM = _squeeze_entry("squeeze_dim", "SqueezeBackward1")
 SQUEEZE_DIMS = _squeeze_entry("squeeze_dims", "SqueezeBackward2")
 UNSQUEEZE = defop(
     "unsqueeze",
-    lambda x, dim: np.expand_dims(x, dim),
+    lambda x, dim: x[(_FULL,) * dim + (None,)],
     saves=("self.shape",),
     grads=(_reshape_back,),
     promote="keep",
@@ -176,9 +177,9 @@ T_OP = defop(
 )
 EXPAND = defop(
     "expand",
-    lambda x, shape: np.broadcast_to(x, shape),
+    lambda x, shape, size: np.broadcast_to(x, shape),
     saves=("self.shape",),
-    grads=(lambda F, g, shape, size: F.sum_to(g, shape),),
+    grads=(lambda F, g, in_shape, shape, sizes: F.sum_to(g, in_shape),),
     promote="keep",
     jvp="linear",
     explain={"self": "1 (summed over the expanded dims)"},
@@ -448,18 +449,23 @@ def view(self: Tensor, *shape: Any, size: Any = None, dtype: Any = None) -> Tens
         shape = (size,)
     if dtype is not None or (len(shape) == 1 and _is_dtype(shape[0])):
         return _view_dtype(self, dtype if dtype is not None else shape[0])
-    shape = _infer_shape(_int_tuple(shape, "view"), self._data.size)
+    try:
+        sizes = _int_tuple(shape, "view")
+    except TypeError:
+        got = ", ".join(type(v).__name__ for v in shape)
+        raise TypeError(
+            f"view() received an invalid combination of arguments - got ({got}), but expected "
+            "one of:\n * (torch.dtype dtype)\n * (tuple of ints size)\n"
+        ) from None
+    shape = _infer_shape(sizes, self._data.size)
     return _view(VIEW, self, (shape,))
 
 
 def _is_dtype(v: Any) -> bool:
-    from .. import _dtype as D
-
     return isinstance(v, D.dtype)
 
 
 def _view_dtype(self: Tensor, dtype: Any) -> Tensor:
-    from .. import _dtype as D
     from .._tensor import wrap
 
     npd = D.to_dtype(dtype).np
@@ -493,7 +499,7 @@ def reshape(input: Tensor, *shape: Any, **kw: Any) -> Tensor:
 
 def _reshape(x: Tensor, shape: tuple) -> Tensor:
     try:
-        np.reshape(x._data, shape, copy=False)
+        x._data.reshape(shape, copy=False)
     except ValueError:  # not expressible as a view: PyTorch copies (UnsafeViewBackward0)
         return apply(UNSAFE_VIEW, (x,), (shape,))
     return _view(VIEW, x, (shape,))
@@ -699,16 +705,17 @@ def _expand_shape(src: tuple, sizes: tuple, tname: str) -> tuple:
             f"expand({tname}{{{list(src)}}}, size={list(sizes)}): the number of sizes provided "
             f"({n}) must be greater or equal to the number of dimensions in the tensor ({nd})"
         )
-    out = []
+    out = [0] * n
     lead = n - nd
-    for i, s in enumerate(sizes):
+    for i in range(n - 1, -1, -1):  # from the last dim, as PyTorch reports the first mismatch
+        s = sizes[i]
         if i < lead:
             if s < 0:
                 raise RuntimeError(
                     f"The expanded size of the tensor ({s}) isn't allowed in a leading, "
                     f"non-existing dimension {i}"
                 )
-            out.append(s)
+            out[i] = s
             continue
         cur = src[i - lead]
         if s == -1:
@@ -719,7 +726,7 @@ def _expand_shape(src: tuple, sizes: tuple, tname: str) -> tuple:
                 f"non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: "
                 f"{list(src)}"
             )
-        out.append(s)
+        out[i] = s
     return tuple(out)
 
 
@@ -846,12 +853,20 @@ def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Te
     return _view(DIAGONAL, input, (operator.index(offset), d1, d2))
 
 
+class _MultiViewParams(tuple):
+    """Chain params of a view made by split/unbind: in-place changes to it are refused (the
+    flag is read by ``_dispatch._check_inplace``), as in PyTorch."""
+
+    __slots__ = ()
+    multi_output_view = True
+
+
 def _multi_view(op, x: Tensor, params: tuple, views: list) -> tuple:
     """A multi-output view op: each output is marked as a view of ``x`` (``views`` gives the
     single-output op and params that recreate it, for in-place updates of the base)."""
     outs = apply(op, (x,), params)
     for o, (vop, vparams) in zip(outs, views):
-        make_view(o, x, vop, vparams)
+        make_view(o, x, vop, _MultiViewParams(vparams))
     return outs
 
 
@@ -1145,7 +1160,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0, *, axis: int | None = None, out
                 raise RuntimeError(
                     f"Sizes of tensors must match except in dimension {d}. Expected size "
                     f"{ref._data.shape[k]} but got size {t._data.shape[k]} for tensor number "
-                    f"{ts.index(t)} in the list."
+                    f"{next(j for j, u in enumerate(ts) if u is t)} in the list."
                 )
     if len(kept) < len(ts) and len(kept) == 1 and nd == 1 and ref._data.shape[0] == 0:
         kept = ts  # all empty 1-D: keep them all (a 1-D empty result)
@@ -1316,4 +1331,12 @@ for _f in (
 expose(cat, "concat", "concatenate", method=False)
 expose(vstack, "row_stack", method=False)
 
-from .indexing import argwhere, nonzero  # noqa: E402,F401  (``where(cond)`` imports them from here)
+
+
+def __getattr__(name: str):
+    # ``elementwise.where(cond)`` imports ``nonzero`` from here; it lives in ``indexing``
+    if name in ("nonzero", "argwhere"):
+        from . import indexing
+
+        return getattr(indexing, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

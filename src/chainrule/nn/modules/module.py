@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import OrderedDict, namedtuple
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import chainrule as _c
 
@@ -432,7 +433,7 @@ class Module:
     def _apply(self, fn: Callable[[Tensor], Tensor]) -> Module:
         for m in self.children():
             m._apply(fn)
-        for key, p in self._parameters.items():
+        for p in self._parameters.values():
             if p is None:
                 continue
             with _c.no_grad():
@@ -525,7 +526,9 @@ class Module:
         self._save_to_state_dict(destination, prefix, keep_vars)
         for name, m in self._modules.items():
             if m is not None:
-                m.state_dict(destination=destination, prefix=prefix + name + ".", keep_vars=keep_vars)
+                m.state_dict(
+                    destination=destination, prefix=prefix + name + ".", keep_vars=keep_vars
+                )
         for hook in self._state_dict_hooks.values():
             res = hook(self, destination, prefix, {})
             if res is not None:
@@ -595,7 +598,9 @@ class Module:
         def load(module: Module, prefix: str = "") -> None:
             for hook in module._load_state_dict_pre_hooks.values():
                 hook(state_dict, prefix, {}, strict, missing, unexpected, errors)
-            module._load_from_state_dict(state_dict, prefix, {}, strict, missing, unexpected, errors)
+            module._load_from_state_dict(
+                state_dict, prefix, {}, strict, missing, unexpected, errors
+            )
             for name, child in module._modules.items():
                 if child is not None:
                     load(child, prefix + name + ".")
@@ -694,8 +699,5 @@ def _check_name(module: Module, name: str, what: str) -> None:
     if name == "":
         raise KeyError(f'{what} name can\'t be empty string ""')
     store = "_parameters" if what == "parameter" else "_buffers"
-    if name in module.__dict__ or (
-        hasattr(type(module), name) and name not in getattr(module, store)
-    ):
-        if name not in getattr(module, store):
-            raise KeyError(f"attribute '{name}' already exists")
+    if hasattr(module, name) and name not in getattr(module, store):
+        raise KeyError(f"attribute '{name}' already exists")

@@ -1,0 +1,1091 @@
+"""Indexing: ``x[...]`` and ``x[...] = v``, ``gather``/``scatter``, ``index_select``/``index_add``,
+``masked_fill``/``masked_select``, ``take``, ``index_put``, ``nonzero``/``argwhere``.
+
+``x[idx]`` follows PyTorch: integers, slices and None give a view (SelectBackward0,
+SliceBackward0, UnsqueezeBackward0); tensors, lists and masks (advanced indexing) give a copy
+(IndexBackward0) whose gradient accumulates repeated indices. As in PyTorch, integers are
+applied before the advanced part, so ``x[0, :, [0, 1]]`` is ``x[0][:, [0, 1]]``.
+
+Index arguments are kept as NumPy index tuples in the op params, so the same derivative
+formulas run on arrays and, with ``create_graph=True``, on Tensors.
+"""
+
+from __future__ import annotations
+
+import operator
+import warnings
+from typing import Any
+
+import numpy as np
+
+from .._tensor import Tensor, wrap
+from . import _dispatch
+from ._dispatch import apply, apply_inplace
+from ._registry import PUBLIC, defop, expose
+from .shape import ALIAS, INDEX_UNSQUEEZE, SELECT, SLICE, _dim, _view
+
+_FULL = slice(None)
+_ndarray = np.ndarray
+_intp = np.intp
+
+
+# ---------------------------------------------------------------- helpers for the formulas
+
+
+def _mask_of(shape, idx) -> np.ndarray:
+    """A boolean array of ``shape``, True where ``idx`` selects."""
+    m = np.zeros(tuple(shape), dtype=bool)
+    m[idx] = True
+    return m
+
+
+def _run(op, args: tuple, params: tuple):
+    """Run ``op`` on arrays (fast path) or, when any argument is a Tensor, through dispatch."""
+    if any(isinstance(a, Tensor) for a in args):
+        return apply(op, args, params)
+    return op.forward(*args, *params)
+
+
+def _linear2_jvp(op):
+    """Forward-mode rule of an op linear in its two tensor inputs (a missing tangent is 0)."""
+
+    def jvp(F, tangents, shape_a, shape_b, *params):
+        ta, tb = tangents
+        if ta is None:
+            ta = F.zeros(shape_a, tb)
+        if tb is None:
+            tb = F.zeros(shape_b, ta)
+        return _run(op, (ta, tb), params)
+
+    return jvp
+
+
+def _pad_to(F, gi, shape, sidx):
+    """``gi`` placed at ``sidx`` inside zeros of ``shape`` (``sidx`` None: already that shape)."""
+    if sidx is None:
+        return gi
+    return F.index_put(tuple(shape), gi, sidx, gi, False)
+
+
+# ---------------------------------------------------------------- entries
+
+
+def _index_grad(F, g, shape, idx, acc):
+    return F.index_put(shape, g, idx, g, acc)
+
+
+INDEX = defop(
+    "index",
+    lambda x, idx, acc: x[idx],
+    saves=("self.shape",),
+    grads=(_index_grad,),
+    promote="keep",
+    jvp="linear",
+    explain={"self": "1 at each selected element (repeats add up)"},
+)
+GATHER = defop(
+    "gather",
+    lambda x, idx: x[idx],
+    saves=("self.shape",),
+    grads=(lambda F, g, shape, idx: F.index_put(shape, g, idx, g, True),),
+    promote="keep",
+    jvp="linear",
+    explain={"self": "1 at each gathered element (repeats add up)"},
+)
+INDEX_SELECT = defop(
+    "index_select",
+    lambda x, dim, index: np.take(x, index, axis=dim),
+    saves=("self.shape",),
+    grads=(
+        lambda F, g, shape, dim, index: F.index_put(
+            shape, g, (_FULL,) * dim + (index,), g, True
+        ),
+    ),
+    promote="keep",
+    jvp="linear",
+    explain={"self": "1 at each selected element (repeats add up)"},
+)
+TAKE = defop(
+    "take",
+    lambda x, index: np.take(x, index),
+    saves=("self.shape",),
+    grads=(
+        lambda F, g, shape, index: F.reshape(
+            F.index_put((int(np.prod(shape, dtype=np.int64)),), g, (index,), g, True), shape
+        ),
+    ),
+    promote="keep",
+    jvp="linear",
+    explain={"self": "1 at each taken element (repeats add up)"},
+)
+
+
+def _masked_select_fwd(x, mask):
+    xb, mb = np.broadcast_arrays(x, mask)
+    return xb[mb]
+
+
+def _masked_select_grad(F, g, shape, mask):
+    bshape = np.broadcast_shapes(tuple(shape), mask.shape)
+    return F.index_put(bshape, g, (np.broadcast_to(mask, bshape),), g, False)
+
+
+MASKED_SELECT = defop(
+    "masked_select",
+    _masked_select_fwd,
+    saves=("self.shape",),
+    grads=(_masked_select_grad,),
+    promote="keep",
+    jvp="linear",
+    explain={"self": "1 where mask"},
+)
+
+
+def _masked_fill_fwd(x, mask, value):
+    return np.where(mask, x.dtype.type(value), x)
+
+
+MASKED_FILL = defop(
+    "masked_fill",
+    _masked_fill_fwd,
+    grads=(lambda F, g, mask, value: F.masked_fill(g, mask, 0.0),),
+    promote="keep",
+    jvp=lambda F, tangents, mask, value: F.masked_fill(tangents[0], mask, 0.0),
+    explain={"self": "0 where mask, else 1"},
+)
+
+
+def _masked_fill_t_jvp(F, tangents, mask):
+    tx, tv = tangents
+    out = None
+    if tx is not None:
+        out = F.masked_fill(tx, mask, 0.0)
+    if tv is not None:
+        filled = F.masked_fill(F.zeros(mask.shape, tv), mask, tv)
+        out = filled if out is None else out + filled
+    return out
+
+
+MASKED_FILL_TENSOR = defop(
+    "masked_fill_tensor",
+    lambda x, v, mask: np.where(mask, v.astype(x.dtype), x),
+    inputs=("self", "value"),
+    grads=(
+        lambda F, g, mask: F.masked_fill(g, mask, 0.0),
+        lambda F, g, mask: F.sum(g - F.masked_fill(g, mask, 0.0)),
+    ),
+    node="MaskedFillBackward1",
+    promote="keep",
+    jvp=_masked_fill_t_jvp,
+    explain={"self": "0 where mask, else 1", "value": "1 per filled element"},
+)
+
+
+def _scatter_fwd(x, src, idx, sidx):
+    out = x.copy()
+    out[idx] = src if sidx is None else src[sidx]
+    return out
+
+
+def _scatter_add_fwd(x, src, idx, sidx):
+    out = x.copy()
+    np.add.at(out, idx, src if sidx is None else src[sidx])
+    return out
+
+
+SCATTER = defop(
+    "scatter",
+    _scatter_fwd,
+    inputs=("self", "src"),
+    saves=("self.shape", "src.shape"),
+    grads=(
+        lambda F, g, shape, sshape, idx, sidx: F.masked_fill(g, _mask_of(g.shape, idx), 0.0),
+        lambda F, g, shape, sshape, idx, sidx: _pad_to(F, g[idx], sshape, sidx),
+    ),
+    promote="keep",
+    explain={"self": "0 where overwritten, else 1", "src": "1 at each scattered element"},
+)
+SCATTER.jvp = _linear2_jvp(SCATTER)
+
+
+def _scatter_value_fwd(x, idx, value):
+    out = x.copy()
+    out[idx] = value
+    return out
+
+
+SCATTER_VALUE = defop(
+    "scatter_value",
+    _scatter_value_fwd,
+    grads=(lambda F, g, idx, value: F.masked_fill(g, _mask_of(g.shape, idx), 0.0),),
+    node="ScatterBackward1",
+    promote="keep",
+    jvp=lambda F, tangents, idx, value: F.masked_fill(
+        tangents[0], _mask_of(tangents[0].shape, idx), 0.0
+    ),
+    explain={"self": "0 where overwritten, else 1"},
+)
+SCATTER_ADD = defop(
+    "scatter_add",
+    _scatter_add_fwd,
+    inputs=("self", "src"),
+    saves=("self.shape", "src.shape"),
+    grads=(
+        lambda F, g, shape, sshape, idx, sidx: g,
+        lambda F, g, shape, sshape, idx, sidx: _pad_to(F, g[idx], sshape, sidx),
+    ),
+    promote="keep",
+    explain={"self": "1", "src": "1 at each scattered element"},
+)
+SCATTER_ADD.jvp = _linear2_jvp(SCATTER_ADD)
+
+
+def _index_add_fwd(x, src, dim, index, alpha):
+    out = x.copy()
+    np.add.at(out, (_FULL,) * dim + (index,), src if alpha == 1 else src * alpha)
+    return out
+
+
+def _index_add_src_grad(F, g, shape, sshape, dim, index, alpha):
+    gi = g[(_FULL,) * dim + (index,)]
+    return gi if alpha == 1 else gi * alpha
+
+
+INDEX_ADD = defop(
+    "index_add",
+    _index_add_fwd,
+    inputs=("self", "source"),
+    saves=("self.shape", "source.shape"),
+    grads=(lambda F, g, shape, sshape, dim, index, alpha: g, _index_add_src_grad),
+    promote="keep",
+    explain={"self": "1", "source": "alpha at each indexed position"},
+)
+INDEX_ADD.jvp = _linear2_jvp(INDEX_ADD)
+
+
+def _index_put_fwd(x, values, idx, acc):
+    out = x.copy()
+    try:
+        if acc:
+            np.add.at(out, idx, values)
+        else:
+            out[idx] = values
+    except ValueError:
+        raise RuntimeError(
+            f"shape mismatch: value tensor of shape {list(np.shape(values))} cannot be broadcast "
+            f"to indexing result of shape {list(x[idx].shape)}"
+        ) from None
+    return out
+
+
+def _index_put_self_grad(F, g, shape, idx, acc):
+    return g if acc else F.masked_fill(g, _mask_of(g.shape, idx), 0.0)
+
+
+def _index_put_jvp(F, tangents, shape, idx, acc):
+    tx, tv = tangents
+    if tx is not None and not acc:
+        tx = F.masked_fill(tx, _mask_of(tx.shape, idx), 0.0)
+    if tv is None:
+        return tx
+    put = F.index_put(shape, tv, idx, tv, acc)
+    return put if tx is None else tx + put
+
+
+INDEX_PUT = defop(
+    "index_put",
+    _index_put_fwd,
+    inputs=("self", "values"),
+    saves=("self.shape",),
+    grads=(_index_put_self_grad, lambda F, g, shape, idx, acc: g[idx]),
+    promote="keep",
+    jvp=_index_put_jvp,
+    explain={"self": "0 where overwritten, else 1", "values": "1 at each written element"},
+)
+
+# ---------------------------------------------------------------- parsing an index
+
+
+def _index_array(arr: np.ndarray, from_tensor: bool):
+    """An index array as PyTorch reads it: bool masks, integer arrays, 0-d ints as ints."""
+    k = arr.dtype.kind
+    if k == "b":
+        return arr
+    if k in "iu":
+        if arr.dtype == np.uint8 and from_tensor:
+            warnings.warn(
+                "indexing with dtype torch.uint8 is now deprecated, please use a dtype "
+                "torch.bool instead.",
+                UserWarning,
+                stacklevel=4,
+            )
+            return arr.astype(bool)
+        if arr.ndim == 0:
+            return int(arr)
+        return arr if arr.dtype == _intp else arr.astype(_intp)
+    raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+
+
+def _slice_bound(v: Any):
+    return None if v is None else operator.index(v)
+
+
+def _component(v: Any):
+    """One index item as int, slice, None, Ellipsis or ndarray (bool mask or intp)."""
+    tp = type(v)
+    if tp is int:
+        return v
+    if tp is slice:
+        a, b, step = v.start, v.stop, v.step
+        if (
+            (a is None or type(a) is int)
+            and (b is None or type(b) is int)
+            and (step is None or (type(step) is int and step > 0))
+        ):
+            return v
+        step = _slice_bound(step)
+        if step is not None and step <= 0:
+            raise ValueError("step must be greater than zero")
+        return slice(_slice_bound(v.start), _slice_bound(v.stop), step)
+    if v is None or v is Ellipsis:
+        return v
+    if tp is bool or tp is np.bool_:
+        return np.asarray(v, dtype=bool)
+    if isinstance(v, Tensor):
+        return _index_array(v._data, True)
+    if isinstance(v, _ndarray):
+        return _index_array(v, True)
+    if isinstance(v, (int, np.integer)):
+        return int(v)
+    if isinstance(v, (list, tuple)):
+        arr = np.asarray(v)
+        if arr.size == 0:
+            arr = arr.astype(_intp)
+        if arr.dtype.kind not in "biu":
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        return _index_array(arr, False)
+    raise IndexError(
+        "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
+        f"valid indices (got {tp.__name__})"
+    )
+
+
+def _legacy_list(index: list) -> bool:
+    """PyTorch (like old NumPy) reads ``x[[0, slice]]``-style lists as tuples."""
+    for v in index:
+        if v is None or v is Ellipsis or isinstance(v, (slice, list, tuple, Tensor, _ndarray)):
+            return True
+    return False
+
+
+def _parse(index: Any, shape: tuple):
+    """Split an index into PyTorch's two steps.
+
+    Returns ``(basic, op, adv, acc)``: ``basic`` the view step (ints, slices, None) and ``op``
+    its entry (None when the view step is trivial), ``adv`` the advanced step applied to the
+    view's result (None when there is none) and ``acc`` whether its gradient must accumulate
+    (integer arrays can repeat).
+    """
+    if type(index) is not tuple:
+        if type(index) is list and _legacy_list(index):
+            warnings.warn(
+                "Using a non-tuple sequence for multidimensional indexing is deprecated and will "
+                "be changed in pytorch 2.9; use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 "
+                "this will be interpreted as tensor index, x[torch.tensor(seq)], which will "
+                "result either in an error or a different result",
+                UserWarning,
+                stacklevel=3,
+            )
+            index = tuple(index)
+        else:
+            index = (index,)
+    comps = [_component(v) for v in index]
+    nd = len(shape)
+    consumed = 0
+    for c in comps:
+        if c is None or c is Ellipsis:
+            continue
+        if type(c) is _ndarray and c.dtype == np.bool_:
+            consumed += c.ndim
+        else:
+            consumed += 1
+    if consumed > nd:
+        if nd == 0:
+            raise IndexError(
+                "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number"
+            )
+        raise IndexError(f"too many indices for tensor of dimension {nd}")
+    basic = []
+    adv = []
+    op = None
+    has_adv = False
+    acc = False
+    dim = 0
+    k = 0  # position among the advanced index tensors (PyTorch's error messages count these)
+    ellipsis_done = False
+    for c in comps:
+        tc = type(c)
+        if tc is int:
+            size = shape[dim]
+            if not -size <= c < size:
+                raise IndexError(f"index {c} is out of bounds for dimension {dim} with size {size}")
+            basic.append(c)
+            op = SELECT
+            dim += 1
+        elif tc is slice:
+            size = shape[dim]
+            if c.indices(size) == (0, size, 1):
+                basic.append(_FULL)
+            else:
+                basic.append(c)
+                op = SLICE
+            adv.append(_FULL)
+            dim += 1
+        elif c is None:
+            basic.append(None)
+            adv.append(_FULL)
+            op = INDEX_UNSQUEEZE
+        elif c is Ellipsis:
+            n = 0 if ellipsis_done else nd - consumed
+            ellipsis_done = True
+            basic.extend([_FULL] * n)
+            adv.extend([_FULL] * n)
+            dim += n
+        else:
+            has_adv = True
+            if c.dtype == np.bool_:
+                m = c.ndim
+                for j in range(m):
+                    if c.shape[j] != shape[dim + j]:
+                        raise IndexError(
+                            f"The shape of the mask {list(c.shape)} at index {j} does not match "
+                            f"the shape of the indexed tensor {list(shape)} at index {dim + j}"
+                        )
+                basic.extend([_FULL] * m)
+                dim += m
+                k += m
+            else:
+                # bounds are checked by NumPy; ``_bounds_error`` words its error like PyTorch
+                basic.append(_FULL)
+                dim += 1
+                k += 1
+                acc = True
+            adv.append(c)
+    if not has_adv:
+        while basic and basic[-1] is _FULL:
+            basic.pop()
+        return tuple(basic), op, None, False
+    while adv and adv[-1] is _FULL:
+        adv.pop()
+    return tuple(basic), op, tuple(adv), acc
+
+
+# ---------------------------------------------------------------- x[idx] and x[idx] = v
+
+
+def getitem(self: Tensor, index: Any) -> Tensor:
+    """``self[index]``: views for ints/slices/None/..., copies for tensors, lists and masks.
+
+    Example:
+        >>> import chainrule as torch
+        >>> x = torch.arange(6).view(2, 3)
+        >>> x[1, 1:], x[:, [0, 0]]
+        (tensor([4, 5]), tensor([[0, 0],
+                [3, 3]]))
+    """
+    if type(index) is int:  # fast path: x[i]
+        shp = self._data.shape
+        if shp and -shp[0] <= index < shp[0]:
+            return _view(SELECT, self, ((index,),))
+    basic, op, adv, acc = _parse(index, self._data.shape)
+    if adv is None:
+        return _view(op or ALIAS, self, (basic,))
+    x = self if op is None else _view(op, self, (basic,))
+    try:
+        return apply(INDEX, (x,), (adv, acc))
+    except IndexError as e:
+        raise _index_error(e, adv, x._data.shape) from None
+
+
+def _index_error(e: IndexError, adv: tuple, shape: tuple) -> IndexError:
+    """NumPy's indexing error in PyTorch's words (out of bounds, shape mismatch)."""
+    msg = str(e)
+    if "out of bounds" in msg:
+        dim = 0
+        k = 0  # PyTorch counts the index tensors, not the dims
+        for c in adv:
+            if c is Ellipsis:
+                dim += len(shape) - sum(
+                    1 if type(a) is not _ndarray else max(a.ndim, 0) if a.dtype == np.bool_ else 1
+                    for a in adv
+                    if a is not Ellipsis
+                )
+                continue
+            if type(c) is _ndarray and c.dtype != np.bool_:
+                size = shape[dim]
+                bad = (c >= size) | (c < -size)
+                if bad.any():
+                    return IndexError(
+                        f"index {int(c[bad].flat[0])} is out of bounds for dimension {k} with "
+                        f"size {size}"
+                    )
+                k += 1
+                dim += 1
+            elif type(c) is _ndarray:
+                k += c.ndim
+                dim += c.ndim
+            else:
+                dim += 1
+        return e
+    if "shape mismatch" not in msg:
+        return e
+    shapes = ", ".join(str(list(a.shape)) for a in adv if type(a) is _ndarray)
+    return IndexError(
+        f"shape mismatch: indexing tensors could not be broadcast together with shapes {shapes}"
+    )
+
+
+def _strip_leading_ones(v: Tensor) -> Tensor:
+    shp = v._data.shape
+    i = 0
+    while i < len(shp) and shp[i] == 1:
+        i += 1
+    return v if i == 0 else v.reshape(shp[i:])
+
+
+def _as_value(target: Tensor, value: Any):
+    """The right-hand side of ``x[idx] = value``: a Python number, or a Tensor of x's dtype."""
+    if isinstance(value, Tensor):
+        v = _strip_leading_ones(value)
+        return v if v._data.dtype == target._data.dtype else v.to(target.dtype)
+    if isinstance(value, (bool, int, float, complex, np.integer)):  # as PyTorch accepts
+        return value
+    from .._tensor import legacy_type_name
+
+    tp = type(value)
+    name = tp.__name__ if tp.__module__ == "builtins" else f"{tp.__module__}.{tp.__name__}"
+    raise TypeError(f"can't assign a {name} to a {legacy_type_name(target)}")
+
+
+def setitem(self: Tensor, index: Any, value: Any) -> None:
+    """``self[index] = value`` (a number or a broadcastable tensor), differentiable on non-leaf
+    tensors (``CopySlices`` / ``IndexPutBackward0``), as in PyTorch.
+
+    Example:
+        >>> import chainrule as torch
+        >>> x = torch.zeros(2, 3)
+        >>> x[0, 1:] = 5
+        >>> x
+        tensor([[0., 5., 5.],
+                [0., 0., 0.]])
+    """
+    basic, op, adv, acc = _parse(index, self._data.shape)
+    v = _as_value(self, value)
+    vt = isinstance(v, Tensor)
+    if (
+        not (self._requires_grad or (vt and v._requires_grad) or self._fw or (vt and v._fw))
+        and self._data.flags.writeable
+        and _dispatch.forward_hook[0] is None
+    ):
+        # nothing to record: write straight into the storage
+        _direct_set(self, basic, adv, v._data if vt else v)
+        return
+    target = self if op is None else _view(op, self, (basic,))
+    if adv is None:
+        if vt:
+            _check_fits(v, target)
+            target.copy_(v)
+        else:
+            target.fill_(v)
+    else:
+        try:
+            apply_inplace(INDEX_PUT, (target, v), (adv, False))
+        except IndexError as e:
+            raise _index_error(e, adv, target._data.shape) from None
+
+
+def _direct_set(self: Tensor, basic: tuple, adv: tuple | None, v: Any) -> None:
+    dst = self._data
+    if adv is not None:
+        if basic:
+            dst = dst[basic]  # a view: the write lands in self
+        try:
+            dst[adv] = v
+        except ValueError:
+            raise RuntimeError(
+                f"shape mismatch: value tensor of shape {list(np.shape(v))} cannot be broadcast "
+                f"to indexing result of shape {list(dst[adv].shape)}"
+            ) from None
+        except IndexError as e:
+            raise _index_error(e, adv, dst.shape) from None
+    else:
+        region = dst[basic]
+        if isinstance(v, _ndarray) and v.shape != np.shape(region):
+            _check_fits(wrap(v), wrap(region))
+        dst[basic] = v
+    self._vc[0] += 1
+
+
+def _check_fits(v: Tensor, target: Tensor) -> None:
+    """PyTorch's ``expand`` errors when ``v`` cannot broadcast to ``target``'s shape."""
+    from .._tensor import legacy_type_name
+    from .shape import _expand_shape
+
+    if v._data.shape != target._data.shape:
+        _expand_shape(v._data.shape, target._data.shape, legacy_type_name(v))
+
+
+# ---------------------------------------------------------------- index_put
+
+
+def _index_tuple(indices: Any) -> tuple:
+    """``index_put``'s indices (Tensors, or NumPy index items from the formulas) as a NumPy
+    index tuple."""
+    if not isinstance(indices, (tuple, list)):
+        indices = (indices,)
+    out = []
+    for v in indices:
+        if isinstance(v, Tensor):
+            a = v._data
+            if a.dtype.kind not in "biu":
+                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+            out.append(a if a.dtype.kind == "b" or a.dtype == _intp else a.astype(_intp))
+        else:
+            out.append(v)
+    return tuple(out)
+
+
+def _check_values(self: Tensor, values: Any, fname: str) -> None:
+    if isinstance(values, Tensor) and values._data.dtype != self._data.dtype:
+        raise RuntimeError(
+            "Index put requires the source and destination dtypes match, got "
+            f"{_word(self)} for the destination and {_word(values)} for the source."
+        )
+
+
+def _word(t: Tensor) -> str:
+    return _dispatch._type_word(t.dtype)
+
+
+def _is_raw(indices: Any) -> bool:
+    return isinstance(indices, (tuple, list)) and any(
+        not isinstance(v, Tensor) for v in indices
+    )
+
+
+def index_put_(self: Tensor, indices: Any, values: Any, accumulate: bool = False) -> Tensor:
+    """``self[indices] = values`` (or ``+=`` with ``accumulate``) in place; ``indices`` is a
+    tuple of index tensors.
+
+    Example:
+        >>> import chainrule as torch
+        >>> x = torch.zeros(3)
+        >>> x.index_put_((torch.tensor([0, 0]),), torch.tensor(1.0), accumulate=True)
+        tensor([2., 0., 0.])
+    """
+    _check_values(self, values, "index_put_")
+    return apply_inplace(INDEX_PUT, (self, values), (_index_tuple(indices), bool(accumulate)))
+
+
+def index_put(input: Tensor, indices: Any, values: Any, accumulate: bool = False) -> Tensor:
+    """Out-of-place ``index_put_`` (``IndexPutBackward0``)."""
+    _check_values(input, values, "index_put")
+    return apply(INDEX_PUT, (input, values), (_index_tuple(indices), bool(accumulate)))
+
+
+# ---------------------------------------------------------------- gather / scatter
+
+
+def _check_index_dtype(index: Tensor, fname: str) -> np.ndarray:
+    if not isinstance(index, Tensor):
+        raise TypeError(
+            f"{fname}(): argument 'index' (position 3) must be Tensor, not {type(index).__name__}"
+        )
+    a = index._data
+    if a.dtype not in (np.int64, np.int32):
+        raise RuntimeError(f"{fname}(): Expected dtype int32/int64 for index")
+    return a
+
+
+def _full_index(shape: tuple, dim: int, index: np.ndarray) -> tuple:
+    """The NumPy index that picks ``x[i][j][index[i][j][k]]``-style elements along ``dim``."""
+    nd = index.ndim
+    out = []
+    for d in range(nd):
+        if d == dim:
+            out.append(index.astype(_intp, copy=False))
+        else:
+            r = [1] * nd
+            r[d] = index.shape[d]
+            out.append(np.arange(index.shape[d]).reshape(r))
+    return tuple(out)
+
+
+def _check_bounds(index: np.ndarray, size: int, dim: int) -> None:
+    if index.size:
+        bad = (index < 0) | (index >= size)
+        if bad.any():
+            raise RuntimeError(
+                f"index {int(index[bad].flat[0])} is out of bounds for dimension {dim} with "
+                f"size {size}"
+            )
+
+
+def _nd1(a: np.ndarray) -> np.ndarray:
+    return a.reshape(1) if a.ndim == 0 else a
+
+
+def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
+    """``out[i][j][k] = input[i][index[i][j][k]][k]`` for ``dim=1`` (and likewise for others).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.tensor([[1, 2], [3, 4]]).gather(1, torch.tensor([[0, 0], [1, 0]]))
+        tensor([[1, 1],
+                [4, 3]])
+    """
+    idx = _check_index_dtype(index, "gather")
+    x = input
+    if x._data.ndim == 0:
+        x = x.reshape(1)
+    idx = _nd1(idx)
+    nd = x._data.ndim
+    d = _dim(dim, nd)
+    shp = x._data.shape
+    if idx.ndim != nd:
+        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+    for k in range(nd):
+        if k != d and idx.shape[k] > shp[k]:
+            raise RuntimeError(
+                f"Size does not match at dimension {k} expected index {list(idx.shape)} to be "
+                f"no larger than self {list(shp)} apart from dimension {d}"
+            )
+    _check_bounds(idx, shp[d], d)
+    out = apply(GATHER, (x,), (_full_index(shp, d, idx),))
+    return out.reshape(()) if input._data.ndim == 0 and index._data.ndim == 0 else out
+
+
+def _scatter_prep(self: Tensor, dim: int, index: Tensor, src: Any, fname: str):
+    idx = _check_index_dtype(index, fname)
+    nd = self._data.ndim
+    d = _dim(dim, nd)
+    shp = self._data.shape
+    if idx.ndim != nd and not (idx.ndim <= 1 and nd <= 1):
+        raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
+    idx = _nd1(idx)
+    sshape = src._data.shape if isinstance(src, Tensor) else None
+    ok = all(idx.shape[k] <= shp[k] for k in range(nd) if k != d)
+    if sshape is not None:
+        ok = ok and len(sshape) == idx.ndim and all(a <= b for a, b in zip(idx.shape, sshape))
+    if not ok:
+        msg = (
+            f"Expected index {list(idx.shape)} to be no larger than self {list(shp)} apart from "
+            f"dimension {d}"
+        )
+        if sshape is not None:
+            msg += f" and to be no larger size than src {list(sshape)}"
+        raise RuntimeError(msg)
+    _check_bounds(idx, shp[d], d)
+    if isinstance(src, Tensor) and src._data.dtype != self._data.dtype:
+        raise RuntimeError(f"{fname}(): Expected self.dtype to be equal to src.dtype")
+    full = _full_index(shp, d, idx)
+    sidx = None
+    if sshape is not None and tuple(sshape) != idx.shape:
+        sidx = tuple(slice(0, n) for n in idx.shape)
+    return full, sidx
+
+
+def _scatter(self, dim, index, src, value, reduce, inplace, fname):
+    run = apply_inplace if inplace else apply
+    if src is None:
+        src = value
+    if reduce is not None:
+        if reduce == "add":
+            if isinstance(src, Tensor):
+                return _scatter_add(self, dim, index, src, inplace, fname)
+        raise NotImplementedError(f"{fname}(): reduce={reduce!r} is not supported by chainrule")
+    if isinstance(src, Tensor):
+        full, sidx = _scatter_prep(self, dim, index, src, fname)
+        return run(SCATTER, (self, src), (full, sidx))
+    full, _ = _scatter_prep(self, dim, index, None, fname)
+    return run(SCATTER_VALUE, (self,), (full, src))
+
+
+def _scatter_add(self, dim, index, src, inplace, fname):
+    if not isinstance(src, Tensor):
+        raise TypeError(
+            f"{fname}(): argument 'src' (position 3) must be Tensor, not {type(src).__name__}"
+        )
+    full, sidx = _scatter_prep(self, dim, index, src, fname)
+    return (apply_inplace if inplace else apply)(SCATTER_ADD, (self, src), (full, sidx))
+
+
+def scatter(
+    input: Tensor, dim: int, index: Tensor, src: Any = None, value: Any = None, *,
+    reduce: str | None = None,
+) -> Tensor:
+    """A copy of ``input`` with ``src`` (a tensor or number) written at ``index`` along ``dim``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.zeros(3).scatter(0, torch.tensor([2]), 1.0)
+        tensor([0., 0., 1.])
+    """
+    return _scatter(input, dim, index, src, value, reduce, False, "scatter")
+
+
+def scatter_(self: Tensor, dim: int, index: Tensor, src: Any = None, value: Any = None, *,
+             reduce: str | None = None) -> Tensor:
+    """In-place ``scatter``."""
+    return _scatter(self, dim, index, src, value, reduce, True, "scatter_")
+
+
+def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
+    """A copy of ``input`` with ``src`` added at ``index`` along ``dim`` (repeats add up).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.zeros(3).scatter_add(0, torch.tensor([1, 1]), torch.ones(2))
+        tensor([0., 2., 0.])
+    """
+    return _scatter_add(input, dim, index, src, False, "scatter_add")
+
+
+def scatter_add_(self: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
+    """In-place ``scatter_add``."""
+    return _scatter_add(self, dim, index, src, True, "scatter_add_")
+
+
+# ---------------------------------------------------------------- index_select / index_add / take
+
+
+def _vector_index(index: Any, fname: str) -> np.ndarray:
+    if not isinstance(index, Tensor):
+        raise TypeError(
+            f"{fname}(): argument 'index' (position 2) must be Tensor, not {type(index).__name__}"
+        )
+    a = index._data
+    if a.dtype not in (np.int64, np.int32):
+        raise RuntimeError(f"{fname}(): Expected dtype int32 or int64 for index")
+    if a.ndim > 1:
+        raise IndexError(f"{fname}(): Index is supposed to be a vector")
+    return _nd1(a).astype(_intp, copy=False)
+
+
+def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
+    """The entries at ``index`` (a vector) along ``dim`` (a copy; repeats allowed).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.tensor([10, 20, 30]).index_select(0, torch.tensor([2, 0, 2]))
+        tensor([30, 10, 30])
+    """
+    idx = _vector_index(index, "index_select")
+    x = input.reshape(1) if input._data.ndim == 0 else input
+    d = _dim(dim, x._data.ndim)
+    n = x._data.shape[d]
+    if idx.size and (idx.min() < 0 or idx.max() >= n):
+        raise IndexError("index out of range in self")
+    out = apply(INDEX_SELECT, (x,), (d, idx))
+    return out.reshape(()) if input._data.ndim == 0 else out
+
+
+def _index_add(self, dim, index, source, alpha, inplace):
+    fname = "index_add_"
+    idx = _vector_index(index, fname)
+    nd = self._data.ndim
+    d = _dim(dim, nd)
+    if not isinstance(source, Tensor):
+        raise TypeError(
+            f"index_add(): argument 'source' (position 3) must be Tensor, not "
+            f"{type(source).__name__}"
+        )
+    if source._data.dtype != self._data.dtype:
+        raise RuntimeError(
+            f"index_add_(): self ({_word(self)}) and source ({_word(source)}) must have the same "
+            "scalar type"
+        )
+    sshape = source._data.shape
+    shp = self._data.shape
+    if nd and sshape[:d] + sshape[d + 1 :] != shp[:d] + shp[d + 1 :]:
+        raise RuntimeError(
+            "source tensor shape must match self tensor shape, excluding the specified "
+            f"dimension. Got self.shape = {list(shp)} source.shape = {list(sshape)}"
+        )
+    ns = sshape[d] if source._data.ndim else 1
+    if idx.size != ns:
+        raise RuntimeError(
+            f"{fname}(): Number of indices ({idx.size}) should be equal to source.size(dim): "
+            f"({ns}), for dim: {d}"
+        )
+    n = shp[d] if nd else 1
+    _check_bounds(idx, n, d)
+    run = apply_inplace if inplace else apply
+    return run(INDEX_ADD, (self, source), (d, idx, alpha))
+
+
+def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
+    """A copy of ``input`` with ``alpha * source`` added at ``index`` along ``dim``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.zeros(3).index_add(0, torch.tensor([0, 0]), torch.ones(2))
+        tensor([2., 0., 0.])
+    """
+    return _index_add(input, dim, index, source, alpha, False)
+
+
+def index_add_(self: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
+    """In-place ``index_add``."""
+    return _index_add(self, dim, index, source, alpha, True)
+
+
+def take(input: Tensor, index: Tensor) -> Tensor:
+    """Elements of the flattened ``input`` at ``index`` (result has ``index``'s shape).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.tensor([[1, 2], [3, 4]]).take(torch.tensor([0, 3]))
+        tensor([1, 4])
+    """
+    if not isinstance(index, Tensor):
+        raise TypeError(
+            f"take(): argument 'index' (position 1) must be Tensor, not {type(index).__name__}"
+        )
+    a = index._data
+    if a.dtype != np.int64:
+        raise RuntimeError(f"take(): Expected a long tensor for index, but got {_word(index)}")
+    n = input._data.size
+    if a.size:
+        bad = (a >= n) | (a < -n)
+        if bad.any():
+            raise IndexError(
+                f"out of range: tried to access index {int(a[bad].flat[0])} on a tensor of {n} "
+                "elements."
+            )
+    return apply(TAKE, (input,), (a.astype(_intp, copy=False),))
+
+
+# ---------------------------------------------------------------- masks
+
+
+def _mask_array(mask: Any, fname: str) -> np.ndarray:
+    if isinstance(mask, Tensor):
+        m = mask._data
+    elif isinstance(mask, _ndarray):  # from the derivative formulas
+        m = mask
+    else:
+        raise TypeError(
+            f"{fname}(): argument 'mask' (position 1) must be Tensor, not {type(mask).__name__}"
+        )
+    if m.dtype != np.bool_:
+        name = _dispatch._BY_NP[m.dtype].name
+        raise RuntimeError(
+            f"{fname} only supports boolean masks, but got mask with dtype "
+            f"{_TORCH_NAMES.get(name, name)}"
+        )
+    return m
+
+
+_TORCH_NAMES = {
+    "float32": "float",
+    "float64": "double",
+    "float16": "c10::Half",
+    "int64": "long int",
+    "int32": "int",
+    "int16": "short int",
+    "int8": "signed char",
+    "uint8": "unsigned char",
+}
+
+
+def _masked_fill(self: Tensor, mask: Any, value: Any, inplace: bool) -> Tensor:
+    m = _mask_array(mask, "masked_fill_")
+    try:
+        np.broadcast_shapes(self._data.shape, m.shape)
+    except ValueError:
+        raise _dispatch._broadcast_error((wrap(m), self), ValueError("broadcast")) from None
+    run = apply_inplace if inplace else apply
+    if isinstance(value, Tensor):
+        if value._data.ndim != 0:
+            raise RuntimeError(
+                "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                f"{value._data.ndim} dimension(s)."
+            )
+        return run(MASKED_FILL_TENSOR, (self, value), (m,))
+    return run(MASKED_FILL, (self,), (m, value))
+
+
+def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
+    """A copy of ``input`` with ``value`` (a number or 0-d tensor) where ``mask`` is True.
+
+    Example:
+        >>> import chainrule as torch
+        >>> x = torch.tensor([1.0, -2.0])
+        >>> x.masked_fill(x < 0, 0.0)
+        tensor([1., 0.])
+    """
+    return _masked_fill(input, mask, value, False)
+
+
+def masked_fill_(self: Tensor, mask: Tensor, value: Any) -> Tensor:
+    """In-place ``masked_fill``."""
+    return _masked_fill(self, mask, value, True)
+
+
+def masked_select(input: Tensor, mask: Tensor) -> Tensor:
+    """A 1-D tensor of the elements where ``mask`` (broadcast with ``input``) is True.
+
+    Example:
+        >>> import chainrule as torch
+        >>> x = torch.tensor([1.0, -2.0, 3.0])
+        >>> x.masked_select(x > 0)
+        tensor([1., 3.])
+    """
+    m = _mask_array(mask, "masked_select")
+    try:
+        np.broadcast_shapes(input._data.shape, m.shape)
+    except ValueError:
+        raise _dispatch._broadcast_error((wrap(m), input), ValueError("broadcast")) from None
+    return apply(MASKED_SELECT, (input,), (m,))
+
+
+# ---------------------------------------------------------------- nonzero
+
+
+def nonzero(input: Tensor, *, out: Any = None, as_tuple: bool = False):
+    """Indices of the non-zero elements: an ``(n, ndim)`` int64 tensor, or with ``as_tuple``
+    one 1-D tensor per dim.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nonzero(torch.tensor([0, 3, 0, 4]))
+        tensor([[1],
+                [3]])
+    """
+    a = input._data
+    if as_tuple:
+        if a.ndim == 0:
+            return (wrap(np.zeros(1 if a else 0, dtype=np.int64)),)
+        return tuple(wrap(i.astype(np.int64, copy=False)) for i in np.nonzero(a))
+    return wrap(np.argwhere(a).astype(np.int64, copy=False))
+
+
+def argwhere(input: Tensor) -> Tensor:
+    """``nonzero(input)``: an ``(n, ndim)`` tensor of the indices of non-zero elements."""
+    return nonzero(input)
+
+
+# ---------------------------------------------------------------- registration
+
+for _f in (gather, scatter, scatter_add, index_select, index_add, take, masked_fill,
+           masked_select, nonzero, argwhere, index_put, index_put_):
+    expose(_f)
+for _f in (scatter_, scatter_add_, index_add_, masked_fill_):
+    expose(_f, method=True)
+    PUBLIC.pop(_f.__name__, None)
+expose(getitem, "__getitem__", method=True)
+expose(setitem, "__setitem__", method=True)
+PUBLIC.pop("__getitem__", None)
+PUBLIC.pop("__setitem__", None)

@@ -1,0 +1,191 @@
+"""Samples for the nn op family (``chainrule/ops/nn_ops.py``): convolution and its adjoints,
+pooling, embedding, batch/layer norm, losses, padding. Adjoint entries (the ops that only
+second derivatives reach) are listed in ``covers`` of the samples whose gradgrad runs them."""
+
+from __future__ import annotations
+
+from . import Sample
+
+
+def F(lib):
+    return lib.nn.functional
+
+
+CONV_ADJ = ("convolution_input_grad", "convolution_weight_grad")
+
+SAMPLES = [
+    Sample(
+        covers=("convolution",) + CONV_ADJ,
+        fn=lambda lib, x, w, b: F(lib).conv2d(x, w, b, stride=(2, 1), padding=1, dilation=(1, 2)),
+        shapes=[((2, 3, 6, 5), (4, 3, 3, 2), (4,)), ((1, 1, 4, 4), (2, 1, 2, 2), (2,))],
+        name="conv2d",
+    ),
+    Sample(
+        covers=("convolution",) + CONV_ADJ,
+        fn=lambda lib, x, w: F(lib).conv2d(x, w, groups=2),
+        shapes=[((1, 4, 4, 4), (4, 2, 3, 3))],
+        name="conv2d_groups",
+    ),
+    Sample(
+        covers=("convolution",) + CONV_ADJ,
+        fn=lambda lib, x, w, b: F(lib).conv1d(x, w, b, stride=2, padding=1),
+        shapes=[((2, 2, 7), (3, 2, 3), (3,))],
+        name="conv1d",
+    ),
+    Sample(
+        covers=CONV_ADJ,
+        fn=lambda lib, w, g: lib.nn.grad.conv2d_input((2, 3, 5, 5), w, g, stride=2, padding=1),
+        shapes=[((4, 3, 3, 3), (2, 4, 3, 3))],
+        name="conv2d_input",
+    ),
+    Sample(
+        covers=CONV_ADJ,
+        fn=lambda lib, x, g: lib.nn.grad.conv2d_weight(x, (4, 3, 3, 3), g, padding=1),
+        shapes=[((2, 3, 4, 4), (2, 4, 4, 4))],
+        name="conv2d_weight",
+    ),
+    Sample(
+        covers=("max_pool2d_with_indices", "max_pool2d_scatter", "max_pool2d_gather"),
+        fn=lambda lib, x: F(lib).max_pool2d(x, 3, stride=2, padding=1),
+        shapes=[(2, 3, 7, 6), (3, 5, 5)],
+        name="max_pool2d",
+    ),
+    Sample(
+        covers=("max_pool2d_with_indices", "max_pool2d_scatter", "max_pool2d_gather"),
+        fn=lambda lib, x: F(lib).max_pool2d(x, 2, ceil_mode=True),
+        shapes=[(1, 2, 5, 5)],
+        name="max_pool2d_ceil",
+    ),
+    Sample(
+        covers=("avg_pool2d", "avg_pool2d_adjoint"),
+        fn=lambda lib, x: F(lib).avg_pool2d(x, 3, stride=2, padding=1),
+        shapes=[(2, 3, 7, 6), (3, 4, 4)],
+        name="avg_pool2d",
+    ),
+    Sample(
+        covers=("avg_pool2d", "avg_pool2d_adjoint"),
+        fn=lambda lib, x: F(lib).avg_pool2d(
+            x, 2, ceil_mode=True, count_include_pad=False, padding=1
+        ),
+        shapes=[(1, 2, 5, 5)],
+        name="avg_pool2d_ceil",
+    ),
+    Sample(
+        covers=("embedding", "embedding_dense_backward"),
+        fn=lambda lib, w, i: F(lib).embedding(
+            i, w
+        ),  # padding_idx is non-differentiable by design: see test_nn_functional
+        shapes=[((6, 3), (2, 4)), ((5, 2), (7,))],
+        int_inputs={1: (0, 5)},
+        name="embedding",
+    ),
+    Sample(
+        covers=("native_batch_norm",),
+        fn=lambda lib, x, w, b: F(lib).batch_norm(x, None, None, w, b, training=True),
+        shapes=[((4, 3), (3,), (3,)), ((3, 2, 2, 2), (2,), (2,))],
+        rtol=1e-4,
+        atol=1e-6,
+        name="batch_norm",
+    ),
+    Sample(
+        covers=("native_batch_norm",),
+        fn=lambda lib, x: F(lib).batch_norm(
+            x, lib.ones(3, dtype=x.dtype), lib.ones(3, dtype=x.dtype) * 2, training=False
+        ),
+        shapes=[(4, 3, 2)],
+        name="batch_norm_eval",
+    ),
+    Sample(
+        covers=("native_layer_norm",),
+        fn=lambda lib, x, w, b: F(lib).layer_norm(x, (4,), w, b),
+        shapes=[((3, 4), (4,), (4,)), ((2, 2, 4), (4,), (4,))],
+        rtol=1e-4,
+        atol=1e-6,
+        name="layer_norm",
+    ),
+    Sample(
+        covers=("native_layer_norm",),
+        fn=lambda lib, x: F(lib).layer_norm(x, (2, 3)),
+        shapes=[(2, 2, 3)],
+        rtol=1e-4,
+        atol=1e-6,
+        name="layer_norm_plain",
+    ),
+    Sample(
+        covers=("nll_loss",),
+        fn=lambda lib, x, t: F(lib).nll_loss(x, t),
+        shapes=[((5, 4), (5,))],
+        int_inputs={1: (0, 4)},
+        name="nll_loss",
+    ),
+    Sample(
+        covers=("nll_loss",),
+        fn=lambda lib, x, t: F(lib).nll_loss(
+            x, t, weight=lib.arange(1, 5).to(x.dtype), reduction="none"
+        ),
+        shapes=[((5, 4), (5,))],
+        int_inputs={1: (0, 4)},
+        name="nll_loss_weight_none",
+    ),
+    Sample(
+        covers=("nll_loss2d",),
+        fn=lambda lib, x, t: F(lib).nll_loss(x, t, reduction="sum"),
+        shapes=[((2, 3, 2, 2), (2, 2, 2))],
+        int_inputs={1: (0, 3)},
+        name="nll_loss2d",
+    ),
+    Sample(
+        covers=("nll_loss",),
+        fn=lambda lib, x, t: F(lib).cross_entropy(x, t, label_smoothing=0.1),
+        shapes=[((5, 4), (5,))],
+        int_inputs={1: (0, 4)},
+        name="cross_entropy",
+    ),
+    Sample(
+        covers=("mse_loss",),
+        fn=lambda lib, x, y: F(lib).mse_loss(x, y),
+        shapes=[((3, 4), (3, 4)), ((), ())],
+    ),
+    Sample(
+        covers=("mse_loss",),
+        fn=lambda lib, x, y: F(lib).mse_loss(x, y, reduction="none"),
+        shapes=[((3, 4), (3, 4))],
+        name="mse_loss_none",
+    ),
+    Sample(
+        covers=("smooth_l1_loss",),
+        fn=lambda lib, x, y: F(lib).smooth_l1_loss(x, y, beta=0.5),
+        shapes=[((3, 4), (3, 4))],
+    ),
+    Sample(
+        covers=("huber_loss",),
+        fn=lambda lib, x, y: F(lib).huber_loss(x, y, reduction="sum", delta=0.8),
+        shapes=[((3, 4), (3, 4))],
+    ),
+    Sample(
+        covers=("binary_cross_entropy",),
+        fn=lambda lib, p, y: F(lib).binary_cross_entropy(p.sigmoid(), y.sigmoid()),
+        shapes=[((3, 4), (3, 4))],
+    ),
+    Sample(
+        covers=("binary_cross_entropy_with_logits",),
+        fn=lambda lib, x, y: F(lib).binary_cross_entropy_with_logits(x, y.sigmoid()),
+        shapes=[((3, 4), (3, 4))],
+    ),
+    Sample(
+        covers=("binary_cross_entropy_with_logits",),
+        fn=lambda lib, x, y: F(lib).binary_cross_entropy_with_logits(
+            x,
+            y.sigmoid(),
+            pos_weight=lib.tensor([1.0, 2.0, 0.5, 3.0]).to(x.dtype),
+            reduction="none",
+        ),
+        shapes=[((3, 4), (3, 4))],
+        name="bce_logits_pos_weight",
+    ),
+    Sample(
+        covers=("constant_pad_nd",),
+        fn=lambda lib, x: F(lib).pad(x, (1, 2, 0, 1), value=0.5),
+        shapes=[(2, 3, 4), (3, 2)],
+    ),
+]
