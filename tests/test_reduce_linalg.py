@@ -362,6 +362,10 @@ def test_var_overloads():
         ((5, 2, 3), (3,)),
         ((3,), (5, 3, 4)),
         ((2, 3), (1, 3, 4)),
+        ((1, 2, 3), (2, 5, 3, 4)),
+        ((1, 1, 2, 3), (5, 3, 4)),
+        ((1, 5, 2, 3), (4, 1, 3, 4)),
+        ((2, 3), (2, 5, 3, 4)),
     ],
 )
 @pytest.mark.parametrize("ra,rb", [(True, True), (True, False), (False, True)])
@@ -499,3 +503,20 @@ def test_tril_triu_in_place():
         yc.backward(chainrule.ones_like(yc))
         yt.backward(torch.ones_like(yt))
         _same_value(c.grad, t.grad)
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda lib, x: x.max(),
+        lambda lib, x: x.min(),
+        lambda lib, x: x.amax(),
+        lambda lib, x: x.max(0).values,
+        lambda lib, x: x.median(),
+    ],
+    ids=["max", "min", "amax", "max_dim", "median"],
+)
+def test_nan_gradients(fn):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        _same_grad(fn, [1.0, math.nan, 3.0, math.nan])

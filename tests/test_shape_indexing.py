@@ -63,6 +63,9 @@ VIEWS = [
     "x[None, ..., 2]",
     "x[...]",
     "x.ravel()",
+    "x[1, 2, 3]",
+    "x.view(-1).unbind()[5]",
+    "x.view(-1)[7]",
 ]
 
 
@@ -233,8 +236,10 @@ def test_T_warns_once_like_torch():
     from chainrule.ops import _props
 
     _props._WARNED[:] = [False, False]
-    for shape, text in [((3,), "The use of `x.T` on tensors of dimension other than 2"),
-                        ((), "Tensor.T is deprecated on 0-D tensors")]:
+    for shape, text in [
+        ((3,), "The use of `x.T` on tensors of dimension other than 2"),
+        ((), "Tensor.T is deprecated on 0-D tensors"),
+    ]:
         with warnings.catch_warnings(record=True) as w:
             warnings.simplefilter("always")
             chainrule.zeros(shape).T

@@ -11,6 +11,12 @@ Example:
 
 from __future__ import annotations
 
+import warnings as _warnings
+
+# PyTorch computes inf/nan silently (log(0), 1/0); NumPy warns. Silence NumPy's RuntimeWarnings
+# raised from chainrule's own code only (the filter matches the calling module), not the user's.
+_warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"chainrule(\.|$)")
+
 import importlib as _importlib
 from types import SimpleNamespace as _NS
 

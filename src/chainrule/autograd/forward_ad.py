@@ -257,26 +257,6 @@ def _handler(op, inputs, params, outs, inplace: bool = False) -> None:
         if not isinstance(r, Tensor):
             r = wrap(np.asarray(r))
         _set_tangent(o, r, level)
-    if inplace and outs[0]._base is not None:
-        _update_base_tangent(outs[0], level)
-
-
-def _update_base_tangent(view: Tensor, level: int) -> None:
-    """An in-place op on a view changed the base: write the view's tangent into the base's."""
-    from ..ops._dispatch import _view_of
-
-    base, chain = view._base
-    vt = view._fw[level]._data
-    bt = base._fw.get(level) if base._fw else None
-    b = _batch[0]
-    shape = base._data.shape if b is None else (b,) + base._data.shape
-    arr = np.zeros(shape, base._data.dtype) if bt is None else np.array(bt._data)
-    if b is None:
-        _view_of(arr, chain)[...] = vt
-    else:
-        for k in range(b):
-            _view_of(arr[k], chain)[...] = vt[k]
-    _set_tangent(base, wrap(arr), level)
 
 
 def _jvp(op, inputs, params, outs, tans, use_tensor) -> list:
@@ -383,6 +363,13 @@ def _jvp_once(op, inputs, params, outs, tans, use_tensor, b) -> list:
         for k, t in enumerate(tv):
             if t is None:
                 continue
+            if not out_shape and tuple(t.shape)[len(lead):]:
+                # a reduction to a scalar (a loss with reduction="mean"/"sum"): J is one row,
+                # which the VJP formula gives with g = 1; then J t = sum(row * t)
+                r = _scalar_out_jvp(op, F, k, vals, saved, params, t, lead, use_tensor, ovals)
+                if r is not None:
+                    total = r if total is None else total + r
+                continue
             g = _to_out(F, t, vals[k], lead, out_shape, ndim_out, use_tensor)
             cplx = _is_complex(g)
             if cplx:
@@ -439,6 +426,29 @@ def _jvp_once(op, inputs, params, outs, tans, use_tensor, b) -> list:
                 r = np.array(r)
             fixed.append(wrap(r))
     return fixed
+
+
+def _scalar_out_jvp(op, F, k, vals, saved, params, t, lead, use_tensor, ovals):
+    dt = ovals[0].dtype if not use_tensor else ovals[0]._data.dtype
+    one = wrap(np.ones((), dt)) if use_tensor else np.ones((), dt)
+    if op.grads is not None:
+        f = op.grads[k]
+        if f is None:
+            return None
+        row = f(F, one, *saved, *params)
+    else:
+        row = op.backward(F, one, [i == k for i in range(len(vals))], *saved, *params)[k]
+    if row is None:
+        return None
+    prod = row * t  # broadcasts over a leading batch axis too
+    if use_tensor:
+        from .functional import reshape
+
+        n = 1 if not lead else lead[0]
+        return reshape(prod, (n, -1) if lead else (-1,)).sum(dim=-1) if lead else prod.sum()
+    if lead:
+        return np.reshape(prod, (lead[0], -1)).sum(axis=-1)
+    return np.sum(prod)
 
 
 def _is_complex(g) -> bool:

@@ -73,6 +73,7 @@ class BackwardCFunction(Node, FunctionCtx):
     """The graph node of one custom Function call; it doubles as the ``ctx``."""
 
     _forward_cls: Any = None
+    _scalar_edges = False  # torch lists only the tensor inputs of a custom Function
 
     def __init__(self) -> None:
         Node.__init__(self)
@@ -300,6 +301,23 @@ class Function(FunctionCtx, metaclass=_FunctionMeta):
             _dispatch.forward_hook[0] = fw
         if custom_setup:
             cls.setup_context(node, args, out)
+        if record:
+            # edges first: a dirty input's grad_fn is about to become this node
+            edges = []
+            meta = []
+            for a in args:
+                if isinstance(a, Tensor):
+                    if a._requires_grad:
+                        edges.append(a._edge())
+                        meta.append((a._data.shape, a._data.dtype))
+                    else:
+                        edges.append((None, 0))
+                        meta.append(None)
+                else:
+                    edges.append(None)
+                    meta.append(None)
+            node._edges = tuple(edges)
+            node._meta = tuple(meta)
         is_tuple = isinstance(out, tuple)
         outs = list(out) if is_tuple else [out]
         dirty = {id(t) for t in node.__dict__.get("_dirty", ())}
@@ -332,35 +350,15 @@ class Function(FunctionCtx, metaclass=_FunctionMeta):
             elif id(o) in nondiff:
                 t._requires_grad = False
         if record:
-            edges = []
-            meta = []
-            for a in args:
-                if isinstance(a, Tensor):
-                    if a._requires_grad:
-                        edges.append(a._edge())
-                        meta.append((a._data.shape, a._data.dtype))
-                    else:
-                        edges.append((None, 0))
-                        meta.append(None)
-                else:
-                    edges.append(None)
-                    meta.append(None)
-            node._edges = tuple(edges)
-            node._meta = tuple(meta)
             node._out = tuple(specs)
-            if anomaly_flag[0]:
-                from . import anomaly
-
-                anomaly.record_trace(node)
+            if _dispatch.anomaly_hook[0] is not None:
+                _dispatch.anomaly_hook[0](node)
         to_save = node.__dict__.pop("_to_save", None)
         if to_save:
             node._pack(to_save, tuple(outs))
         if fw_level is not None:
             _forward_mode(cls, node, args, outs, fw_level)
         return tuple(outs) if is_tuple else outs[0]
-
-
-anomaly_flag = [False]  # set by autograd.anomaly (kept here so apply reads one list)
 
 
 def _forward_mode(cls, node, args, outs, level) -> None:

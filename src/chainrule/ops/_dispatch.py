@@ -509,14 +509,21 @@ def apply_inplace(op, inputs: tuple, params: tuple = ()) -> Tensor:
 def _view_tangent_to_base(view: Tensor) -> None:
     """Forward AD: a view modified in place changes its base's tangent too (as in PyTorch,
     where the two tangents share memory)."""
-    from ..autograd.forward_ad import _set_tangent
+    from ..autograd.forward_ad import _batch, _set_tangent
 
     base, chain = view._base
+    b = _batch[0]  # vectorized jacobians: tangents carry a leading batch axis
     for level, t in list(view._fw.items()):
         if t._requires_grad:
             continue  # a differentiable tangent (forward-over-reverse): left as it is
         bt = base._fw.get(level) if base._fw else None
-        new = np.zeros_like(base._data) if bt is None else np.array(bt._data, copy=True)
+        shape = base._data.shape if b is None else (b,) + base._data.shape
+        new = np.zeros(shape, base._data.dtype) if bt is None else np.array(bt._data, copy=True)
+        if b is not None:
+            for k in range(b):
+                np.copyto(_view_of(new[k], chain), t._data[k], casting="unsafe")
+            _set_tangent(base, wrap(new), level)
+            continue
         region = _view_of(new, chain)
         np.copyto(region, t._data, casting="unsafe")
         _set_tangent(base, wrap(new), level)

@@ -41,8 +41,7 @@ def _mT(self):
     nd = self._data.ndim
     if nd < 2:
         raise RuntimeError(
-            "tensor.mT is only supported on matrices or batches of matrices. Got "
-            f"{nd}-D tensor."
+            f"tensor.mT is only supported on matrices or batches of matrices. Got {nd}-D tensor."
         )
     return self.transpose(-2, -1)
 
@@ -67,8 +66,7 @@ def _mH(self):
     nd = self._data.ndim
     if nd < 2:
         raise RuntimeError(
-            "tensor.mH is only supported on matrices or batches of matrices. Got "
-            f"{nd}-D tensor."
+            f"tensor.mH is only supported on matrices or batches of matrices. Got {nd}-D tensor."
         )
     return _conj(self.transpose(-2, -1))
 

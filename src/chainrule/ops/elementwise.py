@@ -1259,9 +1259,15 @@ def _rsub_op(self, other):
 
 
 def _sub_op(self, other):
-    if self._data.dtype.kind == "b" or isinstance(other, (bool, np.bool_, Tensor)):
+    # cheap test first: only bool operands need the full check
+    if self._data.dtype.kind == "b" or (
+        other._data.dtype.kind == "b" if isinstance(other, Tensor) else type(other) in _BOOLS
+    ):
         _check_sub(self, other)
     return apply(SUB, (self, other), (1,))
+
+
+_BOOLS = (bool, np.bool_)
 
 
 def _isub_op(self, other):

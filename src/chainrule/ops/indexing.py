@@ -97,9 +97,7 @@ INDEX_SELECT = defop(
     lambda x, dim, index: np.take(x, index, axis=dim),
     saves=("self.shape",),
     grads=(
-        lambda F, g, shape, dim, index: F.index_put(
-            shape, g, (_FULL,) * dim + (index,), g, True
-        ),
+        lambda F, g, shape, dim, index: F.index_put(shape, g, (_FULL,) * dim + (index,), g, True),
     ),
     promote="keep",
     jvp="linear",
@@ -669,9 +667,7 @@ def _word(t: Tensor) -> str:
 
 
 def _is_raw(indices: Any) -> bool:
-    return isinstance(indices, (tuple, list)) and any(
-        not isinstance(v, Tensor) for v in indices
-    )
+    return isinstance(indices, (tuple, list)) and any(not isinstance(v, Tensor) for v in indices)
 
 
 def index_put_(self: Tensor, indices: Any, values: Any, accumulate: bool = False) -> Tensor:
@@ -822,7 +818,12 @@ def _scatter_add(self, dim, index, src, inplace, fname):
 
 
 def scatter(
-    input: Tensor, dim: int, index: Tensor, src: Any = None, value: Any = None, *,
+    input: Tensor,
+    dim: int,
+    index: Tensor,
+    src: Any = None,
+    value: Any = None,
+    *,
     reduce: str | None = None,
 ) -> Tensor:
     """A copy of ``input`` with ``src`` (a tensor or number) written at ``index`` along ``dim``.
@@ -835,8 +836,15 @@ def scatter(
     return _scatter(input, dim, index, src, value, reduce, False, "scatter")
 
 
-def scatter_(self: Tensor, dim: int, index: Tensor, src: Any = None, value: Any = None, *,
-             reduce: str | None = None) -> Tensor:
+def scatter_(
+    self: Tensor,
+    dim: int,
+    index: Tensor,
+    src: Any = None,
+    value: Any = None,
+    *,
+    reduce: str | None = None,
+) -> Tensor:
     """In-place ``scatter``."""
     return _scatter(self, dim, index, src, value, reduce, True, "scatter_")
 
@@ -1079,8 +1087,20 @@ def argwhere(input: Tensor) -> Tensor:
 
 # ---------------------------------------------------------------- registration
 
-for _f in (gather, scatter, scatter_add, index_select, index_add, take, masked_fill,
-           masked_select, nonzero, argwhere, index_put, index_put_):
+for _f in (
+    gather,
+    scatter,
+    scatter_add,
+    index_select,
+    index_add,
+    take,
+    masked_fill,
+    masked_select,
+    nonzero,
+    argwhere,
+    index_put,
+    index_put_,
+):
     expose(_f)
 for _f in (scatter_, scatter_add_, index_add_, masked_fill_):
     expose(_f, method=True)

@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor
-from ._dispatch import apply, apply_inplace, result_dtype
+from ._dispatch import apply, apply_inplace
 from ._registry import PUBLIC, defop, expose
 from .reduce import _call, _const, _data, _word, vector_norm
 
@@ -207,10 +207,6 @@ def _matmul_check(a: np.ndarray, b: np.ndarray) -> None:
     _check_bool(a, "addmm_impl_cpu_")
 
 
-def _batch_is_one(shape) -> bool:
-    return all(s == 1 for s in shape[:-2])
-
-
 def matmul(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     """Matrix product with NumPy/PyTorch semantics: 1-D, 2-D and broadcast batches.
 
@@ -234,7 +230,7 @@ def matmul(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     elif (
         db >= 3
         and input._requires_grad
-        and (da == 2 or (da >= 3 and _batch_is_one(a.shape) and not _batch_is_one(b.shape)))
+        and (da == 2 or (da == 3 and db == 3 and a.shape[0] == 1 and b.shape[0] != 1))
     ):
         op = MATMUL_T  # PyTorch folds, then copies the transposed result: CloneBackward0
     else:
@@ -734,10 +730,25 @@ def _parse_einsum(eq: str, shapes: list) -> tuple:
     return subs, out, sizes
 
 
+def _einsum_optimize(arrays, subs):
+    """BLAS-backed contraction paths pay off for big problems or many operands; tiny ones
+    are faster with NumPy's direct loops (no path search)."""
+    if len(arrays) > 2:
+        return "greedy"
+    sizes: dict = {}
+    for a, t in zip(arrays, subs):
+        for c, n in zip(t, a.shape):
+            sizes[c] = max(sizes.get(c, 1), n)
+    work = 1
+    for n in sizes.values():
+        work *= n
+    return "greedy" if work > 32768 else False
+
+
 def _einsum_fwd(*args):
     *arrays, subs, out = args
     eq = ",".join(subs) + "->" + out
-    res = np.einsum(eq, *arrays, optimize=len(arrays) > 2)
+    res = np.einsum(eq, *arrays, optimize=_einsum_optimize(arrays, subs))
     res = np.asarray(res)
     if res.base is not None or any(res is a for a in arrays):
         res = res.copy()  # einsum may return a view (e.g. 'ii->i'); PyTorch returns new memory
@@ -992,4 +1003,3 @@ expose(triu_, method=True)
 for _n in ("__rmatmul__", "__matmul__", "tril_", "triu_"):
     PUBLIC.pop(_n, None)
 PUBLIC["linalg"] = _make_linalg_module()
-_ = result_dtype

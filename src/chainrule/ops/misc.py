@@ -35,7 +35,8 @@ COPY = defop(
     grads=(lambda F, g: g * 0, lambda F, g: g),
     node="torch::autograd::CopyBackwards",
     promote="keep",
-    jvp="linear",
+    # the result's tangent is src's (dst's is overwritten); the engine broadcasts and casts it
+    jvp=lambda F, tangents: 0 if tangents[1] is None else tangents[1],
 )
 FILL = defop(
     "fill",

@@ -10,7 +10,6 @@ from __future__ import annotations
 import builtins
 import math
 import warnings
-from typing import Any
 
 import numpy as np
 
@@ -20,10 +19,7 @@ from .._tensor import Tensor, wrap
 from ._dispatch import apply
 from ._registry import defop, expose
 
-_bsum = builtins.sum
 _bmax = builtins.max
-_babs = builtins.abs
-_bmin = builtins.min
 _bool = builtins.bool
 _int = builtins.int
 _float = builtins.float
@@ -273,14 +269,21 @@ PROD_DIM = defop(
 
 
 # ---------------------------------------------------------------- max / min / amax / amin
-def _evenly(F, g, x, r, dims, keepdim):
-    """Gradient of a value-selecting reduction, split evenly among ties (PyTorch's rule)."""
+def _evenly(F, g, x, r, dims, keepdim, whole=False):
+    """Gradient of a value-selecting reduction, split evenly among ties (PyTorch's rule).
+
+    ``whole`` (max(), min(), median()): NaN results count NaN inputs as ties, like PyTorch;
+    amax/amin divide by the tie count first, so a NaN result spreads NaN as in PyTorch."""
     nd = x.ndim
     g = _unsq(F, g, dims, keepdim, nd)
     r = _unsq(F, r, dims, keepdim, nd)
     mask = x == r
+    if whole:
+        if r != r:
+            mask = x != x
+        return F.where(mask, g / F.to(F.sum(mask), g), 0.0)
     count = F.sum(mask, dims, True)
-    return F.where(mask, g / F.to(count, g), 0.0)
+    return g / F.to(count, g) * mask
 
 
 def _evenly_jvp(F, tangents, x, r, dims, keepdim):
@@ -296,7 +299,7 @@ MAX = defop(
     "max",
     lambda x: _whole_max(x, np.max),
     saves=("self", "result"),
-    grads=(lambda F, g, x, r: _evenly(F, g, x, r, tuple(range(x.ndim)), False),),
+    grads=(lambda F, g, x, r: _evenly(F, g, x, r, tuple(range(x.ndim)), False, True),),
     node="MaxBackward1",
     jvp=lambda F, ts, x, r: _evenly_jvp(F, ts, x, r, tuple(range(x.ndim)), False),
     explain={"self": "1/k where {u} is the maximum (k ties)"},
@@ -305,7 +308,7 @@ MIN = defop(
     "min",
     lambda x: _whole_max(x, np.min),
     saves=("self", "result"),
-    grads=(lambda F, g, x, r: _evenly(F, g, x, r, tuple(range(x.ndim)), False),),
+    grads=(lambda F, g, x, r: _evenly(F, g, x, r, tuple(range(x.ndim)), False, True),),
     node="MinBackward1",
     jvp=lambda F, ts, x, r: _evenly_jvp(F, ts, x, r, tuple(range(x.ndim)), False),
     explain={"self": "1/k where {u} is the minimum (k ties)"},
@@ -424,7 +427,7 @@ MEDIAN = defop(
     "median",
     _median_all_fwd,
     saves=("self", "result"),
-    grads=(lambda F, g, x, r: _evenly(F, g, x, r, tuple(range(x.ndim)), False),),
+    grads=(lambda F, g, x, r: _evenly(F, g, x, r, tuple(range(x.ndim)), False, True),),
     jvp=lambda F, ts, x, r: _evenly_jvp(F, ts, x, r, tuple(range(x.ndim)), False),
     explain={"self": "1/k where {u} is the median (k ties)"},
 )
@@ -1009,7 +1012,7 @@ def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, out=None, dtyp
     return vector_norm(input, p, dim, keepdim, dtype=dtype)
 
 
-def _correction(fname, dim, unbiased, correction, args):
+def _correction(fname, dim, unbiased, correction):
     """PyTorch's overloads: (dim, unbiased, keepdim), (unbiased), (dim, *, correction, keepdim)."""
     if isinstance(dim, _bool):  # var(True): the old unbiased-only form
         unbiased, dim = dim, None
@@ -1025,7 +1028,7 @@ def _var_std(op, fname, input, dim, unbiased, keepdim, correction):
     x = input._data
     if x.dtype.kind not in "fc":
         raise RuntimeError("std and var only support floating point and complex dtypes")
-    dim, correction = _correction(fname, dim, unbiased, correction, ())
+    dim, correction = _correction(fname, dim, unbiased, correction)
     dims = _axes(None if _is_full(dim) else dim, x.ndim)
     if _numel(x.shape, dims) - correction <= 0:
         warnings.warn(
@@ -1088,7 +1091,7 @@ def logsumexp(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
     Example:
         >>> import chainrule as torch
         >>> torch.tensor([1000.0, 1000.0]).logsumexp(0)
-        tensor(1000.6931)
+        tensor(1000.6932)
     """
     _check_tensor(input, "logsumexp")
     if dim is None:
@@ -1197,4 +1200,3 @@ for _f in (
 for _f in (var_mean, std_mean):
     expose(_f, method=False)
 expose(vector_norm, "_linalg_vector_norm", method=False)
-_ = Any

@@ -9,7 +9,8 @@ so that they share memory and the version counter with their base, as in PyTorch
 from __future__ import annotations
 
 import operator
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -34,7 +35,10 @@ def _basic_index_grad(F, g, shape, idx):
 
 
 def _getitem_fwd(x, idx):
-    return x[idx]
+    r = x[idx]
+    if type(r) is not np.ndarray:  # all dims indexed by ints: NumPy gives a scalar, not a view
+        r = x[idx + (Ellipsis,)]
+    return r
 
 
 def _dim(dim: Any, ndim: int) -> int:
@@ -283,7 +287,7 @@ SPLIT_WITH_SIZES = defop(
 )
 UNBIND = defop(
     "unbind",
-    lambda x, dim: tuple(x[(_FULL,) * dim + (i,)] for i in range(x.shape[dim])),
+    lambda x, dim: tuple(x[(_FULL,) * dim + (i, Ellipsis)] for i in range(x.shape[dim])),
     grads=(lambda F, g, dim: F.stack(list(g), dim),),
     promote="keep",
     outputs=2,
@@ -358,9 +362,7 @@ def _cat_backward(F, g, needs, dim, sizes, ndim):
 def _zeros_for_missing(F, tangents, shapes):
     ref = next(t for t in tangents if t is not None)
     lead = tuple(ref.shape)[: ref.ndim - len(shapes[0])] if shapes[0] is not None else ()
-    return [
-        F.zeros(lead + tuple(s), ref) if t is None else t for t, s in zip(tangents, shapes)
-    ]
+    return [F.zeros(lead + tuple(s), ref) if t is None else t for t, s in zip(tangents, shapes)]
 
 
 def _cat_jvp(F, tangents, dim, sizes, ndim):
@@ -387,7 +389,7 @@ CAT = defop(
 
 def _stack_backward(F, g, needs, dim, ndim):
     pre = (_FULL,) * dim
-    return [g[pre + (i,)] if need else None for i, need in enumerate(needs)]
+    return [g[pre + (i, Ellipsis)] if need else None for i, need in enumerate(needs)]
 
 
 def _stack_jvp(F, tangents, dim, ndim):
@@ -911,8 +913,7 @@ def split(tensor: Tensor, split_size_or_sections: Any = None, dim: int = 0, **kw
     if size == 0:
         if n != 0:
             raise RuntimeError(
-                "split_size can only be 0 if dimension size is 0, but got dimension size of "
-                f"{n}"
+                f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}"
             )
         return _split_sizes(tensor, [0], d, SPLIT)
     k = max(1, -(-n // size))
@@ -1027,7 +1028,9 @@ def repeat(self: Tensor, *sizes: Any, repeats: Any = None) -> Tensor:
             "of tensor"
         )
     if any(r < 0 for r in reps):
-        raise RuntimeError(f"Trying to create tensor with negative dimension {min(reps)}: {list(reps)}")
+        raise RuntimeError(
+            f"Trying to create tensor with negative dimension {min(reps)}: {list(reps)}"
+        )
     return apply(REPEAT, (self,), (reps,))
 
 
@@ -1097,15 +1100,15 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
         if sh is not None and len(sh) != 1:
             raise RuntimeError(f"shifts and dimensions must align. shifts: {len(sh)}, dims:0")
         return apply(ROLL, (input,), (sh[0] if sh is not None else operator.index(shifts), None))
-    dd = tuple(_wrap_dim(d, max(nd, 1)) for d in _int_tuple((dims,), "roll", "dims")) if isinstance(
-        dims, (tuple, list)
-    ) else (_dim(dims, nd),)
+    dd = (
+        tuple(_wrap_dim(d, max(nd, 1)) for d in _int_tuple((dims,), "roll", "dims"))
+        if isinstance(dims, (tuple, list))
+        else (_dim(dims, nd),)
+    )
     if sh is None:
         sh = (operator.index(shifts),)
     if len(sh) != len(dd):
-        raise RuntimeError(
-            f"shifts and dimensions must align. shifts: {len(sh)}, dims:{len(dd)}"
-        )
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(sh)}, dims:{len(dd)}")
     if nd == 0:
         return apply(ROLL, (input,), (0, None))
     return apply(ROLL, (input,), (sh, dd))
@@ -1125,7 +1128,9 @@ def _tensor_list(tensors: Any, fname: str) -> list:
     return list(tensors)
 
 
-def cat(tensors: Sequence[Tensor], dim: int = 0, *, axis: int | None = None, out: Any = None) -> Tensor:
+def cat(
+    tensors: Sequence[Tensor], dim: int = 0, *, axis: int | None = None, out: Any = None
+) -> Tensor:
     """Concatenate tensors along an existing dim (dtypes promoted as in PyTorch).
 
     Example:
@@ -1146,11 +1151,9 @@ def cat(tensors: Sequence[Tensor], dim: int = 0, *, axis: int | None = None, out
     nd = ref._data.ndim
     for i, t in enumerate(ts):
         if t._data.ndim == 0:
-            raise RuntimeError(
-                f"zero-dimensional tensor (at position {i}) cannot be concatenated"
-            )
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     d = _dim(dim, nd)
-    for i, t in enumerate(kept):
+    for t in kept:
         if t._data.ndim != nd:
             raise RuntimeError(
                 f"Tensors must have same number of dimensions: got {nd} and {t._data.ndim}"
@@ -1265,9 +1268,7 @@ def dstack(tensors: Sequence[Tensor], *, out: Any = None) -> Tensor:
 def column_stack(tensors: Sequence[Tensor], *, out: Any = None) -> Tensor:
     """Stack 0-D/1-D tensors as columns (2-D and more: ``hstack``)."""
     ts = _tensor_list(tensors, "column_stack")
-    cols = [
-        _reshape(t, (t._data.size, 1)) if t._data.ndim <= 1 else t for t in ts
-    ]
+    cols = [_reshape(t, (t._data.size, 1)) if t._data.ndim <= 1 else t for t in ts]
     return cat(cols, 1)
 
 
@@ -1330,7 +1331,6 @@ for _f in (
     expose(_f, method=False)
 expose(cat, "concat", "concatenate", method=False)
 expose(vstack, "row_stack", method=False)
-
 
 
 def __getattr__(name: str):
