@@ -84,3 +84,45 @@ def test_check_nan_false_and_custom_function():
             y = Bad.apply(x)
             with pytest.raises(RuntimeError, match="Function 'BadBackward' returned nan"):
                 y.sum().backward()
+
+
+# ---------------------------------------------------------------- errors that teach
+def test_inplace_error_names_op_and_lines():
+    x = chainrule.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    z = y * y
+    y.add_(1)  # the modifying line
+    with pytest.raises(RuntimeError) as e:
+        z.sum().backward()
+    msg = str(e.value)
+    assert msg.startswith(
+        "one of the variables needed for gradient computation has been modified by an inplace "
+        "operation: [torch.FloatTensor [2]], which is output 0 of Add, is at version 1; expected "
+        "version 0 instead."
+    )
+    assert "saved by MulBackward0 (the backward of mul)" in msg
+    assert "modified in place by add_ at" in msg and "test_anomaly.py" in msg
+    assert "clone()" in msg
+
+
+def test_inplace_error_shows_forward_line_in_anomaly_mode():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with chainrule.autograd.detect_anomaly():
+            x = chainrule.tensor([1.0, 2.0], requires_grad=True)
+            y = x.exp()
+            y.mul_(2)
+            with pytest.raises(RuntimeError) as e:
+                y.sum().backward()
+    assert "y = x.exp()" in str(e.value)
+
+
+def test_second_backward_error_gives_both_fixes():
+    x = chainrule.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    y.backward()
+    with pytest.raises(RuntimeError) as e:
+        y.backward()
+    msg = str(e.value)
+    assert msg.startswith("Trying to backward through the graph a second time")
+    assert "retain_graph=True" in msg and "forward pass again" in msg

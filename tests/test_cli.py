@@ -155,3 +155,25 @@ def test_demo_subprocess_is_fast():
 def test_no_command_prints_help(capsys):
     rc, out, _ = run(capsys)
     assert rc == 2 and "explain" in out
+
+
+def test_plot(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    p = tmp_path / "f.png"
+    rc, _, _ = run(
+        capsys, "explain", "cos(x**2)", "--at", "x=0.5", "--plot", str(p), "--plot-range", "-2", "2"
+    )
+    assert rc == 0 and p.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_plot_needs_one_scalar_variable(tmp_path, capsys):
+    rc, _, err = run(
+        capsys, "explain", "x * y", "--at", "x=1", "y=2", "--plot", str(tmp_path / "f.png")
+    )
+    assert rc == 2 and "one scalar variable" in err
+
+
+def test_plot_without_matplotlib(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    rc, _, err = run(capsys, "explain", "cos(x)", "--at", "x=1", "--plot", str(tmp_path / "f.png"))
+    assert rc == 2 and "needs matplotlib" in err

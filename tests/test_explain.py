@@ -90,7 +90,8 @@ def test_cut_edge_no_grad_with_trace():
         y3 = x**2 + y2
     t = text(torch.explain(y3, lang="en", trace=tr))
     assert (
-        "y2 is a constant in y3 = v1 + y2: it was computed under torch.no_grad() from x (test_explain.py, line" in t
+        "y2 is a constant in y3 = v1 + y2: it was computed under torch.no_grad() from x (test_explain.py, line"
+        in t
     )
     assert x.grad.item() == 2.0
 
@@ -181,6 +182,9 @@ def test_jupyter_reprs():
     x = torch.tensor(0.5, requires_grad=True)
     d = torch.explain(torch.cos(x**2), lang="en")
     assert d._repr_markdown_().startswith("## How autograd")
+    lx = d._repr_latex_()
+    assert lx.startswith("$$\\begin{aligned}") and lx.endswith("\\end{aligned}$$")
+    assert r"v_{1} &= x^{2} = 0.25" in lx
     assert r"\frac{\partial y}{\partial v_{1}}" in d.to_latex()
     doc = d.to_latex(standalone=True)
     assert doc.startswith("\\documentclass") and doc.rstrip().endswith("\\end{document}")
@@ -274,6 +278,9 @@ def test_why_cut_with_trace_names_op_and_line():
         y = h * z
     w = torch.explain.why(x, y, lang="en", trace=tr)
     assert w.code == "cut"
-    assert "cut at mul (MulBackward0): it was computed under torch.no_grad() from x (test_explain.py, line" in str(w)
+    assert (
+        "cut at mul (MulBackward0): it was computed under torch.no_grad() from x (test_explain.py, line"
+        in str(w)
+    )
     wz = torch.explain.why(x, y, lang="zh", trace=tr)
     assert "被切断" in str(wz)

@@ -73,9 +73,7 @@ def test_jvp_vs_finite_differences_and_vjp(sample, shapes, request):
             tol = 0.2
         np.testing.assert_allclose(got, fd, rtol=tol, atol=tol, err_msg=f"output {k}")
     # <u, J v> == <J^T u, v>, reverse mode on the same inputs
-    ins = [
-        chainrule.tensor(a.copy(), requires_grad=i in diff) for i, a in enumerate(arrays)
-    ]
+    ins = [chainrule.tensor(a.copy(), requires_grad=i in diff) for i, a in enumerate(arrays)]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         outs = _outs(sample.fn(chainrule, *ins))
@@ -93,9 +91,7 @@ def test_jvp_vs_finite_differences_and_vjp(sample, shapes, request):
         allow_unused=True,
     )
     lhs = sum(float(np.sum(u * (0 if t is None else t))) for _, u, t in pairs)
-    rhs = sum(
-        0.0 if g is None else float(np.sum(g._data * tangents[i])) for g, i in zip(gs, diff)
-    )
+    rhs = sum(0.0 if g is None else float(np.sum(g._data * tangents[i])) for g, i in zip(gs, diff))
     assert np.isclose(lhs, rhs, rtol=1e-6, atol=1e-8)
 
 
@@ -153,8 +149,9 @@ def test_forward_over_reverse_hvp():
     with fwAD.dual_level():
         d = fwAD.make_dual(x, chainrule.tensor(v))
         y = chainrule.sin(d) * d * d  # elementwise: H is diagonal
-        (g,) = chainrule.autograd.grad(y, d, chainrule.ones(3, dtype=chainrule.float64),
-                                       create_graph=True)
+        (g,) = chainrule.autograd.grad(
+            y, d, chainrule.ones(3, dtype=chainrule.float64), create_graph=True
+        )
         hv = fwAD.unpack_dual(g).tangent
     h_diag = -np.sin(x0) * x0**2 + 4 * np.cos(x0) * x0 + 2 * np.sin(x0)
     np.testing.assert_allclose(hv.detach().numpy(), h_diag * v, rtol=1e-10)

@@ -66,7 +66,9 @@ def test_no_record_without_grad():
             assert not Cube.apply(lib.ones(2, requires_grad=True), 1.0).requires_grad
 
 
-@pytest.mark.parametrize("case", ["too_many", "bad_shape", "not_variable", "extra_none", "extra_value"])
+@pytest.mark.parametrize(
+    "case", ["too_many", "bad_shape", "not_variable", "extra_none", "extra_value"]
+)
 def test_backward_errors_match_torch(case):
     msgs = []
     for lib in _both():
@@ -285,9 +287,11 @@ def test_functional_through_custom_function():
     torch = _torch()
     xa = np.array([0.5, -1.0, 2.0])
     ours = chainrule.autograd.functional.jacobian(
-        lambda x: _cube(chainrule).apply(x, 2.0), chainrule.tensor(xa), vectorize=True)
+        lambda x: _cube(chainrule).apply(x, 2.0), chainrule.tensor(xa), vectorize=True
+    )
     theirs = torch.autograd.functional.jacobian(
-        lambda x: _cube(torch).apply(x, 2.0), torch.tensor(xa), vectorize=True)
+        lambda x: _cube(torch).apply(x, 2.0), torch.tensor(xa), vectorize=True
+    )
     np.testing.assert_allclose(ours.numpy(), theirs.numpy())
 
 

@@ -60,9 +60,7 @@ def test_vectorized_jacobians_match_loop(sample, shapes, request):
         full = [chainrule.tensor(a) for a in arrays]
         for i, t in zip(diff, ts):
             full[i] = t
-        outs = tuple(
-            o for o in _outs(sample.fn(chainrule, *full)) if o._data.dtype.kind == "f"
-        )
+        outs = tuple(o for o in _outs(sample.fn(chainrule, *full)) if o._data.dtype.kind == "f")
         return outs
 
     ins = tuple(chainrule.tensor(arrays[i]) for i in diff)
@@ -85,19 +83,27 @@ def _f_elementwise(lib):
     return lambda x, w: (lib.sin(x) * w + x * x).exp() / (1 + w * w)
 
 
-@pytest.mark.parametrize("vectorize,strategy", [(False, "reverse-mode"), (True, "reverse-mode"),
-                                                (True, "forward-mode")])
+@pytest.mark.parametrize(
+    "vectorize,strategy", [(False, "reverse-mode"), (True, "reverse-mode"), (True, "forward-mode")]
+)
 def test_jacobian_tuple_inputs_vs_torch(vectorize, strategy):
     torch = _torch()
     rng = np.random.default_rng(0)
     xa, wa = rng.standard_normal(4), rng.standard_normal((3, 4))
     F.reset_counters()
-    ours = F.jacobian(_f_elementwise(chainrule), (chainrule.tensor(xa), chainrule.tensor(wa)),
-                      vectorize=vectorize, strategy=strategy)
+    ours = F.jacobian(
+        _f_elementwise(chainrule),
+        (chainrule.tensor(xa), chainrule.tensor(wa)),
+        vectorize=vectorize,
+        strategy=strategy,
+    )
     counts = dict(F.counters)
     theirs = torch.autograd.functional.jacobian(
-        _f_elementwise(torch), (torch.tensor(xa), torch.tensor(wa)), vectorize=vectorize,
-        strategy=strategy)
+        _f_elementwise(torch),
+        (torch.tensor(xa), torch.tensor(wa)),
+        vectorize=vectorize,
+        strategy=strategy,
+    )
     _close(_np(ours), _np(theirs))
     assert type(ours) is type(theirs)  # torch's forward-mode path returns lists
     # the cost model: m reverse passes, or one batched pass
@@ -112,10 +118,11 @@ def test_jacobian_tuple_inputs_vs_torch(vectorize, strategy):
 def test_jacobian_structures_vs_torch():
     torch = _torch()
     xa = np.array([0.5, -1.0, 2.0])
-    for lib_f in [lambda lib: (lambda a, b: (a * b, a * 2)), lambda lib: (lambda a, b: a * b)]:
+    for lib_f in [lambda lib: lambda a, b: (a * b, a * 2), lambda lib: lambda a, b: a * b]:
         ours = F.jacobian(lib_f(chainrule), (chainrule.tensor(xa), chainrule.tensor(2 * xa)))
         theirs = torch.autograd.functional.jacobian(
-            lib_f(torch), (torch.tensor(xa), torch.tensor(2 * xa)))
+            lib_f(torch), (torch.tensor(xa), torch.tensor(2 * xa))
+        )
         _close(_np(ours), _np(theirs))
     ours = F.jacobian(lambda a: a * 3, chainrule.tensor(1.5))
     assert ours.shape == () and float(ours) == 3.0
@@ -133,12 +140,14 @@ def test_vjp_jvp_vs_torch():
     for name in ("vjp", "jvp"):
         ours = getattr(F, name)(lambda x: x.sin() * x, chainrule.tensor(xa), chainrule.tensor(va))
         theirs = getattr(torch.autograd.functional, name)(
-            lambda x: x.sin() * x, torch.tensor(xa), torch.tensor(va))
+            lambda x: x.sin() * x, torch.tensor(xa), torch.tensor(va)
+        )
         _close(_np(ours), _np(theirs))
 
 
-@pytest.mark.parametrize("vectorize,strategy", [(False, "reverse-mode"), (True, "reverse-mode"),
-                                                (True, "forward-mode")])
+@pytest.mark.parametrize(
+    "vectorize,strategy", [(False, "reverse-mode"), (True, "reverse-mode"), (True, "forward-mode")]
+)
 def test_hessian_hvp_vhp_vs_torch(vectorize, strategy):
     torch = _torch()
     xa = np.array([0.3, -1.2, 2.0])
@@ -154,18 +163,26 @@ def test_hessian_hvp_vhp_vs_torch(vectorize, strategy):
 
     if not hasattr(chainrule.ones(1), "expand"):
         pytest.skip("sum's create_graph backward needs the shape ops")
-    ours = F.hessian(f(chainrule), (chainrule.tensor(xa), chainrule.tensor(ya)),
-                     vectorize=vectorize, outer_jacobian_strategy=strategy)
-    theirs = torch.autograd.functional.hessian(f(torch), (torch.tensor(xa), torch.tensor(ya)),
-                                               vectorize=vectorize,
-                                               outer_jacobian_strategy=strategy)
+    ours = F.hessian(
+        f(chainrule),
+        (chainrule.tensor(xa), chainrule.tensor(ya)),
+        vectorize=vectorize,
+        outer_jacobian_strategy=strategy,
+    )
+    theirs = torch.autograd.functional.hessian(
+        f(torch),
+        (torch.tensor(xa), torch.tensor(ya)),
+        vectorize=vectorize,
+        outer_jacobian_strategy=strategy,
+    )
     _close(_np(ours), _np(theirs))
     v = (chainrule.tensor(ya), chainrule.tensor(xa))
     tv = (torch.tensor(ya), torch.tensor(xa))
     for name in ("hvp", "vhp"):
         ours = getattr(F, name)(f(chainrule), (chainrule.tensor(xa), chainrule.tensor(ya)), v)
         theirs = getattr(torch.autograd.functional, name)(
-            f(torch), (torch.tensor(xa), torch.tensor(ya)), tv)
+            f(torch), (torch.tensor(xa), torch.tensor(ya)), tv
+        )
         _close(_np(ours), _np(theirs))
 
 
@@ -189,12 +206,20 @@ def test_hessian_with_custom_sum():
 
     xa = np.array([0.3, -1.2, 2.0])
     expected = torch.autograd.functional.hessian(
-        lambda x: (torch.sin(x) * x * x).sum(), torch.tensor(xa)).numpy()
-    for vectorize, strategy in [(False, "reverse-mode"), (True, "reverse-mode"),
-                                (True, "forward-mode")]:
+        lambda x: (torch.sin(x) * x * x).sum(), torch.tensor(xa)
+    ).numpy()
+    for vectorize, strategy in [
+        (False, "reverse-mode"),
+        (True, "reverse-mode"),
+        (True, "forward-mode"),
+    ]:
         F.reset_counters()
-        h = F.hessian(lambda x: Sum.apply(chainrule.sin(x) * x * x), chainrule.tensor(xa),
-                      vectorize=vectorize, outer_jacobian_strategy=strategy)
+        h = F.hessian(
+            lambda x: Sum.apply(chainrule.sin(x) * x * x),
+            chainrule.tensor(xa),
+            vectorize=vectorize,
+            outer_jacobian_strategy=strategy,
+        )
         np.testing.assert_allclose(h.detach().numpy(), expected, rtol=1e-10)
         if vectorize and strategy == "reverse-mode":
             assert F.counters["backward"] == 2  # the gradient's graph, then one batched pass

@@ -328,9 +328,11 @@ ERRORS = [
     "x.index_put((lib.tensor([0]), lib.tensor([0])), lib.ones(2, 4))",
     "x.detach().masked_fill_(lib.ones(2, 2, 3, 4, dtype=lib.bool), 1.0)",
     "x.view(2.0, 12)",
+    "x.index_put((None, lib.tensor([1])), lib.ones(1))",
 ]
 SET_ERRORS = [
     "x[0] = 1",
+    "x[...] = 1",
     "x[[0]] = 1",
     "x.detach()[0] = lib.ones(2, 1, 4)",
     "x.detach()[0] = lib.ones(5)",

@@ -213,6 +213,11 @@ def cmd_explain(args: argparse.Namespace) -> int:
     )
     if pic is not None:
         pic = viz.graph(d)
+    if args.plot:
+        if len(env) != 1 or env[next(iter(env))].numel() != 1:
+            raise ExprError("--plot draws a function of one scalar variable (one --at NAME=number)")
+        name = next(iter(env))
+        plot(args.expr, name, env[name].item(), args.plot, *(args.plot_range or (None, None)))
     if args.graph:
         try:
             pic.save(args.graph)
@@ -230,6 +235,48 @@ def cmd_explain(args: argparse.Namespace) -> int:
         text = d.to_text()
     _emit(text, args.output)
     return 0
+
+
+def plot(
+    expr: str, name: str, at: float, path: str, lo: float | None = None, hi: float | None = None
+) -> str:
+    """Draw f and f' for a function of one scalar variable (needs matplotlib)."""
+    import numpy as np
+
+    import chainrule
+
+    try:
+        import matplotlib
+    except ImportError:
+        raise ExprError(
+            "--plot needs matplotlib (pip install matplotlib); the explanation works without it"
+        ) from None
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    lo = at - 3.0 if lo is None else lo
+    hi = at + 3.0 if hi is None else hi
+    xs = np.linspace(lo, hi, 201)
+    fs, ds = [], []
+    for v in xs:  # one small graph per point: correct for any expression of a scalar
+        x = chainrule.tensor(float(v), requires_grad=True)
+        y = evaluate(expr, {name: x})
+        if not isinstance(y, chainrule.Tensor) or y.numel() != 1:
+            raise ExprError("--plot needs an expression with one scalar value")
+        (g,) = chainrule.autograd.grad(y, [x], allow_unused=True)
+        fs.append(y.item())
+        ds.append(0.0 if g is None else g.item())
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.plot(xs, fs, label=f"f({name}) = {expr}")
+    ax.plot(xs, ds, "--", label=f"f'({name})")
+    ax.axvline(at, color="#999999", lw=0.8)
+    ax.set_xlabel(name)
+    ax.legend()
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return path
 
 
 def cmd_grad(args: argparse.Namespace) -> int:
@@ -310,6 +357,20 @@ def _parser() -> argparse.ArgumentParser:
         help="also draw the graph (.svg .png .pdf .dot .mmd)",
     )
     ex.add_argument("--standalone", action="store_true", help="LaTeX: a complete document")
+    ex.add_argument(
+        "--plot",
+        default=None,
+        metavar="FILE",
+        help="draw f and f' (one scalar variable; needs matplotlib)",
+    )
+    ex.add_argument(
+        "--plot-range",
+        nargs=2,
+        type=float,
+        default=None,
+        metavar=("LO", "HI"),
+        help="x range for --plot (default: the point ± 3)",
+    )
     ex.add_argument(
         "--no-simplify", action="store_true", help="do not simplify the formula with SymPy"
     )

@@ -426,6 +426,13 @@ class Tensor:
 
     def __float__(self) -> float:
         self._scalar_check("float")
+        if self._requires_grad:
+            warnings.warn(
+                "Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
+                "behavior.\nConsider using tensor.detach() first.",
+                UserWarning,
+                stacklevel=2,
+            )
         return float(self._data.reshape(()))
 
     def __int__(self) -> int:

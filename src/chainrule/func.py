@@ -19,7 +19,8 @@ Example:
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -36,13 +37,9 @@ def _argnums_tuple(argnums: int | tuple, n: int) -> tuple:
         raise RuntimeError("argnums must be non-empty")
     for a in nums:
         if not isinstance(a, int):
-            raise RuntimeError(
-                f"argnums must be int or Tuple[int, ...], got: {type(argnums)}"
-            )
+            raise RuntimeError(f"argnums must be int or Tuple[int, ...], got: {type(argnums)}")
         if not -n <= a < n:
-            raise RuntimeError(
-                f"Got argnums={a}, but only {n} positional inputs"
-            )
+            raise RuntimeError(f"Got argnums={a}, but only {n} positional inputs")
     return tuple(a % n for a in nums)
 
 
@@ -73,9 +70,10 @@ def grad_and_value(func: Callable, argnums: int | tuple = 0, has_aux: bool = Fal
         from .autograd import grad as _grad
 
         nums = _argnums_tuple(argnums, len(args))
-        outer = any(
-            isinstance(args[i], Tensor) and args[i]._requires_grad for i in nums
-        ) and grad_mode.state.enabled
+        outer = (
+            any(isinstance(args[i], Tensor) and args[i]._requires_grad for i in nums)
+            and grad_mode.state.enabled
+        )
         with grad_mode.enable_grad():
             args = list(args)
             for i in nums:
@@ -160,19 +158,24 @@ def vjp(func: Callable, *primals: Tensor, has_aux: bool = False) -> tuple:
     outs = out if isinstance(out, tuple) else (out,)
 
     def vjp_fn(*cotangents: Tensor) -> tuple:
-        cts = cotangents[0] if len(cotangents) == 1 and isinstance(cotangents[0], tuple) else cotangents
+        cts = (
+            cotangents[0]
+            if len(cotangents) == 1 and isinstance(cotangents[0], tuple)
+            else cotangents
+        )
         live = [(o, c) for o, c in zip(outs, cts) if o._requires_grad]
         if not live:
             return tuple(wrap(np.zeros_like(x._data)) for x in ins)
         _F.counters["backward"] += 1
         with grad_mode.enable_grad():
             gs = _grad(
-                tuple(o for o, _ in live), ins, tuple(c for _, c in live),
-                retain_graph=True, allow_unused=True,
+                tuple(o for o, _ in live),
+                ins,
+                tuple(c for _, c in live),
+                retain_graph=True,
+                allow_unused=True,
             )
-        return tuple(
-            wrap(np.zeros_like(x._data)) if g is None else g for g, x in zip(gs, ins)
-        )
+        return tuple(wrap(np.zeros_like(x._data)) if g is None else g for g, x in zip(gs, ins))
 
     res_out = tuple(o.detach() for o in outs)
     res_out = res_out if isinstance(out, tuple) else res_out[0]
@@ -390,9 +393,12 @@ def vmap(
         results = []
         for k in range(size):
             sl = [
-                a if d is None else (
-                    select.apply(a, d % a._data.ndim, k) if a._requires_grad
-                    and grad_mode.state.enabled else wrap(np.take(a._data, k, axis=d).copy())
+                a
+                if d is None
+                else (
+                    select.apply(a, d % a._data.ndim, k)
+                    if a._requires_grad and grad_mode.state.enabled
+                    else wrap(np.take(a._data, k, axis=d).copy())
                 )
                 for a, d in zip(args, dims)
             ]

@@ -99,21 +99,18 @@ SAMPLES = [
         lambda lib, a, b: _set(lib, a, b, 0),
         [((3, 4), (4,)), ((3, 4), ())],
         name="set_row",
-        gradgrad=False,
     ),
     S(
         ("copy",),
         lambda lib, a, b: _set(lib, a, b, (slice(None), slice(1, 3))),
         [((3, 4), (3, 1))],
         name="set_slice",
-        gradgrad=False,
     ),
     S(
         ("copy",),
         lambda lib, a, b: _set(lib, a, b, 1),
         [((3, 4), (1, 1, 4))],
         name="set_lead_ones",
-        gradgrad=False,
     ),
     S(
         ("index_put",),
@@ -132,14 +129,12 @@ SAMPLES = [
         lambda lib, a, b: _set(lib, a, b, (0, slice(None), [1, 2])),
         [((2, 3, 4), (3, 2))],
         name="set_int_adv",
-        gradgrad=False,
     ),
     S(
         ("fill",),
         lambda lib, a: _set_number(a, (slice(None), 1), 2.5),
         [((3, 4),)],
         name="set_number",
-        gradgrad=False,
     ),
     S(
         ("index_put",),
@@ -147,15 +142,14 @@ SAMPLES = [
         [((3, 4),)],
         name="set_number_adv",
     ),
-    S(("mul",), _inplace_view, [((3, 4), (4,))], name="inplace_view", gradgrad=False),
+    S(("mul",), _inplace_view, [((3, 4), (4,))], name="inplace_view"),
     S(
         ("fill",),
         lambda lib, a: _inplace_slice(a),
         [((3, 4),)],
         name="inplace_slice",
-        gradgrad=False,
     ),
-    S(("add",), _inplace_chain, [((3, 4), (3, 3))], name="inplace_view_of_view", gradgrad=False),
+    S(("add",), _inplace_chain, [((3, 4), (3, 3))], name="inplace_view_of_view"),
     # ---- index_put
     S(("index_put",), lambda lib, a, b: a.index_put((lib.tensor([0, 2]),), b), [((3, 4), (4,))]),
     S(
@@ -212,13 +206,24 @@ SAMPLES = [
         lambda lib, a, b: a.clone().scatter_(0, lib.tensor([[1, 0]]), b),
         [((2, 2), (1, 2))],
         name="scatter_",
-        gradgrad=False,
     ),
     S(
         ("scatter_add",),
         lambda lib, a, b: (a * 1).scatter_add_(1, lib.tensor([[1, 1]]), b),
         [((2, 2), (1, 2))],
         name="scatter_add_",
+    ),
+    S(
+        ("gather", "expand"),
+        lambda lib, a: lib.take_along_dim(a, lib.tensor([[2], [0], [1]]), 1),
+        [((3, 4),), ((1, 4),)],
+        name="take_along_dim",
+    ),
+    S(
+        ("gather",),
+        lambda lib, a: lib.take_along_dim(a, lib.tensor([5, 0, 5])),
+        [((2, 3),)],
+        name="take_along_dim_flat",
     ),
     # ---- index_select / index_add / take
     S(

@@ -25,8 +25,12 @@ import numpy as np
 
 from .._tensor import Tensor
 
-__all__ = ["detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled",
-           "is_anomaly_check_nan_enabled"]
+__all__ = [
+    "detect_anomaly",
+    "set_detect_anomaly",
+    "is_anomaly_enabled",
+    "is_anomaly_check_nan_enabled",
+]
 
 _mode = {"enabled": False, "check_nan": True}
 _CHECKED: dict = {}  # node class -> its anomaly-checking subclass (same name)
@@ -176,3 +180,56 @@ class set_detect_anomaly:
 
     def __exit__(self, *args: Any) -> None:
         _set(self.prev, self.prev_check_nan)
+
+
+# ---------------------------------------------------------------- where in-place ops happened
+# (for the in-place error: "modified by an inplace operation" names the line that did it)
+_SITES: dict = {}  # id(version counter) -> (counter, op name, "file:line")
+_MAX_SITES = 512
+
+
+def user_line(skip_pkg: str = "/chainrule/") -> str | None:
+    """``file:line`` of the innermost caller outside chainrule (cheap: walks frames only)."""
+    import sys
+
+    f = sys._getframe(1)
+    while f is not None and skip_pkg in f.f_code.co_filename.replace("\\", "/"):
+        f = f.f_back
+    if f is None:
+        return None
+    return f"{f.f_code.co_filename}:{f.f_lineno}"
+
+
+def note_inplace(vc: list, op_name: str) -> None:
+    """Remember where the tensor with version counter ``vc`` was last modified in place."""
+    if len(_SITES) >= _MAX_SITES:
+        _SITES.pop(next(iter(_SITES)))
+    _SITES[id(vc)] = (vc, op_name, user_line())
+
+
+def inplace_site(vc: list) -> tuple | None:
+    """(op name, "file:line") of the last in-place op on ``vc`` (recorded in grad mode)."""
+    entry = _SITES.get(id(vc))
+    if entry is None or entry[0] is not vc:
+        return None
+    return entry[1], entry[2]
+
+
+def explain_version_error(node: Any, vc: list) -> str:
+    """The teaching part appended after torch's in-place error text."""
+    op = getattr(node, "_op", None)
+    what = f"{node.name()}" + (f" (the backward of {op.name})" if op is not None else "")
+    lines = [f"\nchainrule: this tensor was saved by {what} because its derivative needs it"]
+    x = node._x
+    if x is not None and x.trace:
+        fr = x.trace[-1]
+        lines[0] += f"; that op ran at {fr.filename}:{fr.lineno} ({fr.line})"
+    site = inplace_site(vc)
+    if site is not None:
+        name, where = site
+        lines.append(f"then it was modified in place by {name}_ at {where}")
+    lines.append(
+        "Fix: use the out-of-place op (x = x.add(1) instead of x.add_(1)), or modify a "
+        ".clone() of the tensor, so that the saved value stays as it was."
+    )
+    return "\n".join(lines)

@@ -31,8 +31,14 @@ from .. import _backend as B
 from .._tensor import Tensor, wrap
 from . import grad_mode
 
-__all__ = ["dual_level", "make_dual", "unpack_dual", "enter_dual_level", "exit_dual_level",
-           "UnpackedDualTensor"]
+__all__ = [
+    "dual_level",
+    "make_dual",
+    "unpack_dual",
+    "enter_dual_level",
+    "exit_dual_level",
+    "UnpackedDualTensor",
+]
 
 _state = grad_mode.state
 UnpackedDualTensor = namedtuple("UnpackedDualTensor", ["primal", "tangent"])
@@ -43,6 +49,7 @@ _duals: dict = {}  # id -> weakref of tensors holding a tangent at the active le
 # while not None: tangents carry a leading batch dimension of this size (vectorized jacobians)
 _batch: list = [None]
 counters = {"forward": 0}  # forward passes started with tangents (for the cost benchmark)
+fallbacks: dict = {}  # op name -> times its JVP could not batch (vectorized jacobians)
 
 
 def _current_level() -> int | None:
@@ -168,7 +175,9 @@ def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> T
             "enter_dual_level() first."
         )
     if not isinstance(tangent, Tensor):
-        raise TypeError(f"make_dual(): argument 'tangent' must be Tensor, not {type(tangent).__name__}")
+        raise TypeError(
+            f"make_dual(): argument 'tangent' must be Tensor, not {type(tangent).__name__}"
+        )
     if tangent._data.dtype.kind not in "fc":
         raise ValueError(
             f"Expected tangent to be floating point or complex, but got: {tangent.dtype}"
@@ -236,7 +245,8 @@ def _handler(op, inputs, params, outs, inplace: bool = False) -> None:
         return  # comparisons, argmax ...: outputs carry no tangent
     if op.jvp is None:
         raise _not_supported(op)
-    use_tensor = _state.enabled and (
+    # batched (vectorized jacobian) tangents are never differentiated: NumPy is enough
+    use_tensor = _batch[0] is None and _state.enabled and (
         any(isinstance(v, Tensor) and v._requires_grad for v in inputs)
         or any(t is not None and t._requires_grad for t in tans)
     )
@@ -259,15 +269,85 @@ def _handler(op, inputs, params, outs, inplace: bool = False) -> None:
         _set_tangent(o, r, level)
 
 
+# Batched forward rules for linear ops with axis/shape parameters and matrix-vector products
+# (NumPy path): tangents arrive as (batch, *input shape).
+def _jvp_reshape(op, vals, params, out_shape, tv, b):
+    return np.reshape(tv[0], (b,) + out_shape)
+
+
+def _jvp_full_reduce(op, vals, params, out_shape, tv, b):
+    r = np.reshape(tv[0], (b, -1)).sum(axis=1)
+    return r / max(1, tv[0][0].size) if op.name == "mean" else r
+
+
+def _jvp_dim_reduce(op, vals, params, out_shape, tv, b):
+    dims, keepdim = params[0], params[1]
+    t = tv[0]
+    if t.ndim == 1:  # a 0-d input
+        return t
+    r = np.sum(t, axis=tuple(d + 1 for d in dims), keepdims=keepdim)
+    if op.name == "mean_dim":
+        r = r / max(1, int(np.prod([t.shape[d + 1] for d in dims])))
+    return r
+
+
+def _jvp_expand(op, vals, params, out_shape, tv, b):
+    t = tv[0]
+    pad = len(out_shape) - (t.ndim - 1)
+    return np.broadcast_to(np.reshape(t, (b,) + (1,) * pad + t.shape[1:]), (b,) + out_shape)
+
+
+def _jvp_mv(op, vals, params, out_shape, tv, b):
+    a, x = vals[0], vals[1]
+    r = 0
+    if tv[0] is not None:  # (b, m, k) @ (k,)
+        r = r + np.matmul(tv[0], x)
+    if tv[1] is not None:  # a @ each (k,) direction = (b, k) @ a.T
+        r = r + np.matmul(tv[1], np.swapaxes(a, -1, -2))
+    return r
+
+
+def _jvp_dot(op, vals, params, out_shape, tv, b):
+    a, x = vals[0], vals[1]
+    r = 0
+    if tv[0] is not None:
+        r = r + np.matmul(tv[0], x)
+    if tv[1] is not None:
+        r = r + np.matmul(tv[1], a)
+    return r
+
+
+_RESHAPES = ("view", "_unsafe_view", "squeeze", "squeeze_dim", "squeeze_dims", "unsqueeze",
+             "alias")
+BATCH_JVP = {
+    **{n: _jvp_reshape for n in _RESHAPES},
+    "sum": _jvp_full_reduce,
+    "mean": _jvp_full_reduce,
+    "sum_dim": _jvp_dim_reduce,
+    "mean_dim": _jvp_dim_reduce,
+    "expand": _jvp_expand,
+    "mv": _jvp_mv,
+    "dot": _jvp_dot,
+}
+
+
 def _jvp(op, inputs, params, outs, tans, use_tensor) -> list:
     b = _batch[0]
     if b is None:
         return _jvp_once(op, inputs, params, outs, tans, use_tensor, None)
     from .functional import _weights, agrees, batch_safe, combine
 
+    rule = BATCH_JVP.get(op.name)
+    if rule is not None and not use_tensor and op.n_outputs == 1:
+        vals = [v._data if isinstance(v, Tensor) else v for v in inputs]
+        tv = [None if t is None else t._data for t in tans]
+        r = np.asarray(rule(op, vals, params, outs[0]._data.shape, tv, b))
+        return [wrap(np.array(r, dtype=outs[0]._data.dtype))]
+
     def single(k):
-        return _jvp_once(op, inputs, params, outs, [None if t is None else t[k] for t in tans],
-                         use_tensor, None)
+        return _jvp_once(
+            op, inputs, params, outs, [None if t is None else t[k] for t in tans], use_tensor, None
+        )
 
     def arrays(rs):
         return [None if r is None else (r._data if isinstance(r, Tensor) else r) for r in rs]
@@ -279,20 +359,23 @@ def _jvp(op, inputs, params, outs, tans, use_tensor) -> list:
             for r, o in zip(res, outs[: len(res)])
         )
         if ok and not batch_safe(
-            op, [v._data.shape if isinstance(v, Tensor) else None for v in inputs],
+            op,
+            [v._data.shape if isinstance(v, Tensor) else None for v in inputs],
             outs[0]._data.shape,
         ):
             # rules with dims/reshapes may batch wrongly with the right shapes: check by
             # linearity with one unbatched call on a random combination of the directions
             w = _weights(b)
             comb = [None if t is None else combine(t, w) for t in tans]
-            ok = agrees(arrays(res), arrays(
-                _jvp_once(op, inputs, params, outs, comb, False, None)), w)
+            ok = agrees(
+                arrays(res), arrays(_jvp_once(op, inputs, params, outs, comb, False, None)), w
+            )
     except Exception:
         ok = False
     if ok:
         return res
     # this op's rule does not batch: one JVP per basis vector (only for this op)
+    fallbacks[op.name] = fallbacks.get(op.name, 0) + 1
     per = [single(k) for k in range(b)]
     out = []
     for k in range(len(per[0])):
@@ -326,7 +409,7 @@ def _jvp_once(op, inputs, params, outs, tans, use_tensor, b) -> list:
     out_nd = len(out_shape)
     if kind == "linear":
         args = []
-        for v, t in zip(vals, tv):
+        for t in tv:
             if t is not None:
                 args.append(_expand_batch(F, t, out_nd) if b is not None else t)
             else:
@@ -363,7 +446,7 @@ def _jvp_once(op, inputs, params, outs, tans, use_tensor, b) -> list:
         for k, t in enumerate(tv):
             if t is None:
                 continue
-            if not out_shape and tuple(t.shape)[len(lead):]:
+            if not out_shape and tuple(t.shape)[len(lead) :]:
                 # a reduction to a scalar (a loss with reduction="mean"/"sum"): J is one row,
                 # which the VJP formula gives with g = 1; then J t = sum(row * t)
                 r = _scalar_out_jvp(op, F, k, vals, saved, params, t, lead, use_tensor, ovals)
@@ -474,7 +557,7 @@ def _expand_batch(F, t, out_nd: int):
 def _to_out(F, t, v, lead, out_shape, ndim_out, use_tensor):
     """The tangent of one input broadcast to the (batched) output shape."""
     shape = tuple(t.shape)
-    inner = shape[len(lead):]
+    inner = shape[len(lead) :]
     if inner == out_shape:
         return t
     newshape = lead + (1,) * (ndim_out - len(inner)) + inner

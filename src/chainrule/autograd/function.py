@@ -26,7 +26,8 @@ Example:
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -116,7 +117,7 @@ class BackwardCFunction(Node, FunctionCtx):
             elif s[0] == "out":
                 _, nr, arr, vc, ver = s
                 if vc[0] != ver:
-                    self._version_error(arr, vc[0], ver, nr)
+                    self._version_error(arr, vc[0], ver, nr, vc=vc)
                 t = wrap(arr, True)
                 t._vc = vc
                 t._grad_fn = self
@@ -127,15 +128,16 @@ class BackwardCFunction(Node, FunctionCtx):
                 if t._vc[0] != ver:
                     fn = t._grad_fn
                     self._version_error(
-                        t._data, t._vc[0], ver, t._output_nr, fn.name() if fn else None
+                        t._data, t._vc[0], ver, t._output_nr, fn.name() if fn else None, t._vc
                     )
                 out.append(t)
         return tuple(out)
 
     saved_variables = saved_tensors
 
-    def _version_error(self, arr, now, ver, nr, owner: str | None = "self") -> None:
+    def _version_error(self, arr, now, ver, nr, owner: str | None = "self", vc=None) -> None:
         from .._tensor import legacy_type_name
+        from .anomaly import explain_version_error
 
         if owner == "self":
             owner = self.name()
@@ -149,7 +151,7 @@ class BackwardCFunction(Node, FunctionCtx):
             f"inplace operation: [{tname} {list(arr.shape)}]{where} is at version {now}; "
             f"expected version {ver} instead. Hint: enable anomaly detection to find the "
             "operation that failed to compute its gradient, with "
-            "torch.autograd.set_detect_anomaly(True)."
+            "torch.autograd.set_detect_anomaly(True)." + explain_version_error(self, vc)
         )
 
     # ---- engine interface
@@ -331,8 +333,7 @@ class Function(FunctionCtx, metaclass=_FunctionMeta):
             if id(o) in dirty:
                 if o._grad_fn is None and o._requires_grad and _state.enabled:
                     raise RuntimeError(
-                        "a leaf Variable that requires grad has been used in an in-place "
-                        "operation."
+                        "a leaf Variable that requires grad has been used in an in-place operation."
                     )
                 o._vc[0] += 1
                 t = o

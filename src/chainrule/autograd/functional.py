@@ -21,7 +21,8 @@ Example:
 from __future__ import annotations
 
 import heapq
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -34,6 +35,8 @@ __all__ = ["vjp", "jvp", "jacobian", "hessian", "vhp", "hvp", "counters", "reset
 _state = grad_mode.state
 # passes run by the transforms (the cost benchmark prints them)
 counters = {"backward": 0, "forward": 0}
+# node name -> times its backward could not batch (vectorize=True fell back to a loop there)
+fallbacks: dict = {}
 
 
 def reset_counters() -> None:
@@ -514,6 +517,50 @@ def combine(g, w: np.ndarray):
     return np.tensordot(w.astype(g.dtype) if g.dtype.kind in "fc" else w, g, 1)
 
 
+# Batched reverse rules for ops whose formulas take axis or shape parameters (they cannot see
+# the batch axis): given the batched output gradient, return the batched input gradient(s).
+_RESHAPES = frozenset(
+    ("view", "_unsafe_view", "squeeze", "squeeze_dim", "squeeze_dims", "unsqueeze", "alias")
+)
+
+
+def _vjp_reshape(node, g, b):
+    return [np.reshape(g, (b,) + node._meta[0][0])]
+
+
+def _vjp_full_reduce(node, g, b):
+    shape = node._meta[0][0]
+    r = np.broadcast_to(np.reshape(g, (b,) + (1,) * len(shape)), (b,) + shape)
+    if node._op.name == "mean":
+        r = r / max(1, int(np.prod(shape)))
+    return [r]
+
+
+def _vjp_dim_reduce(node, g, b):
+    shape = node._meta[0][0]
+    dims, keepdim = node._params[0], node._params[1]
+    if not keepdim:
+        g = np.expand_dims(g, tuple(d + 1 for d in dims)) if shape else g
+    r = np.broadcast_to(g, (b,) + shape)
+    if node._op.name == "mean_dim":
+        r = r / max(1, int(np.prod([shape[d] for d in dims])))
+    return [r]
+
+
+def _vjp_expand(node, g, b):
+    return [_sum_to_batched(g, node._meta[0][0])]
+
+
+BATCH_VJP = {
+    **{n: _vjp_reshape for n in _RESHAPES},
+    "sum": _vjp_full_reduce,
+    "mean": _vjp_full_reduce,
+    "sum_dim": _vjp_dim_reduce,
+    "mean_dim": _vjp_dim_reduce,
+    "expand": _vjp_expand,
+}
+
+
 def _run_node_batched(node, gs: list, b: int) -> list:
     from ..ops._dispatch import OpNode
 
@@ -525,16 +572,20 @@ def _run_node_batched(node, gs: list, b: int) -> list:
         else:
             out = node._apply([None if g is None else combine(g, w) for g in gs], False)
         return [
-            None if r is None or meta[i] is None else engine.sum_to(np.asarray(r), meta[i][0], False)
+            None
+            if r is None or meta[i] is None
+            else engine.sum_to(np.asarray(r), meta[i][0], False)
             for i, r in enumerate(out)
         ]
 
     if isinstance(node, OpNode):
+        rule = BATCH_VJP.get(node._op.name)
+        if rule is not None and meta[0] is not None and gs[0] is not None and len(gs) == 1:
+            return [np.asarray(r, dtype=meta[0][1]) for r in rule(node, np.asarray(gs[0]), b)]
         try:
             outs = node._apply(gs, False)
             ok = all(
-                r is None or meta[i] is None or _valid(r, b, meta[i][0])
-                for i, r in enumerate(outs)
+                r is None or meta[i] is None or _valid(r, b, meta[i][0]) for i, r in enumerate(outs)
             )
         except (ValueError, IndexError, TypeError, AttributeError):
             ok = False
@@ -553,6 +604,7 @@ def _run_node_batched(node, gs: list, b: int) -> list:
             if safe or agrees(outs, single(0, w), w):
                 return outs
     # this node's formula does not batch: one call per basis vector, for this node only
+    fallbacks[node.name()] = fallbacks.get(node.name(), 0) + 1
     per = [single(k) for k in range(b)]
     res = []
     for i in range(len(meta)):
@@ -580,8 +632,9 @@ def _batched_grad(outputs: tuple, inputs: tuple, grad_outputs: tuple, b: int) ->
     buffers: dict = {}
     start = []
     for t, g in zip(outputs, grad_outputs):
-        node, nr = (t._grad_fn, t._output_nr) if t._grad_fn is not None else (
-            t._accumulate_node(), 0)
+        node, nr = (
+            (t._grad_fn, t._output_nr) if t._grad_fn is not None else (t._accumulate_node(), 0)
+        )
         buf = buffers.setdefault(node, [None] * engine._n_out(node))
         buf[nr] = g if buf[nr] is None else buf[nr] + g
         start.append(node)
@@ -742,10 +795,7 @@ def _jac_forward(func, inputs, vectorize, fn_name="jacobian") -> tuple:
     forward_ad._batch[0] = n_in
     try:
         with forward_ad.dual_level():
-            duals = tuple(
-                forward_ad.make_dual(x, wrap(np.array(b)))
-                for x, b in zip(inputs, basis)
-            )
+            duals = tuple(forward_ad.make_dual(x, wrap(np.array(b))) for x, b in zip(inputs, basis))
             is_outputs_tuple, outputs = _call(func, duals, fn_name)
             tans = []
             prims = []
@@ -852,9 +902,7 @@ def hessian(
     """
     is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "hessian")
     if outer_jacobian_strategy not in ("forward-mode", "reverse-mode"):
-        raise AssertionError(
-            'Expected strategy to be either "forward-mode" or "reverse-mode".'
-        )
+        raise AssertionError('Expected strategy to be either "forward-mode" or "reverse-mode".')
 
     def ensure_single_output_function(*inp):
         out = func(*inp)
@@ -937,8 +985,7 @@ def _single_output(func, inputs, name, strict) -> tuple:
         raise RuntimeError(f"The function given to {name} should return a single Tensor")
     if out.numel() != 1:
         raise RuntimeError(
-            f"The Tensor returned by the function given to {name} should contain a single "
-            "element"
+            f"The Tensor returned by the function given to {name} should contain a single element"
         )
     return outputs
 

@@ -24,6 +24,10 @@ SECOND_BACKWARD = (
     "after they have already been freed). Saved intermediate values of the graph are freed when "
     "you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward "
     "through the graph a second time or if you need to access saved tensors after calling backward."
+    "\nchainrule: the first backward through this graph freed the values its nodes saved. Two "
+    "fixes: pass retain_graph=True to the FIRST .backward()/autograd.grad() call (keeps them, "
+    "costs memory), or run the forward pass again to build a fresh graph before the second "
+    "backward."
 )
 
 

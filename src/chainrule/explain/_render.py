@@ -352,7 +352,8 @@ class Derivation:
                     rf"\frac{{d {tn(Y)}}}{{d {tn(name)}}} = {S.latex(tree)}",
                 )
             )
-            if simp and simp.replace(" ", "") != S.text(tree, "py").replace(" ", ""):
+            mine = S.text(tree, "py").replace(" ", "")
+            if simp and len(simp.replace(" ", "")) < len(mine):  # only when SymPy says it shorter
                 out.append(Line("eq", cat["formula_simpl"].format(y=Y, x=name, f=simp), None))
         _ = root
         return out
@@ -465,6 +466,17 @@ class Derivation:
 
     def _repr_markdown_(self) -> str:
         return self.to_markdown()
+
+    def _repr_latex_(self) -> str:
+        """All of it as one MathJax-friendly ``aligned`` block (sentences as ``\\text``)."""
+        rows = []
+        for ln in self.lines():
+            if ln.tex is not None:
+                rows.append(ln.tex if "&=" in ln.tex else ln.tex.replace(" = ", " &= ", 1))
+            else:
+                note = f"   {ln.note}" if ln.note else ""
+                rows.append(r"&\text{" + _tex_escape(ln.text + note) + "}")
+        return "$$\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}$$"
 
 
 def _result_tex(Y: str, x: str, g: str, txt: str) -> str:

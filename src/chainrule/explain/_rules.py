@@ -96,6 +96,8 @@ FORWARD_RAW: dict[str, Callable] = {
     "pow_tensor": lambda a, p, c: S.Pow(a[0], a[1]),
     "pow_rscalar": lambda a, p, c: S.Pow(Num(p["base"]), a[0]),
     "neg": lambda a, p, c: S.Mul([Num(-1), a[0]]),
+    "sqrt": lambda a, p, c: Fn("sqrt", a[0]),
+    "rsqrt": lambda a, p, c: Fn("rsqrt", a[0]),
 }
 
 

@@ -247,6 +247,22 @@ _LATEX_FN = {
 }
 
 
+def _negative(t: E) -> bool:
+    return (isinstance(t, Num) and t.v < 0) or (
+        isinstance(t, Mul) and isinstance(t.args[0], Num) and t.args[0].v < 0
+    )
+
+
+def _positive_first(args: list) -> list:
+    """``-s + 1`` prints as ``1 - s``: a sum starts with a positive term when it has one."""
+    if not args or not _negative(args[0]):
+        return list(args)
+    pos = [t for t in args if not _negative(t)]
+    if not pos:
+        return list(args)
+    return [pos[0]] + [t for t in args if t is not pos[0]]
+
+
 def _split_frac(e: Mul) -> tuple:
     num_f, den_f = [], []
     for f in e.args:
@@ -280,6 +296,7 @@ def text(e: E, style: str = "math") -> str:
                 return f"√{go(e.arg)}"
             return f"{e.name}({go(e.arg)})"
         if isinstance(e, Add):
+            e = Add(_positive_first(e.args))
             out = go(e.args[0])
             for t in e.args[1:]:
                 s = (
@@ -362,6 +379,7 @@ def latex(e: E, names: dict | None = None) -> str:
             f = _LATEX_FN.get(e.name, rf"\operatorname{{{e.name}}}")
             return rf"{f}\left({go(e.arg)}\right)"
         if isinstance(e, Add):
+            e = Add(_positive_first(e.args))
             out = go(e.args[0])
             for t in e.args[1:]:
                 if isinstance(t, Num) and t.v < 0:

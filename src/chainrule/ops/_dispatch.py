@@ -15,6 +15,7 @@ from .. import _backend as B
 from .. import _dtype as D
 from .._tensor import Tensor, inference_seen, mark_inference, wrap
 from ..autograd import grad_mode
+from ..autograd import anomaly as _anomaly
 from ..autograd.graph import SECOND_BACKWARD, Node
 from ..autograd.graph import sequence as _sequence
 
@@ -115,6 +116,7 @@ def _check_versions(node: Node) -> None:
                 f"{vc[0][0]}; expected version {vc[1]} instead. Hint: enable anomaly detection "
                 "to find the operation that failed to compute its gradient, with "
                 "torch.autograd.set_detect_anomaly(True)."
+                + _anomaly.explain_version_error(node, vc[0])
             )
 
 
@@ -488,6 +490,8 @@ def apply_inplace(op, inputs: tuple, params: tuple = ()) -> Tensor:
         inputs = (old,) + tuple(inputs[1:])
     _store(self, out)
     self._vc[0] += 1
+    if _state.enabled:  # remember the line, for the "modified by an inplace operation" error
+        _anomaly.note_inplace(self._vc, op.name)
     if record:
         node = op.node_cls()
         res = wrap(self._data)
@@ -512,22 +516,35 @@ def _view_tangent_to_base(view: Tensor) -> None:
     from ..autograd.forward_ad import _batch, _set_tangent
 
     base, chain = view._base
-    b = _batch[0]  # vectorized jacobians: tangents carry a leading batch axis
-    for level, t in list(view._fw.items()):
-        if t._requires_grad:
-            continue  # a differentiable tangent (forward-over-reverse): left as it is
-        bt = base._fw.get(level) if base._fw else None
-        shape = base._data.shape if b is None else (b,) + base._data.shape
-        new = np.zeros(shape, base._data.dtype) if bt is None else np.array(bt._data, copy=True)
-        if b is not None:
-            for k in range(b):
-                np.copyto(_view_of(new[k], chain), t._data[k], casting="unsafe")
-            _set_tangent(base, wrap(new), level)
-            continue
-        region = _view_of(new, chain)
-        np.copyto(region, t._data, casting="unsafe")
-        _set_tangent(base, wrap(new), level)
-        _set_tangent(view, wrap(region), level)
+    nb = _batch[0]  # tangents batched along a leading dim (vectorized jacobians)
+    lead = (nb,) if nb is not None else ()
+    hook = forward_hook[0]
+    forward_hook[0] = None  # the tangent update itself carries no tangents
+    try:
+        for level, t in list(view._fw.items()):
+            bt = base._fw.get(level) if base._fw else None
+            if not t._requires_grad and (bt is None or not bt._requires_grad):
+                new = np.zeros(lead + base._data.shape, t._data.dtype)
+                if bt is not None:
+                    np.copyto(new, bt._data)
+                for i in range(nb or 1):
+                    dst = new if nb is None else new[i]
+                    np.copyto(_view_of(dst, chain), t._data if nb is None else t._data[i])
+                if nb is None:
+                    _set_tangent(view, wrap(_view_of(new, chain)), level)
+                _set_tangent(base, wrap(new), level)
+                continue
+            # differentiable tangents (forward-over-reverse): update through views + copy_
+            shape = lead + base._data.shape
+            new = bt.clone() if bt is not None else wrap(np.zeros(shape, t._data.dtype))
+            for i in range(nb or 1):
+                r = new if nb is None else new[i]
+                for op, params in chain:
+                    r = make_view(apply(op, (r,), params), r, op, params)
+                r.copy_(t if nb is None else t[i])
+            _set_tangent(base, new, level)
+    finally:
+        forward_hook[0] = hook
 
 
 # ---------------------------------------------------------------- views modified in place
@@ -542,15 +559,32 @@ class CopySlices(Node):
     def _apply(self, grads: list, create: bool) -> tuple:
         g = grads[0]
         if create:
-            raise RuntimeError(
-                "chainrule: create_graph through an in-place update of a view is not supported; "
-                "clone() the view before modifying it"
-            )
+            return self._apply_create(g)
         g = np.array(g, copy=True)
         region = _view_of(g, self._chain)
         inner = self._fn._apply([np.array(region)], False)
         region[...] = 0 if inner[0] is None else _sum_to(inner[0], region.shape)
         return [g, *inner[1:]]
+
+    def _apply_create(self, g: Tensor) -> list:
+        """The same with Tensors (create_graph=True): the region is replaced through views of a
+        clone of ``g`` and ``copy_``, so the result is itself differentiable."""
+        region = g
+        for op, params in self._chain:
+            region = apply(op, (region,), params)
+        inner = self._fn._apply([region], True)
+        out = g.clone()
+        r = out
+        for op, params in self._chain:
+            r = make_view(apply(op, (r,), params), r, op, params)
+        if inner[0] is None:
+            r.zero_()
+        else:
+            from ..autograd.engine import sum_to
+
+            v = inner[0] if isinstance(inner[0], Tensor) else wrap(np.asarray(inner[0]))
+            r.copy_(sum_to(v, tuple(r._data.shape), True))
+        return [out, *inner[1:]]
 
 
 def _view_of(arr, chain):

@@ -12,7 +12,7 @@ from .._backend import norm_dims
 from .._tensor import Tensor
 from ._dispatch import apply
 from ._registry import defop, expose
-from .reduce import _word
+from .reduce import _np_aliases, _word
 
 
 def _axis_of(x: np.ndarray, dim: int):
@@ -122,5 +122,5 @@ def log_softmax(
     return apply(LOG_SOFTMAX, (input,), (d,))
 
 
-expose(softmax)
-expose(log_softmax)
+expose(_np_aliases(softmax), "softmax")
+expose(_np_aliases(log_softmax), "log_softmax")

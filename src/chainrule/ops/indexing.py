@@ -433,7 +433,12 @@ def _parse(index: Any, shape: tuple):
             dim += 1
         elif tc is slice:
             size = shape[dim]
-            if c.indices(size) == (0, size, 1):
+            # PyTorch skips only literal whole-dim slices (x[-3:] on size 3 still slices)
+            if (
+                (c.start is None or c.start == 0)
+                and (c.stop is None or c.stop >= size)
+                and (c.step is None or c.step == 1)
+            ):
                 basic.append(_FULL)
             else:
                 basic.append(c)
@@ -538,7 +543,14 @@ def _index_error(e: IndexError, adv: tuple, shape: tuple) -> IndexError:
         return e
     if "shape mismatch" not in msg:
         return e
-    shapes = ", ".join(str(list(a.shape)) for a in adv if type(a) is _ndarray)
+    parts = []  # PyTorch turns each mask into one index tensor per mask dim
+    for a in adv:
+        if type(a) is _ndarray:
+            if a.dtype == np.bool_:
+                parts += [str([int(np.count_nonzero(a))])] * a.ndim
+            else:
+                parts.append(str(list(a.shape)))
+    shapes = ", ".join(parts)
     return IndexError(
         f"shape mismatch: indexing tensors could not be broadcast together with shapes {shapes}"
     )
@@ -589,14 +601,15 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
         # nothing to record: write straight into the storage
         _direct_set(self, basic, adv, v._data if vt else v)
         return
-    target = self if op is None else _view(op, self, (basic,))
     if adv is None:
+        target = self if op is None else _view(op, self, (basic,))
         if vt:
             _check_fits(v, target)
             target.copy_(v)
         else:
             target.fill_(v)
     else:
+        target = self if op is None else _view(op, self, (basic,))
         try:
             apply_inplace(INDEX_PUT, (target, v), (adv, False))
         except IndexError as e:
@@ -642,8 +655,14 @@ def _index_tuple(indices: Any) -> tuple:
     index tuple."""
     if not isinstance(indices, (tuple, list)):
         indices = (indices,)
+    # PyTorch's form holds index tensors only; the formulas pass NumPy index tuples
+    torch_form = any(isinstance(v, Tensor) for v in indices)
     out = []
-    for v in indices:
+    for i, v in enumerate(indices):
+        if torch_form and not isinstance(v, Tensor):
+            raise TypeError(
+                f"expected Tensor as element {i} in argument 0, but got {type(v).__name__}"
+            )
         if isinstance(v, Tensor):
             a = v._data
             if a.dtype.kind not in "biu":
@@ -760,6 +779,39 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
     _check_bounds(idx, shp[d], d)
     out = apply(GATHER, (x,), (_full_index(shp, d, idx),))
     return out.reshape(()) if input._data.ndim == 0 and index._data.ndim == 0 else out
+
+
+def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Tensor:
+    """Pick values along ``dim`` at ``indices`` (broadcast against ``input`` in the other dims);
+    with ``dim=None``, from the flattened input.
+
+    Example:
+        >>> import chainrule as torch
+        >>> x = torch.tensor([[10, 30, 20], [60, 40, 50]])
+        >>> torch.take_along_dim(x, x.argmax(1, keepdim=True), 1)
+        tensor([[30],
+                [60]])
+    """
+    if dim is None:
+        return gather(input.reshape(-1), 0, indices.reshape(-1))
+    nd = input._data.ndim
+    d = _dim(dim, nd)
+    if indices._data.ndim != nd:
+        raise RuntimeError(
+            "torch.take_along_dim(): input and indices should have the same number of "
+            f"dimensions, but got {nd} dimensions for input, and {indices._data.ndim} "
+            "dimensions for indices"
+        )
+    ishape = list(input._data.shape)
+    jshape = list(indices._data.shape)
+    ishape[d] = jshape[d] = 1
+    b = list(np.broadcast_shapes(tuple(ishape), tuple(jshape)))
+    bi, bj = list(b), list(b)
+    bi[d] = input._data.shape[d]
+    bj[d] = indices._data.shape[d]
+    x = input if tuple(bi) == input._data.shape else input.expand(bi)
+    j = indices if tuple(bj) == indices._data.shape else indices.expand(bj)
+    return gather(x, d, j)
 
 
 def _scatter_prep(self: Tensor, dim: int, index: Tensor, src: Any, fname: str):
@@ -1088,6 +1140,7 @@ def argwhere(input: Tensor) -> Tensor:
 # ---------------------------------------------------------------- registration
 
 for _f in (
+    take_along_dim,
     gather,
     scatter,
     scatter_add,

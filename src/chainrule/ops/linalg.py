@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from .. import _dtype as D
+from .._backend import array_ns
 from .._tensor import Tensor
 from ._dispatch import apply, apply_inplace
 from ._registry import PUBLIC, defop, expose
@@ -761,12 +762,14 @@ def _einsum_operand_grad(F, g, arrays, subs, out, i):
     shape = arrays[i].shape
     used = set("".join(subs) + out)
     free = iter(c for c in _LETTERS if c not in used)
-    others = "".join(s for j, s in enumerate(subs) if j != i) + out
     ins, terms = [g], [out]
+    avail: dict = dict(zip(out, _data(g).shape))  # the largest size each letter has elsewhere
     for j, a in enumerate(arrays):
         if j != i:
             ins.append(a)
             terms.append(subs[j])
+            for c, n in zip(subs[j], a.shape):
+                avail[c] = max(avail.get(c, 0), n)
     target = []
     seen = set()
     dt = _data(g).dtype
@@ -778,7 +781,7 @@ def _einsum_operand_grad(F, g, arrays, subs, out, i):
             target.append(d)
             continue
         seen.add(c)
-        if c not in others:  # summed within this operand only: broadcast the gradient
+        if avail.get(c, 0) < n:  # summed within this operand only (or broadcast elsewhere)
             ins.append(_const(F, np.ones(n, dtype=dt)))
             terms.append(c)
         target.append(c)
@@ -786,18 +789,10 @@ def _einsum_operand_grad(F, g, arrays, subs, out, i):
 
 
 def _einsum_call(F, ins, terms, out):
-    op = _EINSUM_BY_N.get(len(ins))
-    if F is not _np_ns():
-        if op is None:
-            raise NotImplementedError("chainrule: einsum double backward with over 4 operands")
-        return apply(op[0], tuple(ins), (tuple(terms), out))
-    return _einsum_fwd(*ins, tuple(terms), out)
-
-
-def _np_ns():
-    from .._backend import array_ns
-
-    return array_ns
+    """``einsum`` inside a formula: NumPy on the fast path, the public op under create_graph."""
+    if F is array_ns:
+        return _einsum_fwd(*ins, tuple(terms), out)
+    return einsum(",".join(terms) + "->" + out, *ins)
 
 
 def _einsum_backward(F, g, needs, *rest):

@@ -73,24 +73,55 @@ def _windows(xp: np.ndarray, kh: int, kw: int, stride, dil, oh: int, ow: int) ->
     )
 
 
-def _cols(x: np.ndarray, kh: int, kw: int, stride, pad, dil, groups: int):
-    """im2col: (G, C/G*KH*KW, N*OH*OW) columns of the input, with the output size."""
-    xp = _padded(x, pad)
-    n, c = x.shape[:2]
+# The convolution kernels work channels-last (N, H, W, C): the im2col copy then moves runs of
+# KW*C contiguous values instead of a few pixels at a time, about 10x faster on small images.
+
+
+def _nhwc_padded(x: np.ndarray, pad: tuple) -> np.ndarray:
+    n, c, h, w = x.shape
+    out = np.zeros((n, h + pad[0][0] + pad[0][1], w + pad[1][0] + pad[1][1], c), x.dtype)
+    out[:, pad[0][0] : pad[0][0] + h, pad[1][0] : pad[1][0] + w, :] = x.transpose(0, 2, 3, 1)
+    return out
+
+
+def _cols(x: np.ndarray, kh: int, kw: int, stride, pad, dil):
+    """im2col: (N*OH*OW, KH*KW*C) columns of the (N, C, H, W) input, with the output size."""
+    xp = _nhwc_padded(x, pad)
+    n, _, _, c = xp.shape
     oh = _out_size(x.shape[2], kh, stride[0], pad[0], dil[0])
     ow = _out_size(x.shape[3], kw, stride[1], pad[1], dil[1])
-    win = _windows(xp, kh, kw, stride, dil, oh, ow)  # N C OH OW KH KW
-    cols = win.transpose(1, 4, 5, 0, 2, 3).reshape(groups, (c // groups) * kh * kw, n * oh * ow)
-    return cols, oh, ow
+    sn, sh, sw, sc = xp.strides
+    win = as_strided(
+        xp,
+        (n, oh, ow, kh, kw, c),
+        (sn, sh * stride[0], sw * stride[1], sh * dil[0], sw * dil[1], sc),
+        writeable=False,
+    )
+    return win.reshape(n * oh * ow, kh * kw * c), oh, ow
+
+
+def _grouped_cols(cols: np.ndarray, kk: int, groups: int) -> np.ndarray:
+    """(N*L, KK*C) columns as (G, N*L, KK*C/G)."""
+    if groups == 1:
+        return cols[None]
+    nl = cols.shape[0]
+    return cols.reshape(nl, kk, groups, -1).transpose(2, 0, 1, 3).reshape(groups, nl, -1)
+
+
+def _wmat(w4: np.ndarray, groups: int) -> np.ndarray:
+    """Weight (OC, C/G, KH, KW) as (G, OC/G, KH*KW*C/G), matching the column layout."""
+    oc = w4.shape[0]
+    return w4.transpose(0, 2, 3, 1).reshape(groups, oc // groups, -1)
 
 
 def _conv_fwd(x, w, b, stride, pad, dil, groups):
     x4, w4 = _as4d(x), _as4d(w)
     oc, _, kh, kw = w4.shape
     n = x4.shape[0]
-    cols, oh, ow = _cols(x4, kh, kw, stride, pad, dil, groups)
-    out = np.matmul(w4.reshape(groups, oc // groups, -1), cols)  # G, OC/G, N*OH*OW
-    out = out.reshape(oc, n, oh, ow).transpose(1, 0, 2, 3)
+    cols, oh, ow = _cols(x4, kh, kw, stride, pad, dil)
+    gc = _grouped_cols(cols, kh * kw, groups)
+    out = np.matmul(gc, _wmat(w4, groups).transpose(0, 2, 1))  # G, N*L, OC/G
+    out = out.transpose(1, 0, 2).reshape(n, oh, ow, oc).transpose(0, 3, 1, 2)
     if b is not None:
         out = out + b.reshape(1, oc, 1, 1)
     else:
@@ -99,10 +130,13 @@ def _conv_fwd(x, w, b, stride, pad, dil, groups):
 
 
 def _g2(g: np.ndarray, groups: int) -> np.ndarray:
-    """Output gradient as (G, OC/G, N*OH*OW)."""
+    """Output gradient as (G, N*OH*OW, OC/G)."""
     g4 = _as4d(g)
-    n, oc = g4.shape[:2]
-    return g4.transpose(1, 0, 2, 3).reshape(groups, oc // groups, -1)
+    n, oc, oh, ow = g4.shape
+    gt = g4.transpose(0, 2, 3, 1).reshape(n * oh * ow, oc)
+    if groups == 1:
+        return gt[None]
+    return gt.reshape(-1, groups, oc // groups).transpose(1, 0, 2)
 
 
 def _conv_input_grad(g, w, x_shape, stride, pad, dil, groups):
@@ -113,30 +147,46 @@ def _conv_input_grad(g, w, x_shape, stride, pad, dil, groups):
     n, _, oh, ow = g4.shape
     xs = x_shape if len(x_shape) == 4 else (x_shape[0], x_shape[1], 1, x_shape[2])
     c = xs[1]
-    dcols = np.matmul(w4.reshape(groups, oc // groups, -1).transpose(0, 2, 1), _g2(g4, groups))
-    dcols = dcols.reshape(c, kh, kw, n, oh, ow)
+    full = tuple(
+        (dl * (k - 1) - p[0], dl * (k - 1) - p[1]) for dl, k, p in zip(dil, (kh, kw), pad)
+    )
+    if stride == (1, 1) and min(min(f) for f in full) >= 0:
+        # stride 1: the input gradient is the "full" correlation of g with the flipped kernel,
+        # which reuses the fast forward path (no scatter)
+        wt = w4.reshape(groups, oc // groups, cg, kh, kw)[..., ::-1, ::-1].transpose(0, 2, 1, 3, 4)
+        wt = wt.reshape(c, oc // groups, kh, kw)
+        return _conv_fwd(g4, wt, None, (1, 1), full, dil, groups).reshape(x_shape)
+    dcols = np.matmul(_g2(g4, groups), _wmat(w4, groups))  # G, N*L, KH*KW*C/G
+    if groups == 1:
+        dcols = dcols.reshape(n, oh, ow, kh, kw, c)
+    else:
+        dcols = dcols.reshape(groups, n, oh, ow, kh, kw, cg).transpose(1, 2, 3, 4, 5, 0, 6)
+        dcols = dcols.reshape(n, oh, ow, kh, kw, c)
     hp = xs[2] + pad[0][0] + pad[0][1]
     wp = xs[3] + pad[1][0] + pad[1][1]
-    dxp = np.zeros((c, n, hp, wp), dtype=np.result_type(g, w))
+    dxp = np.zeros((n, hp, wp, c), dtype=dcols.dtype)
     sh, sw = stride
     # one vectorised add per kernel offset (KH*KW iterations, never per pixel)
     for i in range(kh):
         hi = i * dil[0]
         for j in range(kw):
             wj = j * dil[1]
-            dxp[:, :, hi : hi + sh * (oh - 1) + 1 : sh, wj : wj + sw * (ow - 1) + 1 : sw] += dcols[
-                :, i, j
+            dxp[:, hi : hi + sh * (oh - 1) + 1 : sh, wj : wj + sw * (ow - 1) + 1 : sw] += dcols[
+                :, :, :, i, j
             ]
-    dx = dxp[:, :, pad[0][0] : pad[0][0] + xs[2], pad[1][0] : pad[1][0] + xs[3]]
-    return np.ascontiguousarray(dx.transpose(1, 0, 2, 3)).reshape(x_shape)
+    dx = dxp[:, pad[0][0] : pad[0][0] + xs[2], pad[1][0] : pad[1][0] + xs[3]]
+    return np.ascontiguousarray(dx.transpose(0, 3, 1, 2)).reshape(x_shape)
 
 
 def _conv_weight_grad(x, g, w_shape, stride, pad, dil, groups):
     """The adjoint of the convolution in its weight (``w_shape`` output)."""
     ws = w_shape if len(w_shape) == 4 else (w_shape[0], w_shape[1], 1, w_shape[2])
-    cols, _, _ = _cols(_as4d(x), ws[2], ws[3], stride, pad, dil, groups)
-    dw = np.matmul(_g2(g, groups), cols.transpose(0, 2, 1))  # G, OC/G, C/G*KH*KW
-    return dw.reshape(w_shape)
+    oc, cg, kh, kw = ws
+    cols, _, _ = _cols(_as4d(x), kh, kw, stride, pad, dil)
+    gc = _grouped_cols(cols, kh * kw, groups)
+    dw = np.matmul(_g2(g, groups).transpose(0, 2, 1), gc)  # G, OC/G, KH*KW*C/G
+    dw = dw.reshape(oc, kh, kw, cg).transpose(0, 3, 1, 2)
+    return np.ascontiguousarray(dw).reshape(w_shape)
 
 
 def _conv(F, x, w, b, params):

@@ -1,13 +1,18 @@
 """Reductions: sum, mean, prod, max/min, norms, var/std, logsumexp, cumulative ops, all/any.
 
 Entries first, then the public front-ends. Reduced gradients are brought back to the input's
-rank with ``F.unsqueeze_dims`` and then rely on broadcasting against a full-shape factor (or on
-``F.expand``), so formulas stay valid in both formula namespaces.
+rank with ``F.unsqueeze_dims`` and then rely on broadcasting against a full-shape factor, so
+formulas stay valid in both formula namespaces. Three helpers (also used by ``linalg``) let a
+formula reach beyond ``F``'s names without a new shared helper: ``_const(F, arr)`` (a constant
+array: an index mask, an identity), ``_call(F, OP, inputs, params)`` (run one of this package's
+entries: its forward on arrays, or ``apply`` under ``create_graph``) and ``_expand``.
+``return_type(name)`` builds PyTorch's ``torch.return_types.<name>`` named pairs.
 """
 
 from __future__ import annotations
 
 import builtins
+import functools
 import math
 import warnings
 
@@ -17,7 +22,7 @@ from .. import _dtype as D
 from .._backend import array_ns, norm_dims
 from .._tensor import Tensor, wrap
 from ._dispatch import apply
-from ._registry import defop, expose
+from ._registry import PUBLIC, defop, expose
 
 _bmax = builtins.max
 _bool = builtins.bool
@@ -151,7 +156,8 @@ def return_type(name: str, fields: tuple = ("values", "indices")) -> type:
     for i, f in enumerate(fields):
         ns[f] = property(lambda self, i=i: tuple.__getitem__(self, i))
     cls = type(name, (_ReturnType,), ns)
-    cls.__module__ = "torch.return_types"
+    cls.__module__ = "chainrule"  # picklable as chainrule.return_types.<name>
+    cls.__qualname__ = f"return_types.{name}"
     return cls
 
 
@@ -498,7 +504,7 @@ def _vnorm_grad(F, g, x, r, ord, dims, keepdim, dtype):
     g = _unsq(F, g, dims, keepdim, nd)
     r = _unsq(F, r, dims, keepdim, nd)
     if ord == 0:
-        return x * 0
+        return None  # PyTorch: no gradient flows through the 0-"norm" (a count)
     if ord == 1:
         return g * F.sign(x)
     if ord == 2:
@@ -519,6 +525,8 @@ def _vnorm_grad(F, g, x, r, ord, dims, keepdim, dtype):
 
 def _vnorm_jvp(F, tangents, x, r, ord, dims, keepdim, dtype):
     t = tangents[0]
+    if ord == 0:
+        return r * 0
     return F.sum(_vnorm_grad(F, F.ones_like(r), x, r, ord, dims, keepdim, dtype) * t, dims, keepdim)
 
 
@@ -772,6 +780,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
         >>> torch.ones(2, 3).sum(0)
         tensor([2., 2., 2.])
     """
+    _check_tensor(input, "sum")
     npd = _int_acc(input._data, _np_dtype(dtype))
     if _is_full(dim) and not keepdim:
         return apply(SUM, (input,), (npd,))
@@ -787,6 +796,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
         >>> torch.tensor([[1.0, 2.0], [3.0, 4.0]]).mean()
         tensor(2.5000)
     """
+    _check_tensor(input, "mean")
     npd = _np_dtype(dtype)
     kind = (npd or input._data.dtype).kind
     if kind not in "fc":
@@ -872,12 +882,18 @@ def min(input: Tensor, dim=None, keepdim: bool = False, *, other=None, out=None)
 def _amaxmin(input, dim, keepdim, op, name):
     _check_tensor(input, name)
     x = input._data
-    dims = _axes(None if _is_full(dim) else dim, x.ndim)
-    for d in dims:
-        if x.shape[d] == 0:
-            raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
-    if x.size == 0 and not dims and x.ndim:
-        raise IndexError(f"{name}(): Expected reduction dim 0 to have non-zero size.")
+    full = _is_full(dim)
+    dims = _axes(None if full else dim, x.ndim)
+    if x.size == 0:
+        if full:
+            raise RuntimeError(
+                f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                "Specify the reduction dim with the 'dim' argument."
+            )
+        for d in dims:
+            if x.shape[d] == 0:
+                shown = dim if isinstance(dim, _int) else d  # PyTorch echoes an int dim as given
+                raise IndexError(f"{name}(): Expected reduction dim {shown} to have non-zero size.")
     return apply(op, (input,), (dims, _bool(keepdim)))
 
 
@@ -984,7 +1000,22 @@ def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None
     if isinstance(ord, str):
         raise RuntimeError(f"linalg.vector_norm: ord must be a number, got {ord!r}")
     ord = _float(ord)
-    dims = _axes(None if _is_full(dim) else dim, x._data.ndim)
+    full = _is_full(dim)
+    dims = _axes(None if full else dim, x._data.ndim)
+    if ord in (math.inf, -math.inf) and x._data.size == 0:
+        o = "inf" if ord > 0 else "-inf"
+        if full:
+            raise RuntimeError(
+                f"linalg.vector_norm cannot compute the {o} norm on an empty tensor because the "
+                "operation does not have an identity"
+            )
+        for d in dims:
+            if x._data.shape[d] == 0:
+                shown = dim if isinstance(dim, _int) else d
+                raise RuntimeError(
+                    f"linalg.vector_norm cannot compute the {o} norm on the dimension {shown}"
+                    "because this dimension is empty and the operation does not have an identity"
+                )
     return apply(VECTOR_NORM, (x,), (ord, dims, _bool(keepdim), _np_dtype(dtype)))
 
 
@@ -1175,6 +1206,21 @@ def count_nonzero(input: Tensor, dim=None) -> Tensor:
     return apply(COUNT_NONZERO, (input,), (dims,))
 
 
+def _np_aliases(fn):
+    """Accept NumPy's ``axis=``/``keepdims=`` spellings, as PyTorch's argument parser does."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        if kwargs:
+            if "axis" in kwargs:
+                kwargs["dim"] = kwargs.pop("axis")
+            if "keepdims" in kwargs:
+                kwargs["keepdim"] = kwargs.pop("keepdims")
+        return fn(*args, **kwargs)
+
+    return wrapper
+
+
 for _f in (
     sum,
     mean,
@@ -1196,7 +1242,9 @@ for _f in (
     any,
     count_nonzero,
 ):
-    expose(_f)
+    expose(_np_aliases(_f), _f.__name__)
 for _f in (var_mean, std_mean):
-    expose(_f, method=False)
+    expose(_np_aliases(_f), _f.__name__, method=False)
 expose(vector_norm, "_linalg_vector_norm", method=False)
+# ``torch.return_types``: other families add theirs (``return_types.sort = return_type("sort")``)
+PUBLIC["return_types"] = return_types

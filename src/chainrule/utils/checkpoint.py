@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import sys
 import types
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .._tensor import Tensor, wrap
 from ..autograd import grad_mode
@@ -69,7 +70,8 @@ class CheckpointFunction(Function):
                 gen.set_state(now)
         outs = outputs if isinstance(outputs, tuple) else (outputs,)
         pairs = [
-            (o, g) for o, g in zip(outs, grads)
+            (o, g)
+            for o, g in zip(outs, grads)
             if isinstance(o, Tensor) and o._requires_grad and g is not None
         ]
         if not pairs:
@@ -77,9 +79,7 @@ class CheckpointFunction(Function):
                 "none of output has requires_grad=True, this checkpoint() is not necessary"
             )
         _backward(tuple(o for o, _ in pairs), tuple(g for _, g in pairs))
-        return (None, None) + tuple(
-            d.grad if isinstance(d, Tensor) else None for d in inputs
-        )
+        return (None, None) + tuple(d.grad if isinstance(d, Tensor) else None for d in inputs)
 
 
 def checkpoint(
