@@ -376,6 +376,11 @@ def _legacy_list(index: list) -> bool:
     return False
 
 
+def _ndims(a: Any) -> int:
+    """Dims an item of the advanced step consumes (a mask: its rank)."""
+    return a.ndim if type(a) is _ndarray and a.dtype == np.bool_ else 1
+
+
 def _parse(index: Any, shape: tuple):
     """Split an index into PyTorch's two steps.
 
@@ -422,6 +427,7 @@ def _parse(index: Any, shape: tuple):
     dim = 0
     k = 0  # position among the advanced index tensors (PyTorch's error messages count these)
     ellipsis_done = False
+    mask_err = None
     for c in comps:
         tc = type(c)
         if tc is int:
@@ -459,12 +465,12 @@ def _parse(index: Any, shape: tuple):
             has_adv = True
             if c.dtype == np.bool_:
                 m = c.ndim
-                for j in range(m):
-                    if c.shape[j] != shape[dim + j]:
-                        raise IndexError(
-                            f"The shape of the mask {list(c.shape)} at index {j} does not match "
-                            f"the shape of the indexed tensor {list(shape)} at index {dim + j}"
-                        )
+                if mask_err is None:
+                    for j in range(m):
+                        if c.shape[j] != shape[dim + j]:
+                            pos = sum(_ndims(a) for a in adv)  # in the tensor after basic indexing
+                            mask_err = (c, j, pos + j)
+                            break
                 basic.extend([_FULL] * m)
                 dim += m
                 k += m
@@ -475,6 +481,14 @@ def _parse(index: Any, shape: tuple):
                 k += 1
                 acc = True
             adv.append(c)
+    if mask_err is not None:
+        # PyTorch checks masks against the tensor left after the ints, slices and Nones
+        c, j, pos = mask_err
+        after = np.broadcast_to(np.zeros((), np.int8), shape)[tuple(basic)].shape
+        raise IndexError(
+            f"The shape of the mask {list(c.shape)} at index {j} does not match the shape of the "
+            f"indexed tensor {list(after)} at index {pos}"
+        )
     if not has_adv:
         while basic and basic[-1] is _FULL:
             basic.pop()

@@ -298,20 +298,28 @@ def _max_pool_fwd(x, k, s, p, d, ceil):
     lead = x.shape[:-2]
     fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
     xp = _padded(_flat4(x), pad, fill)
-    win = _windows(xp, k[0], k[1], s, d, oh, ow).reshape(-1, oh, ow, k[0] * k[1])
-    arg = win.argmax(-1)
-    vals = np.take_along_axis(win, arg[..., None], -1)[..., 0]
-    if x.dtype.kind == "f":  # NaN propagates like torch: a NaN in the window wins
-        nan = np.isnan(win)
-        if nan.any():
-            has = nan.any(-1)
-            arg = np.where(has, nan.argmax(-1), arg)
-            vals = np.where(has, np.nan, vals)
+    nan = x.dtype.kind == "f" and x.size and np.isnan(x.max())  # NaN wins, as in torch
+    best = arg = None
+    # one vectorised comparison per kernel offset (KH*KW iterations, never per pixel)
+    for i in range(k[0]):
+        hi = i * d[0]
+        for j in range(k[1]):
+            wj = j * d[1]
+            sl = xp[:, :, hi : hi + s[0] * (oh - 1) + 1 : s[0], wj : wj + s[1] * (ow - 1) + 1 : s[1]]
+            if best is None:
+                best = sl.copy()
+                arg = np.zeros(best.shape, np.int64)
+                continue
+            better = sl > best  # strict: the first maximum in window order wins, like torch
+            if nan:
+                better |= np.isnan(sl) & ~np.isnan(best)
+            np.copyto(best, sl, where=better)
+            np.copyto(arg, i * k[1] + j, where=better)
     ki, kj = np.divmod(arg, k[1])
     rows = np.arange(oh)[:, None] * s[0] - p[0] + ki * d[0]
     colz = np.arange(ow)[None, :] * s[1] - p[1] + kj * d[1]
-    idx = (rows * w + colz).astype(np.int64)
-    return vals.reshape(lead + (oh, ow)), idx.reshape(lead + (oh, ow))
+    idx = rows * w + colz
+    return best.reshape(lead + (oh, ow)), idx.reshape(lead + (oh, ow))
 
 
 def _scatter_flat(g, idx, shape):
