@@ -332,3 +332,52 @@ def test_checkpoint_matches_plain_backward():
     import chainrule.utils.checkpoint as ckpt_module
 
     assert ckpt_module(lambda t: t * t, x).requires_grad  # the module is callable too
+
+
+def test_checkpoint_non_reentrant_closure_parameters():
+    from chainrule.utils.checkpoint import checkpoint
+
+    rng = np.random.default_rng(0)
+    Ws = [chainrule.tensor(rng.standard_normal((4, 4)), requires_grad=True) for _ in range(4)]
+    x = chainrule.tensor(rng.standard_normal((3, 4)))
+
+    def seg(lo, hi):
+        def run(h):
+            for W in Ws[lo:hi]:
+                h = chainrule.tanh(h @ W)
+            return h
+
+        return run
+
+    seg(0, 4)(x).sum().backward()
+    plain = [W.grad.numpy().copy() for W in Ws]
+    for W in Ws:
+        W.grad = None
+    y = checkpoint(seg(0, 2), x, use_reentrant=False)
+    y = checkpoint(seg(2, 4), y, use_reentrant=False)
+    y.sum().backward()
+    for W, g in zip(Ws, plain):
+        np.testing.assert_allclose(W.grad.numpy(), g, rtol=1e-12)
+
+
+def test_saved_tensors_hooks_builtin_ops_vs_torch():
+    results = []
+    for lib in _both():
+        packed, unpacked = [], []
+
+        def pack(t, packed=packed):
+            packed.append(tuple(t.shape))
+            return t.detach().numpy().copy()  # e.g. offload to another store
+
+        def unpack(a, lib=lib, unpacked=unpacked):
+            unpacked.append(a.shape)
+            return lib.from_numpy(a) if lib is not chainrule else chainrule.tensor(a)
+
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        with lib.autograd.graph.saved_tensors_hooks(pack, unpack):
+            y = (x * x).exp().sum()
+        y.backward()
+        results.append((packed, unpacked, x.grad.tolist()))
+    assert results[0][0] == results[1][0]
+    assert [tuple(s) for s in results[0][1]] == [tuple(s) for s in results[1][1]]
+    np.testing.assert_allclose(results[0][2], results[1][2], rtol=1e-6)

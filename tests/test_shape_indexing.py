@@ -63,6 +63,8 @@ VIEWS = [
     "x[None, ..., 2]",
     "x[...]",
     "x.ravel()",
+    "x.unfold(2, 2, 2)",
+    "x.unfold(1, 1, 2)[0]",
     "x[1, 2, 3]",
     "x.view(-1).unbind()[5]",
     "x.view(-1)[7]",
@@ -197,6 +199,14 @@ NAMES = [
     "x[lib.tensor(1)]",
     "x[True]",
     "x[0, 0, 0]",
+    "x.unfold(1, 2, 1)",
+    "lib.rot90(x)",
+    "x.repeat_interleave(2)",
+    "x.repeat_interleave(lib.tensor([1, 0]), dim=0)",
+    "lib.meshgrid(x[0, 0], x[0, :, 0], indexing='xy')[1]",
+    "x.index_fill(1, lib.tensor([0, 2]), 1.5)",
+    "x.index_fill(1, lib.tensor([0]), lib.tensor(2.0, dtype=x.dtype))",
+    "x.index_copy(1, lib.tensor([0, 2]), x[:, :2])",
 ]
 
 
@@ -328,6 +338,15 @@ ERRORS = [
     "x.index_put((lib.tensor([0]), lib.tensor([0])), lib.ones(2, 4))",
     "x.detach().masked_fill_(lib.ones(2, 2, 3, 4, dtype=lib.bool), 1.0)",
     "x.view(2.0, 12)",
+    "x.unfold(1, 6, 1)",
+    "x.unfold(1, 2, 0)",
+    "lib.rot90(x, 1, (0, 0))",
+    "lib.rot90(x, 1, (0,))",
+    "x.repeat_interleave(-1)",
+    "x.repeat_interleave(lib.tensor([1, 2]), dim=1)",
+    "lib.meshgrid(x[0, 0], indexing='ab')",
+    "x.index_fill(1, lib.tensor([7]), 1.0)",
+    "x.index_copy(1, lib.tensor([0]), lib.randn(2, 2, 4))",
     "x.index_put((None, lib.tensor([1])), lib.ones(1))",
 ]
 SET_ERRORS = [
@@ -341,6 +360,7 @@ SET_ERRORS = [
     "x.detach()[0] = [1.0, 2.0, 3.0, 4.0]",
     "x.detach()[0] = np.ones(4)",
     "x.detach()[0] = np.float32(1)",
+    "y = x.detach()[1:]; y.detach_()",
     "y = (x * 2)[1:, ::2]; y[...] = lib.ones(2, 1, 2)",
     "y = x * 2; a, b = y.split(1); a.mul_(2)",
     "y = x * 2; a, b = y.split([1, 1]); b[0].mul_(2)",
@@ -585,3 +605,21 @@ def test_forward_mode_through_split_and_setitem():
             out.append([fw.unpack_dual(p).tangent.numpy().copy() for p in (*parts, y)])
     for a, b in zip(*out):
         np.testing.assert_allclose(a, b)
+
+
+def test_other_views_follow_an_in_place_change():
+    """A view taken before the base (or another view) changed in place gets the new history."""
+    out = []
+    for lib in LIBS:
+        x = lib.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
+        y = x * 2
+        v = y.view(2, 2)
+        b = y[1:]
+        y[0] = 10.0
+        a = y[:2]
+        a.mul_(3)
+        w = lib.tensor([[1.0, 2.0], [3.0, 4.0]])
+        ((v * w).sum() + (b * b).sum()).backward()
+        out.append((x.grad.numpy().copy(), v.detach().numpy().copy(), b.detach().numpy().copy()))
+    for c, t in zip(*out):
+        np.testing.assert_allclose(c, t)

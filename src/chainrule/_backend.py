@@ -189,6 +189,10 @@ class _ArrayNS:
         return np.where(mask, value, x)
 
     @staticmethod
+    def rot90(x, k=1, dims=(0, 1)):
+        return np.rot90(x, k, axes=dims)
+
+    @staticmethod
     def roll(x, shifts, dims=None):
         return np.roll(x, shifts, axis=dims)
 

@@ -342,7 +342,7 @@ class Tensor:
 
     def detach_(self) -> Tensor:
         """Cut this tensor from the graph in place (it becomes a leaf)."""
-        if self._base is not None and self._base._requires_grad:
+        if self._base is not None:  # (base, view chain): PyTorch refuses for any view
             raise RuntimeError(
                 "Can't detach views in-place. Use detach() instead. If you are using "
                 "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set "

@@ -271,8 +271,16 @@ def _jac(func, argnums, has_aux, strategy):
             return out
 
         sel = tuple(args[i] for i in nums)
+        # inputs that need grad: keep the Jacobian differentiable (as torch.func does)
+        outer = strategy == "reverse-mode" and grad_mode.state.enabled and any(
+            isinstance(x, Tensor) and x._requires_grad for x in sel
+        )
         j = _F.jacobian(
-            f, sel[0] if isinstance(argnums, int) else sel, vectorize=True, strategy=strategy
+            f,
+            sel[0] if isinstance(argnums, int) else sel,
+            create_graph=outer,
+            vectorize=True,
+            strategy=strategy,
         )
         if has_aux:
             return j, box[0]

@@ -225,6 +225,29 @@ SAMPLES = [
         [((2, 3),)],
         name="take_along_dim_flat",
     ),
+    S(("index_fill",), lambda lib, a: a.index_fill(1, lib.tensor([0, 2, 0]), 1.5), [((2, 3),)]),
+    S(
+        ("index_fill_tensor",),
+        lambda lib, a, b: lib.index_fill(a, -1, lib.tensor([1]), b),
+        [((2, 3), ())],
+    ),
+    S(
+        ("index_fill",),
+        lambda lib, a: (a * 1).index_fill_(0, lib.tensor([1]), -2.0),
+        [((2, 3),)],
+        name="index_fill_",
+    ),
+    S(
+        ("index_copy",),
+        lambda lib, a, b: a.index_copy(1, lib.tensor([2, 0]), b),
+        [((2, 3), (2, 2))],
+    ),
+    S(
+        ("index_copy",),
+        lambda lib, a, b: (a * 1).index_copy_(0, lib.tensor([1]), b),
+        [((2, 3), (1, 3))],
+        name="index_copy_",
+    ),
     # ---- index_select / index_add / take
     S(
         ("index_select",),

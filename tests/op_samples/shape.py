@@ -180,6 +180,38 @@ SAMPLES = [
     S(("diagonal",), lambda lib, a: a.diagonal(1), [((3, 4),), ((4, 3),)], name="diagonal_off"),
     S(("diagonal",), lambda lib, a: lib.diagonal(a, -1, 0, 2), A3, name="diagonal_neg"),
     S(("diagonal",), lambda lib, a: a.diagonal(0, -1, -2), A3, name="diagonal_rev"),
+    # ---- rot90 / unfold / meshgrid / repeat_interleave
+    S(("rot90",), lambda lib, a: lib.rot90(a), [((3, 4),)]),
+    S(("rot90",), lambda lib, a: a.rot90(2, (2, 0)), A3, name="rot90_2"),
+    S(("rot90",), lambda lib, a: lib.rot90(a, -1, (-1, 1)), A3, name="rot90_neg"),
+    S(("unfold",), lambda lib, a: a.unfold(1, 2, 1), [((2, 5),), ((2, 5, 3),)]),
+    S(("unfold",), lambda lib, a: a.unfold(-1, 3, 2), [((2, 7),)], name="unfold_step"),
+    S(("unfold",), lambda lib, a: a.unfold(0, 1, 1), [((),)], name="unfold_0d"),
+    S(
+        ("view", "expand"),
+        lambda lib, a, b: lib.meshgrid(a, b, indexing="ij"),
+        [((3,), (2,))],
+        name="meshgrid",
+    ),
+    S(
+        ("view", "expand"),
+        lambda lib, a, b, c: lib.meshgrid(a, b, c, indexing="xy"),
+        [((3,), (2,), ())],
+        name="meshgrid_xy",
+    ),
+    S(("view", "expand"), lambda lib, a: a.repeat_interleave(2), [((2, 3),)], name="rep_inter"),
+    S(
+        ("view", "expand"),
+        lambda lib, a: lib.repeat_interleave(a, 3, dim=1),
+        [((2, 3),)],
+        name="rep_inter_dim",
+    ),
+    S(
+        ("index_select",),
+        lambda lib, a: a.repeat_interleave(lib.tensor([1, 0, 2]), dim=0),
+        [((3, 2),)],
+        name="rep_inter_tensor",
+    ),
     # ---- chains of views
     S(
         ("view", "permute", "select"),

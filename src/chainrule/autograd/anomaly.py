@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import traceback
 import warnings
+from sys import _getframe
 from typing import Any
 
 import numpy as np
@@ -47,11 +48,9 @@ def is_anomaly_check_nan_enabled() -> bool:
 
 
 def _set(enabled: bool, check_nan: bool) -> None:
-    from ..ops import _dispatch
-
     _mode["enabled"] = bool(enabled)
     _mode["check_nan"] = bool(check_nan)
-    _dispatch.anomaly_hook[0] = record_trace if enabled else None
+    refresh_node_hook()
 
 
 def record_trace(node: Any) -> None:
@@ -201,10 +200,20 @@ def user_line(skip_pkg: str = "/chainrule/") -> str | None:
 
 
 def note_inplace(vc: list, op_name: str) -> None:
-    """Remember where the tensor with version counter ``vc`` was last modified in place."""
+    """Remember where the tensor with version counter ``vc`` was last modified in place.
+
+    Cheap: keeps (code, line) of a few caller frames; the user's frame is found only when an
+    error needs it."""
+    f = _getframe(2)
+    frames = []
+    for _ in range(6):
+        if f is None:
+            break
+        frames.append((f.f_code, f.f_lineno))
+        f = f.f_back
     if len(_SITES) >= _MAX_SITES:
         _SITES.pop(next(iter(_SITES)))
-    _SITES[id(vc)] = (vc, op_name, user_line())
+    _SITES[id(vc)] = (vc, op_name, frames)
 
 
 def inplace_site(vc: list) -> tuple | None:
@@ -212,7 +221,10 @@ def inplace_site(vc: list) -> tuple | None:
     entry = _SITES.get(id(vc))
     if entry is None or entry[0] is not vc:
         return None
-    return entry[1], entry[2]
+    for code, line in entry[2]:
+        if "/chainrule/" not in code.co_filename.replace("\\", "/"):
+            return entry[1], f"{code.co_filename}:{line}"
+    return entry[1], "an unknown line"
 
 
 def explain_version_error(node: Any, vc: list) -> str:
@@ -233,3 +245,94 @@ def explain_version_error(node: Any, vc: list) -> str:
         ".clone() of the tensor, so that the saved value stays as it was."
     )
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- the dispatch node hook
+# Dispatch calls ``anomaly_hook[0](node)`` for each new node when it is set: it is set while
+# anomaly mode is on OR saved_tensors_hooks are active, so neither costs anything otherwise.
+def _node_hook(node: Any) -> None:
+    if _mode["enabled"]:
+        record_trace(node)
+    from . import graph
+
+    if graph._saved_hooks and node._saved and getattr(node, "_op", None) is not None:
+        _pack_node(node, graph._saved_hooks[-1])
+
+
+def refresh_node_hook() -> None:
+    """Install or remove the dispatch node hook after a mode change."""
+    from ..ops import _dispatch
+    from . import graph
+
+    on = _mode["enabled"] or bool(graph._saved_hooks)
+    _dispatch.anomaly_hook[0] = _node_hook if on else None
+
+
+class _Packed:
+    """A saved value as the user's pack hook returned it."""
+
+    __slots__ = ("obj", "unpack", "kind")
+
+    def __init__(self, obj: Any, unpack: Any, kind: str) -> None:
+        self.obj = obj
+        self.unpack = unpack
+        self.kind = kind
+
+
+_PACKED: dict = {}  # node class -> subclass that unpacks before running (same name)
+
+
+def _pack_node(node: Any, hooks: tuple) -> None:
+    """saved_tensors_hooks for a built-in op: pack its saved tensors now, unpack in backward."""
+    from .._tensor import wrap
+
+    from . import graph
+
+    pack, unpack = hooks
+    out = []
+    stack = graph._saved_hooks[:]
+    graph._saved_hooks.clear()  # ops inside the pack hook save nothing through it (as torch)
+    try:
+        for (kind, _i), v in zip(node._op.plan, node._saved):
+            if kind == "in" and isinstance(v, Tensor):
+                out.append(_Packed(pack(v), unpack, "in"))
+            elif kind == "out":
+                out.append(_Packed(pack(wrap(v)), unpack, "out"))
+            else:
+                out.append(v)
+    finally:
+        graph._saved_hooks[:] = stack
+    node._saved = tuple(out)
+    cls = type(node)
+    sub = _PACKED.get(cls)
+    if sub is None:
+        sub = type(cls.__name__, (cls,), {"_apply": _unpacking_apply(cls._apply), "__slots__": ()})
+        sub.__qualname__ = cls.__qualname__
+        _PACKED[cls] = sub
+    try:
+        node.__class__ = sub
+    except TypeError:  # pragma: no cover - layouts always match for generated node classes
+        pass
+
+
+def _unpack_value(v: Any) -> Any:
+    if type(v) is not _Packed:
+        return v
+    t = v.unpack(v.obj)
+    if v.kind == "out":
+        return t._data if isinstance(t, Tensor) else np.asarray(t)
+    return t
+
+
+def _unpacking_apply(inner):
+    def _apply(self, grads: list, create: bool):
+        packed = self._saved
+        if packed is None:
+            return inner(self, grads, create)  # raises the second-backward error
+        self._saved = tuple(_unpack_value(v) for v in packed)
+        try:
+            return inner(self, grads, create)
+        finally:
+            self._saved = packed
+
+    return _apply

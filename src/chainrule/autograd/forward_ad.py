@@ -246,9 +246,13 @@ def _handler(op, inputs, params, outs, inplace: bool = False) -> None:
     if op.jvp is None:
         raise _not_supported(op)
     # batched (vectorized jacobian) tangents are never differentiated: NumPy is enough
-    use_tensor = _batch[0] is None and _state.enabled and (
-        any(isinstance(v, Tensor) and v._requires_grad for v in inputs)
-        or any(t is not None and t._requires_grad for t in tans)
+    use_tensor = (
+        _batch[0] is None
+        and _state.enabled
+        and (
+            any(isinstance(v, Tensor) and v._requires_grad for v in inputs)
+            or any(t is not None and t._requires_grad for t in tans)
+        )
     )
     from ..ops import _dispatch
 
@@ -317,8 +321,7 @@ def _jvp_dot(op, vals, params, out_shape, tv, b):
     return r
 
 
-_RESHAPES = ("view", "_unsafe_view", "squeeze", "squeeze_dim", "squeeze_dims", "unsqueeze",
-             "alias")
+_RESHAPES = ("view", "_unsafe_view", "squeeze", "squeeze_dim", "squeeze_dims", "unsqueeze", "alias")
 BATCH_JVP = {
     **{n: _jvp_reshape for n in _RESHAPES},
     "sum": _jvp_full_reduce,

@@ -93,7 +93,12 @@ class BackwardCFunction(Node, FunctionCtx):
                 continue
             nr = next((i for i, o in enumerate(outs) if o is t), -1)
             if hooks is not None:
-                packed.append(("hook", hooks[1], hooks[0](t)))
+                stack = _g._saved_hooks[:]
+                _g._saved_hooks.clear()  # no packing inside the pack hook (as torch)
+                try:
+                    packed.append(("hook", hooks[1], hooks[0](t)))
+                finally:
+                    _g._saved_hooks[:] = stack
             elif nr >= 0 and t._grad_fn is self:
                 # an output: keep its array (no Tensor <-> Node cycle), rebuild on unpack
                 packed.append(("out", nr, t._data, t._vc, t._vc[0]))

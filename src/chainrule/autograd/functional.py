@@ -896,7 +896,7 @@ def hessian(
     Example:
         >>> import chainrule as torch
         >>> from chainrule.autograd.functional import hessian
-        >>> hessian(lambda x: (x[0] * x[1]) if False else (x * x).sum(), torch.ones(2))
+        >>> hessian(lambda x: (x * x).sum(), torch.ones(2))
         tensor([[2., 0.],
                 [0., 2.]])
     """

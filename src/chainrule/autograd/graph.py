@@ -186,12 +186,12 @@ class AccumulateGrad(Node):
 
 
 # ---- saved_tensors_hooks (torch.autograd.graph.saved_tensors_hooks)
-_saved_hooks: list = []  # stack of (pack_hook, unpack_hook); read when a custom Function saves
+_saved_hooks: list = []  # stack of (pack_hook, unpack_hook); read when a node saves tensors
 
 
 class saved_tensors_hooks:
     """Context manager: ``pack_hook(tensor)`` runs when a tensor is saved for backward and
-    ``unpack_hook(packed)`` when backward reads it back (custom Functions and checkpoint).
+    ``unpack_hook(packed)`` when backward reads it back (built-in ops and custom Functions).
 
     Example:
         >>> import chainrule as torch
@@ -205,7 +205,15 @@ class saved_tensors_hooks:
 
     def __enter__(self) -> saved_tensors_hooks:
         _saved_hooks.append((self.pack_hook, self.unpack_hook))
+        _refresh_node_hook()
         return self
 
     def __exit__(self, *exc: Any) -> None:
         _saved_hooks.pop()
+        _refresh_node_hook()
+
+
+def _refresh_node_hook() -> None:
+    from .anomaly import refresh_node_hook
+
+    refresh_node_hook()

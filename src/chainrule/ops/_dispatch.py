@@ -14,8 +14,8 @@ import numpy as np
 from .. import _backend as B
 from .. import _dtype as D
 from .._tensor import Tensor, inference_seen, mark_inference, wrap
-from ..autograd import grad_mode
 from ..autograd import anomaly as _anomaly
+from ..autograd import grad_mode
 from ..autograd.graph import SECOND_BACKWARD, Node
 from ..autograd.graph import sequence as _sequence
 
@@ -83,7 +83,7 @@ def _fill(node: Node, grads: list, create: bool):
 def _unpack_tensors(node: Node, saved: tuple) -> list:
     vals = []
     for (kind, i), v in zip(node._op.plan, saved):
-        if kind == "out":
+        if kind == "out" and v is not None:
             t = wrap(v, True)
             t._grad_fn = node
             t._output_nr = i
@@ -330,7 +330,17 @@ def _record(op, inputs, params, outs, node=None) -> Node:
         saved = []
         vcs = []
         anyvc = False
-        for kind, i in plan:
+        uses = op.uses
+        if uses is not None:
+            wanted = set()
+            for i, m in enumerate(meta):
+                if m is not None:
+                    wanted |= uses[i]
+        for k, (kind, i) in enumerate(plan):
+            if uses is not None and k not in wanted:
+                saved.append(None)
+                vcs.append(None)
+                continue
             if kind == "in":
                 v = inputs[i]
                 saved.append(v)
@@ -386,9 +396,59 @@ def make_view(out: Tensor, src: Tensor, op, params: tuple) -> Tensor:
         base, chain = src._base
         out._base = (base, chain + ((op, params),))
     else:
+        base = src
         out._base = (src, ((op, params),))
     out._vc = src._vc
+    if base._grad_fn is not None:
+        _note_view(base, out)
     return out
+
+
+# live views of non-leaf bases: when the storage is changed in place through one of them (or
+# the base), the others' grad_fn must be rebuilt from the base's new one, as PyTorch does
+_LIVE_VIEWS: dict = {}  # id(base) -> [weakref(base), [weakref(view), ...], prune size]
+
+
+def _note_view(base: Tensor, view: Tensor) -> None:
+    import weakref
+
+    k = id(base)
+    entry = _LIVE_VIEWS.get(k)
+    if entry is None or entry[0]() is not base:
+
+        def _gone(r, k=k):
+            e = _LIVE_VIEWS.get(k)
+            if e is not None and e[0] is r:
+                del _LIVE_VIEWS[k]
+
+        entry = _LIVE_VIEWS[k] = [weakref.ref(base, _gone), [], 16]
+    refs = entry[1]
+    refs.append(weakref.ref(view))
+    if len(refs) > entry[2]:  # drop dead views now and then (amortized)
+        refs[:] = [r for r in refs if r() is not None]
+        entry[2] = 2 * len(refs) + 16
+
+
+def _refresh_views(base: Tensor, skip: Tensor) -> None:
+    """Rebuild the grad_fn of ``base``'s other live views after an in-place change."""
+    entry = _LIVE_VIEWS.get(id(base))
+    if entry is None or entry[0]() is not base:
+        return
+    hook = forward_hook[0]
+    forward_hook[0] = None
+    try:
+        for r in list(entry[1]):
+            v = r()
+            if v is None or v is skip or v._base is None or v._base[0] is not base:
+                continue
+            t = base
+            for op, params in v._base[1]:
+                t = apply(op, (t,), params)
+            v._grad_fn = t._grad_fn
+            v._output_nr = t._output_nr
+            v._requires_grad = t._requires_grad
+    finally:
+        forward_hook[0] = hook
 
 
 # ---------------------------------------------------------------- in-place
@@ -503,6 +563,9 @@ def apply_inplace(op, inputs: tuple, params: tuple = ()) -> Tensor:
             self._grad_fn = node
             self._output_nr = 0
             self._requires_grad = True
+        root = self if self._base is None else self._base[0]
+        if id(root) in _LIVE_VIEWS:
+            _refresh_views(root, self)
     if forward_hook[0] is not None:
         forward_hook[0](op, inputs, params, (self,), inplace=True)
         if self._base is not None and self._fw:

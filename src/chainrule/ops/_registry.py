@@ -30,6 +30,9 @@ Entry format (every field of ``defop``):
                 for that input and ``{y}`` for the result, e.g. ``{"self": "cos({u})"}``.
 ``scalar_edges`` False when PyTorch's overload takes the number as a Scalar (no graph edge),
                 so ``next_functions`` lists only tensor inputs (e.g. ``2 - x``).
+``uses``        optional {input name: saved names its formula reads}; a saved value is then kept
+                only when an input that needs it requires grad (``x * 10`` does not keep x, so
+                modifying x in place afterwards is fine, as in PyTorch).
 ``domain``      test-input hint: ``"positive"``, ``"unit"`` (-1..1), ``"nonzero"`` or None.
 
 ``register_op`` creates the node class. Public functions are written next to their entries and
@@ -68,6 +71,7 @@ class Op:
         "explain",
         "domain",
         "scalar_edges",
+        "uses",
     )
 
     def __repr__(self) -> str:
@@ -119,6 +123,7 @@ def defop(
     explain: dict | None = None,
     domain: str | None = None,
     scalar_edges: bool = True,
+    uses: dict | None = None,
 ) -> Op:
     """Register one primitive op (see the module docstring for the entry format)."""
     if name in OPS:
@@ -146,6 +151,14 @@ def defop(
     op.explain = explain or {}
     op.domain = domain
     op.scalar_edges = scalar_edges
+    # per input: the positions in ``saves`` its formula reads (None: all of them)
+    op.uses = (
+        None
+        if uses is None
+        else tuple(
+            frozenset(op.saves.index(n) for n in uses.get(name, ())) for name in op.inputs
+        )
+    )
     OPS[name] = op
     return op
 

@@ -147,6 +147,7 @@ MUL = defop(
     inputs=("self", "other"),
     saves=("self", "other"),
     grads=(lambda F, g, a, b: g * b, lambda F, g, a, b: g * a),
+    uses={"self": ("other",), "other": ("self",)},
     jvp="bilinear",
     explain={"self": "{other}", "other": "{self}"},
 )
@@ -156,6 +157,7 @@ DIV = defop(
     inputs=("self", "other"),
     saves=("self", "other"),
     grads=(lambda F, g, a, b: g / b, lambda F, g, a, b: -g * a / (b * b)),
+    uses={"self": ("other",), "other": ("self", "other")},
     promote="float",
     explain={"self": "1/{other}", "other": "-{self}/{other}²"},
 )

@@ -261,6 +261,79 @@ INDEX_ADD = defop(
 INDEX_ADD.jvp = _linear2_jvp(INDEX_ADD)
 
 
+def _index_fill_fwd(x, dim, index, value):
+    out = x.copy()
+    out[(_FULL,) * dim + (index,)] = value
+    return out
+
+
+def _dim_mask(g, dim, index):
+    return _mask_of(g.shape, (_FULL,) * dim + (index,))
+
+
+INDEX_FILL = defop(
+    "index_fill",
+    _index_fill_fwd,
+    grads=(lambda F, g, dim, index, value: F.masked_fill(g, _dim_mask(g, dim, index), 0.0),),
+    promote="keep",
+    jvp=lambda F, tangents, dim, index, value: F.masked_fill(
+        tangents[0], _dim_mask(tangents[0], dim, index), 0.0
+    ),
+    explain={"self": "0 where filled, else 1"},
+)
+
+
+def _index_fill_t_fwd(x, v, dim, index):
+    return _index_fill_fwd(x, dim, index, v.astype(x.dtype))
+
+
+def _index_fill_t_jvp(F, tangents, shape, dim, index):
+    tx, tv = tangents
+    m = _mask_of(shape if tx is None else tx.shape, (_FULL,) * dim + (index,))
+    out = None if tx is None else F.masked_fill(tx, m, 0.0)
+    if tv is not None:
+        filled = F.masked_fill(F.zeros(m.shape, tv), m, tv)
+        out = filled if out is None else out + filled
+    return out
+
+
+INDEX_FILL_TENSOR = defop(
+    "index_fill_tensor",
+    _index_fill_t_fwd,
+    inputs=("self", "value"),
+    saves=("self.shape",),
+    grads=(
+        lambda F, g, shape, dim, index: F.masked_fill(g, _dim_mask(g, dim, index), 0.0),
+        lambda F, g, shape, dim, index: F.sum(g - F.masked_fill(g, _dim_mask(g, dim, index), 0.0)),
+    ),
+    node="IndexFillBackward1",
+    promote="keep",
+    jvp=_index_fill_t_jvp,
+    explain={"self": "0 where filled, else 1", "value": "1 per filled element"},
+)
+
+
+def _index_copy_fwd(x, src, dim, index):
+    out = x.copy()
+    out[(_FULL,) * dim + (index,)] = src
+    return out
+
+
+INDEX_COPY = defop(
+    "index_copy",
+    _index_copy_fwd,
+    inputs=("self", "source"),
+    saves=("self.shape", "source.shape"),
+    grads=(
+        lambda F, g, shape, sshape, dim, index: F.masked_fill(g, _dim_mask(g, dim, index), 0.0),
+        lambda F, g, shape, sshape, dim, index: g[(_FULL,) * dim + (index,)],
+    ),
+    promote="keep",
+    explain={"self": "0 where overwritten, else 1", "source": "1 at each copied element"},
+)
+INDEX_COPY.jvp = _linear2_jvp(INDEX_COPY)
+
+
 def _index_put_fwd(x, values, idx, acc):
     out = x.copy()
     try:
@@ -1015,6 +1088,83 @@ def index_add_(self: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
     return _index_add(self, dim, index, source, alpha, True)
 
 
+def _index_dim_checks(self: Tensor, dim: int, index: Any, fname: str):
+    idx = _vector_index(index, fname)
+    nd = self._data.ndim
+    d = _dim(dim, nd)
+    n = self._data.shape[d] if nd else 1
+    if idx.size:
+        bad = (idx >= n) | (idx < -n)
+        if bad.any():
+            raise IndexError(
+                f"index {int(idx[bad][0])} is out of bounds for dimension {d} with size {n}"
+            )
+    return d, idx
+
+
+def _index_fill(self, dim, index, value, inplace):
+    d, idx = _index_dim_checks(self, dim, index, "index_fill_")
+    run = apply_inplace if inplace else apply
+    if isinstance(value, Tensor):
+        if value._data.ndim != 0:
+            raise RuntimeError(
+                "index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                f"{value._data.ndim} dimension(s)."
+            )
+        return run(INDEX_FILL_TENSOR, (self, value), (d, idx))
+    return run(INDEX_FILL, (self,), (d, idx, value))
+
+
+def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
+    """A copy of ``input`` with ``value`` written at ``index`` along ``dim``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.zeros(2, 3).index_fill(1, torch.tensor([0, 2]), 7.0)
+        tensor([[7., 0., 7.],
+                [7., 0., 7.]])
+    """
+    return _index_fill(input, dim, index, value, False)
+
+
+def index_fill_(self: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
+    """In-place ``index_fill``."""
+    return _index_fill(self, dim, index, value, True)
+
+
+def _index_copy(self, dim, index, source, inplace):
+    d, idx = _index_dim_checks(self, dim, index, "index_copy_")
+    ns = source._data.shape[d] if source._data.ndim else 1
+    if idx.size != ns:
+        raise IndexError(
+            f"index_copy_(): Number of indices ({idx.size}) should be equal to source.size(dim) "
+            f"({ns})"
+        )
+    if source._data.dtype != self._data.dtype:
+        raise RuntimeError(
+            f"index_copy_(): self and source expected to have the same dtype, but got "
+            f"(self) {_word(self)} and (source) {_word(source)}"
+        )
+    run = apply_inplace if inplace else apply
+    return run(INDEX_COPY, (self, source), (d, idx))
+
+
+def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
+    """A copy of ``input`` with the slices of ``source`` written at ``index`` along ``dim``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.zeros(3).index_copy(0, torch.tensor([2, 0]), torch.tensor([1.0, 2.0]))
+        tensor([2., 0., 1.])
+    """
+    return _index_copy(input, dim, index, source, False)
+
+
+def index_copy_(self: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
+    """In-place ``index_copy``."""
+    return _index_copy(self, dim, index, source, True)
+
+
 def take(input: Tensor, index: Tensor) -> Tensor:
     """Elements of the flattened ``input`` at ``index`` (result has ``index``'s shape).
 
@@ -1154,6 +1304,8 @@ def argwhere(input: Tensor) -> Tensor:
 # ---------------------------------------------------------------- registration
 
 for _f in (
+    index_fill,
+    index_copy,
     take_along_dim,
     gather,
     scatter,
@@ -1169,7 +1321,7 @@ for _f in (
     index_put_,
 ):
     expose(_f)
-for _f in (scatter_, scatter_add_, index_add_, masked_fill_):
+for _f in (scatter_, scatter_add_, index_add_, masked_fill_, index_fill_, index_copy_):
     expose(_f, method=True)
     PUBLIC.pop(_f.__name__, None)
 expose(getitem, "__getitem__", method=True)

@@ -147,9 +147,7 @@ def _conv_input_grad(g, w, x_shape, stride, pad, dil, groups):
     n, _, oh, ow = g4.shape
     xs = x_shape if len(x_shape) == 4 else (x_shape[0], x_shape[1], 1, x_shape[2])
     c = xs[1]
-    full = tuple(
-        (dl * (k - 1) - p[0], dl * (k - 1) - p[1]) for dl, k, p in zip(dil, (kh, kw), pad)
-    )
+    full = tuple((dl * (k - 1) - p[0], dl * (k - 1) - p[1]) for dl, k, p in zip(dil, (kh, kw), pad))
     if stride == (1, 1) and min(min(f) for f in full) >= 0:
         # stride 1: the input gradient is the "full" correlation of g with the flipped kernel,
         # which reuses the fast forward path (no scatter)
@@ -299,26 +297,27 @@ def _max_pool_fwd(x, k, s, p, d, ceil):
     fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
     xp = _padded(_flat4(x), pad, fill)
     nan = x.dtype.kind == "f" and x.size and np.isnan(x.max())  # NaN wins, as in torch
-    best = arg = None
-    # one vectorised comparison per kernel offset (KH*KW iterations, never per pixel)
+    best = off = None
+    # one vectorised comparison per kernel offset (KH*KW iterations, never per pixel); ``off``
+    # keeps the winning offset's flat displacement, so the index is one add at the end
     for i in range(k[0]):
         hi = i * d[0]
         for j in range(k[1]):
             wj = j * d[1]
-            sl = xp[:, :, hi : hi + s[0] * (oh - 1) + 1 : s[0], wj : wj + s[1] * (ow - 1) + 1 : s[1]]
+            sl = xp[
+                :, :, hi : hi + s[0] * (oh - 1) + 1 : s[0], wj : wj + s[1] * (ow - 1) + 1 : s[1]
+            ]
             if best is None:
                 best = sl.copy()
-                arg = np.zeros(best.shape, np.int64)
+                off = np.zeros(best.shape, np.int64)
                 continue
             better = sl > best  # strict: the first maximum in window order wins, like torch
             if nan:
                 better |= np.isnan(sl) & ~np.isnan(best)
             np.copyto(best, sl, where=better)
-            np.copyto(arg, i * k[1] + j, where=better)
-    ki, kj = np.divmod(arg, k[1])
-    rows = np.arange(oh)[:, None] * s[0] - p[0] + ki * d[0]
-    colz = np.arange(ow)[None, :] * s[1] - p[1] + kj * d[1]
-    idx = rows * w + colz
+            np.copyto(off, hi * w + wj, where=better)
+    base = (np.arange(oh) * s[0] - p[0])[:, None] * w + (np.arange(ow) * s[1] - p[1])[None, :]
+    idx = off + base
     return best.reshape(lead + (oh, ow)), idx.reshape(lead + (oh, ow))
 
 

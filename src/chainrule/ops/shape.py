@@ -344,6 +344,52 @@ ROLL = defop(
 )
 
 
+ROT90 = defop(
+    "rot90",
+    lambda x, k, dims: np.rot90(x, k, axes=dims).copy(),
+    grads=(lambda F, g, k, dims: F.rot90(g, -k, dims),),
+    promote="keep",
+    jvp="linear",
+    explain={"self": "1 (rotated back)"},
+)
+
+
+def _unfold_fwd(x, dim, size, step):
+    n = x.shape[dim] if x.ndim else 1
+    count = (n - size) // step + 1
+    if x.ndim == 0:
+        return x.reshape(1)
+    st = x.strides
+    shape = x.shape[:dim] + (count,) + x.shape[dim + 1 :] + (size,)
+    strides = st[:dim] + (st[dim] * step,) + st[dim + 1 :] + (st[dim],)
+    # overlapping windows share memory: read-only then, as PyTorch refuses writes into them
+    ok = step >= size and x.flags.writeable
+    return np.lib.stride_tricks.as_strided(x, shape, strides, writeable=ok)
+
+
+def _unfold_grad(F, g, shape, dim, size, step):
+    if len(shape) == 0:
+        return F.reshape(g, shape)
+    count = g.shape[dim]
+    idx = np.arange(count)[:, None] * step + np.arange(size)[None, :]
+    nd = len(shape)
+    # bring the window axis (last) next to ``dim`` so that ``idx`` (count, size) lines up
+    perm = list(range(dim + 1)) + [nd] + list(range(dim + 1, nd))
+    gp = F.permute(g, tuple(perm))
+    return F.index_put(tuple(shape), gp, (_FULL,) * dim + (idx,), gp, True)
+
+
+UNFOLD = defop(
+    "unfold",
+    _unfold_fwd,
+    saves=("self.shape",),
+    grads=(_unfold_grad,),
+    promote="keep",
+    jvp="linear",
+    explain={"self": "sum over the windows holding each element"},
+)
+
+
 def _cat_fwd(*args):
     *arrays, dim, sizes, ndim = args
     return np.concatenate(arrays, axis=dim)
@@ -1272,6 +1318,146 @@ def column_stack(tensors: Sequence[Tensor], *, out: Any = None) -> Tensor:
     return cat(cols, 1)
 
 
+def rot90(input: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:
+    """Rotate by 90 degrees ``k`` times in the plane of ``dims`` (from the first dim towards the
+    second).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.rot90(torch.tensor([[1, 2], [3, 4]]))
+        tensor([[2, 4],
+                [1, 3]])
+    """
+    dims = tuple(dims)
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    nd = input._data.ndim
+    if nd < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {nd}")
+    d0, d1 = _dim(dims[0], nd), _dim(dims[1], nd)
+    if d0 == d1:
+        raise RuntimeError(
+            f"expected rotation dims to be different, but got dim0 = {d0} and dim1 = {d1}"
+        )
+    return apply(ROT90, (input,), (operator.index(k) % 4, (d0, d1)))
+
+
+def unfold(self: Tensor, dimension: int, size: int, step: int) -> Tensor:
+    """All windows of ``size`` elements along ``dimension``, ``step`` apart, as a new last dim
+    (a view).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.arange(5).unfold(0, 2, 2)
+        tensor([[0, 1],
+                [2, 3]])
+    """
+    nd = self._data.ndim
+    d = _dim(dimension, nd)
+    n = self._data.shape[d] if nd else 1
+    size = operator.index(size)
+    step = operator.index(step)
+    if size > n:
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {n} but size is {size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    return _view(UNFOLD, self, (d, size, step))
+
+
+def meshgrid(*tensors: Tensor, indexing: str | None = None) -> tuple:
+    """Coordinate grids from 1-D tensors (``indexing="ij"`` or ``"xy"``); the grids are
+    expanded views.
+
+    Example:
+        >>> import chainrule as torch
+        >>> xs, ys = torch.meshgrid(torch.tensor([1, 2]), torch.tensor([3, 4, 5]), indexing="ij")
+        >>> xs.shape
+        torch.Size([2, 3])
+    """
+    import warnings
+
+    if len(tensors) == 1 and isinstance(tensors[0], (tuple, list)):
+        tensors = tuple(tensors[0])
+    if indexing is None:
+        warnings.warn(
+            "torch.meshgrid: in an upcoming release, it will be required to pass the indexing "
+            "argument.",
+            UserWarning,
+            stacklevel=2,
+        )
+        indexing = "ij"
+    if indexing not in ("ij", "xy"):
+        raise RuntimeError(
+            'torch.meshgrid: indexing must be one of "xy" or "ij", but received: ' + indexing
+        )
+    for t in tensors:
+        if t._data.ndim > 1:
+            raise RuntimeError(
+                "torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: "
+                f"{t._data.ndim}-D tensor"
+            )
+    ts = list(tensors)
+    swap = indexing == "xy" and len(ts) >= 2
+    if swap:
+        ts[0], ts[1] = ts[1], ts[0]
+    shape = tuple(t._data.size for t in ts)
+    n = len(ts)
+    out = []
+    for i, t in enumerate(ts):
+        v = _view(VIEW, t, (tuple(t._data.size if k == i else 1 for k in range(n)),))
+        out.append(expand(v, shape))
+    if swap:
+        out[0], out[1] = out[1], out[0]
+    return tuple(out)
+
+
+def repeat_interleave(
+    input: Tensor, repeats: Any = None, dim: int | None = None, *, output_size: int | None = None
+) -> Tensor:
+    """Repeat each element ``repeats`` times (an int, or a tensor of counts per element) along
+    ``dim`` (the flattened input when ``dim`` is None).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.tensor([1, 2]).repeat_interleave(2)
+        tensor([1, 1, 2, 2])
+    """
+    from .._tensor import wrap
+
+    if repeats is None:  # repeat_interleave(counts): the indices, each repeated
+        counts = input._data
+        return wrap(np.repeat(np.arange(counts.size, dtype=np.int64), counts))
+    x = input
+    if dim is None:
+        x = flatten(x)
+        d = 0
+    else:
+        d = _dim(dim, x._data.ndim)
+    if x._data.ndim == 0:
+        x = _reshape(x, (1,))
+    n = x._data.shape[d]
+    if isinstance(repeats, Tensor) and repeats._data.ndim > 0:
+        r = repeats._data.astype(np.int64)
+        if r.ndim != 1 or (r.size != n and r.size != 1):
+            raise RuntimeError(
+                "repeats must have the same size as input along dim, but got repeats.size(0) = "
+                f"{r.size} and input.size({d}) = {n}"
+            )
+        if (r < 0).any():
+            raise RuntimeError("repeats can not be negative")
+        from .indexing import index_select
+
+        idx = np.repeat(np.arange(n, dtype=np.int64), np.broadcast_to(r, (n,)))
+        return index_select(x, d, wrap(idx))
+    r = operator.index(repeats)
+    if r < 0:
+        raise RuntimeError("Repeats must be non-negative")
+    shp = x._data.shape
+    big = expand(unsqueeze(x, d + 1), shp[: d + 1] + (r,) + shp[d + 1 :])
+    # a contiguous copy, then a view (PyTorch's ViewBackward0)
+    return view(big.clone(), shp[:d] + (n * r,) + shp[d + 1 :])
+
+
 # ---------------------------------------------------------------- registration
 
 expose(view, method=True)
@@ -1309,8 +1495,12 @@ for _f in (
     fliplr,
     flipud,
     roll,
+    rot90,
+    repeat_interleave,
 ):
     expose(_f)
+expose(unfold, method=True)
+PUBLIC.pop("unfold", None)  # torch.unfold does not exist (Tensor.unfold does)
 expose(movedim, "moveaxis")
 expose(split, method=False)
 expose(_split_method, "split", method=True)
@@ -1327,6 +1517,7 @@ for _f in (
     atleast_3d,
     broadcast_tensors,
     broadcast_shapes,
+    meshgrid,
 ):
     expose(_f, method=False)
 expose(cat, "concat", "concatenate", method=False)

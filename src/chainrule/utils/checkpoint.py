@@ -75,9 +75,7 @@ class CheckpointFunction(Function):
             if isinstance(o, Tensor) and o._requires_grad and g is not None
         ]
         if not pairs:
-            raise RuntimeError(
-                "none of output has requires_grad=True, this checkpoint() is not necessary"
-            )
+            return (None, None) + (None,) * len(inputs)
         _backward(tuple(o for o, _ in pairs), tuple(g for _, g in pairs))
         return (None, None) + tuple(d.grad if isinstance(d, Tensor) else None for d in inputs)
 
@@ -105,7 +103,26 @@ def checkpoint(
         def function(*a: Any) -> Any:
             return fn(*a, **kwargs)
 
+    if (
+        use_reentrant is not True
+        and grad_mode.state.enabled
+        and not any(isinstance(a, Tensor) and a._requires_grad for a in args)
+    ):
+        # non-reentrant semantics: parameters the function closes over still get gradients.
+        # A dummy input that requires grad makes the node record; backward re-runs the
+        # function and backpropagates into whatever it used.
+        import numpy as np
+
+        dummy = wrap(np.zeros((), np.float32), True)
+        return CheckpointFunction.apply(_drop_last(function), preserve_rng_state, *args, dummy)
     return CheckpointFunction.apply(function, preserve_rng_state, *args)
+
+
+def _drop_last(function: Callable) -> Callable:
+    def run(*a: Any) -> Any:
+        return function(*a[:-1])
+
+    return run
 
 
 def checkpoint_sequential(functions: Any, segments: int, input: Tensor, **kwargs: Any) -> Any:  # noqa: A002
