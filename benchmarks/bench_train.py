@@ -14,7 +14,8 @@ round counts (the least disturbed by other load).
 Each library runs in a fresh subprocess (``--worker LIB MODEL``) so that one import cannot
 affect the other's numbers. The models are those of ``examples/digits.py`` (8x8 digits):
 
-- MLP: Linear(64, 128) - ReLU - Linear(128, 128) - ReLU - Linear(128, 10), batch 64, Adam
+- MLP: Linear(64, 256) - ReLU - Dropout(0.2) - Linear(256, 128) - ReLU - Dropout(0.2) -
+  Linear(128, 10), batch 64, Adam
 - CNN: Conv2d(1, 16, 3, pad 1) - ReLU - MaxPool2d(2) - Conv2d(16, 32, 3, pad 1) - ReLU -
   MaxPool2d(2) - Flatten - Linear(128, 10), batch 64, Adam
 
@@ -42,7 +43,13 @@ def build(lib, model: str):
     nn = lib.nn
     if model == "mlp":
         net = nn.Sequential(
-            nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 128), nn.ReLU(), nn.Linear(128, 10)
+            nn.Linear(64, 256),
+            nn.ReLU(),
+            nn.Dropout(0.2),
+            nn.Linear(256, 128),
+            nn.ReLU(),
+            nn.Dropout(0.2),
+            nn.Linear(128, 10),
         )
         shape = (BATCH, 64)
     else:

@@ -36,11 +36,20 @@ def load_data(seed: int = 0):
     return x[train], y[train], x[test], y[test]
 
 
+LR = {"mlp": 2e-3, "cnn": 3e-3}
+
+
 def make_model(lib, kind: str):
     nn = lib.nn
     if kind == "mlp":
         return nn.Sequential(
-            nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 128), nn.ReLU(), nn.Linear(128, 10)
+            nn.Linear(64, 256),
+            nn.ReLU(),
+            nn.Dropout(0.2),
+            nn.Linear(256, 128),
+            nn.ReLU(),
+            nn.Dropout(0.2),
+            nn.Linear(128, 10),
         )
     return nn.Sequential(
         nn.Unflatten(1, (1, 8, 8)),
@@ -71,7 +80,7 @@ def train(
     data,
     epochs: int,
     batch_size: int = 64,
-    lr: float = 3e-3,
+    lr: float | None = None,
     seed: int = 0,
     progress: bool = True,
     log=print,
@@ -85,7 +94,7 @@ def train(
         train_ds, batch_size=batch_size, shuffle=True, generator=lib.Generator().manual_seed(seed)
     )
     model = make_model(lib, kind)
-    opt = lib.optim.Adam(model.parameters(), lr=lr)
+    opt = lib.optim.Adam(model.parameters(), lr=lr or LR[kind])
     sched = lib.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=epochs)
     loss_fn = lib.nn.CrossEntropyLoss()
     times = []

@@ -110,3 +110,39 @@ def test_vmap_is_differentiable():
     y = chainrule.func.vmap(lambda r: (r * r).sum())(x)
     y.sum().backward()
     assert x.grad.tolist() == [[2.0, 4.0], [6.0, 8.0]]
+
+
+def test_jacfwd_of_jacrev_is_the_hessian():
+    _same(lambda lib, F: F.jacfwd(F.jacrev(lambda x: (x.sin() * x * x).sum()))(lib.tensor(XA)))
+    _same(lambda lib, F: F.jacfwd(F.jacrev(lambda x: x.sin() * (x * x).sum()))(lib.tensor(XA)))
+    _same(lambda lib, F: F.jacrev(F.jacrev(lambda x: x.sin() * (x * x).sum()))(lib.tensor(XA)))
+
+
+def test_vmap_runs_batched_when_rows_are_independent():
+    from chainrule.func import vmap
+
+    calls = []
+
+    def rowwise(r):
+        calls.append(tuple(r.shape))
+        return r.sin() * r
+
+    m = chainrule.tensor(np.arange(40.0).reshape(10, 4), requires_grad=True)
+    out = vmap(rowwise)(m)
+    assert calls[0] == (10, 4) and len(calls) == 4  # one batched call + 3 checks
+    np.testing.assert_allclose(
+        out.detach().numpy(), np.sin(m.detach().numpy()) * m.detach().numpy()
+    )
+    out.sum().backward()  # differentiable through the batched call
+    assert m.grad.shape == (10, 4)
+
+    calls.clear()
+
+    def mixing(r):  # on a batch, this would sum over the batch axis too
+        calls.append(tuple(r.shape))
+        return r - r.mean(0)
+
+    x = np.arange(40.0).reshape(10, 4)
+    out = vmap(mixing)(chainrule.tensor(x))
+    np.testing.assert_allclose(out.numpy(), x - x.mean(1, keepdims=True))
+    assert calls.count((4,)) >= 10  # fell back to one call per row

@@ -381,3 +381,25 @@ def test_saved_tensors_hooks_builtin_ops_vs_torch():
     assert results[0][0] == results[1][0]
     assert [tuple(s) for s in results[0][1]] == [tuple(s) for s in results[1][1]]
     np.testing.assert_allclose(results[0][2], results[1][2], rtol=1e-6)
+
+
+def test_custom_jvp_written_for_one_direction_in_vectorized_jacobian():
+    W = chainrule.tensor(np.random.default_rng(0).standard_normal((3, 4)))
+
+    class Lin(chainrule.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return W @ x
+
+        @staticmethod
+        def backward(ctx, g):
+            return g @ W
+
+        @staticmethod
+        def jvp(ctx, t):
+            return W @ t  # (3, 4) @ (batch, 4) would fail: checked, then one call per direction
+
+    x = chainrule.tensor(np.ones(4))
+    F = chainrule.autograd.functional
+    j = F.jacobian(Lin.apply, x, vectorize=True, strategy="forward-mode")
+    np.testing.assert_allclose(j.numpy(), W.numpy())

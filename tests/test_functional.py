@@ -36,9 +36,7 @@ def _close(a, b, **kw):
 # ---------------------------------------------------------------- every sampled op
 # op entries whose forward-mode kind is known to be wrong (owned elsewhere; reported):
 # they run and show as xfail until fixed
-KNOWN_JVP_ISSUES = {
-    "constant_pad_nd": "jvp='linear' pads the tangent with the pad value: needs a callable rule",
-}
+KNOWN_JVP_ISSUES = {}
 
 
 def _known_issue(sample, request) -> None:

@@ -107,6 +107,21 @@ CASES = [
     ("conv2d_groups", lambda nn: nn.Conv2d(4, 6, 3, groups=2, bias=False), [(2, 4, 5, 5)]),
     ("conv2d_same", lambda nn: nn.Conv2d(2, 3, 4, padding="same"), [(1, 2, 6, 6)]),
     ("conv2d_unbatched", lambda nn: nn.Conv2d(2, 3, 3), [(2, 5, 5)]),
+    (
+        "conv2d_reflect",
+        lambda nn: nn.Conv2d(2, 3, 3, padding=1, padding_mode="reflect"),
+        [(2, 2, 5, 5)],
+    ),
+    (
+        "conv2d_circular",
+        lambda nn: nn.Conv2d(2, 3, 3, padding=(2, 1), padding_mode="circular"),
+        [(1, 2, 5, 4)],
+    ),
+    (
+        "conv1d_replicate",
+        lambda nn: nn.Conv1d(2, 3, 3, padding=2, padding_mode="replicate"),
+        [(2, 2, 6)],
+    ),
     ("conv1d", lambda nn: nn.Conv1d(3, 4, 3, stride=2, padding=1), [(2, 3, 11)]),
     ("conv1d_dil", lambda nn: nn.Conv1d(2, 2, 2, dilation=3), [(3, 2, 9)]),
     ("maxpool2d", lambda nn: nn.MaxPool2d(2), [(2, 3, 6, 6)]),
@@ -263,6 +278,7 @@ REPRS = [
     "nn.Conv2d(3, 4, (3, 2), stride=2, padding=1, dilation=2, bias=False)",
     "nn.Conv2d(4, 4, 3, groups=2)",
     "nn.Conv1d(2, 4, 3, padding='same')",
+    "nn.Conv2d(2, 4, 3, padding=1, padding_mode='reflect')",
     "nn.MaxPool2d(2)",
     "nn.MaxPool1d(3, 2)",
     "nn.AvgPool2d(2)",
@@ -372,7 +388,8 @@ def test_default_init_bounds(make, name):
     w = getattr(m, name).detach().numpy()
     b = bound(None)
     assert np.abs(w).max() <= b * 1.05
-    assert np.abs(w).max() > 0.8 * b
+    if w.size >= 100:  # a few draws may all be small; many fill the range
+        assert np.abs(w).max() > 0.8 * b
     assert w.dtype == np.float32
 
 

@@ -142,7 +142,24 @@ SCHEDS = {
     "cosine": lambda L, o: L.optim.lr_scheduler.CosineAnnealingLR(o, T_max=4, eta_min=0.01),
     "lambda": lambda L, o: L.optim.lr_scheduler.LambdaLR(o, lambda e: 1 / (e + 1)),
     "lambda_list": lambda L, o: L.optim.lr_scheduler.LambdaLR(o, [lambda e: 0.9**e, lambda e: 1.0]),
+    "linear": lambda L, o: L.optim.lr_scheduler.LinearLR(o, start_factor=0.25, total_iters=6),
 }
+
+
+def test_reduce_lr_on_plateau_matches_torch():
+    metrics = [1.0, 0.9, 0.95, 0.95, 0.95, 0.94, 0.96, 0.97, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]
+    seqs = []
+    for lib in (torch, cr):
+        opt = lib.optim.SGD(params(lib), lr=1.0)
+        s = lib.optim.lr_scheduler.ReduceLROnPlateau(
+            opt, factor=0.5, patience=1, cooldown=1, min_lr=0.1
+        )
+        seq = []
+        for m in metrics:
+            s.step(m)
+            seq.append(s.get_last_lr()[0])
+        seqs.append(seq)
+    assert seqs[0] == seqs[1]
 
 
 @pytest.mark.parametrize("name", list(SCHEDS))
@@ -205,3 +222,62 @@ def test_parameters_to_vector_round_trip():
     assert v.shape == (8,)
     cr.nn.utils.vector_to_parameters(v * 0 + 1, m.parameters())
     assert float(m.weight.sum()) == 6.0 and float(m.bias.sum()) == 2.0
+
+
+def _sgd_l1_class(lib):
+    """The seeds' "rewrite SGD with an L1 penalty" optimizer, written once against the torch API."""
+    import importlib
+
+    from_opt = importlib.import_module(lib.__name__ + ".optim.optimizer")
+
+    class SGDL1(lib.optim.Optimizer):
+        def __init__(self, params, lr=from_opt.required, l1=0.0):
+            super().__init__(params, dict(lr=lr, l1=l1))
+
+        @lib.no_grad()
+        def step(self, closure=None):
+            loss = None
+            if closure is not None:
+                with lib.enable_grad():
+                    loss = closure()
+            for group in self.param_groups:
+                for p in group["params"]:
+                    if p.grad is None:
+                        continue
+                    d_p = p.grad
+                    if group["l1"] != 0:
+                        d_p = d_p.add(lib.sign(p), alpha=group["l1"])
+                    state = self.state[p]
+                    state["n"] = state.get("n", 0) + 1
+                    p.add_(d_p, alpha=-group["lr"])
+            return loss
+
+    return SGDL1
+
+
+def test_custom_optimizer_subclass_matches_torch():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((8, 3)).astype(np.float32)
+    y = rng.standard_normal((8, 1)).astype(np.float32)
+    finals = []
+    for lib in (torch, cr):
+        lib.manual_seed(0)
+        m = lib.nn.Linear(3, 1)
+        with lib.no_grad():
+            m.weight.copy_(lib.tensor([[0.1, -0.2, 0.3]]))
+            m.bias.zero_()
+        opt = _sgd_l1_class(lib)(m.parameters(), lr=0.1, l1=0.01)
+        for _ in range(5):
+
+            def closure():
+                opt.zero_grad()
+                loss = lib.nn.functional.mse_loss(m(lib.tensor(x)), lib.tensor(y))
+                loss.backward()
+                return loss
+
+            opt.step(closure)
+        assert opt.state[m.weight]["n"] == 5
+        finals.append(m.weight.detach().numpy().copy())
+    np.testing.assert_allclose(finals[1], finals[0], rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="required optimization parameter lr"):
+        _sgd_l1_class(cr)([cr.nn.Parameter(cr.ones(1))])

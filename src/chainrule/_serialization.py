@@ -8,8 +8,6 @@ container tree (dicts, lists, tuples, numbers, strings, dtypes). Loading uses
 
 from __future__ import annotations
 
-import io
-import json
 import os
 from collections import OrderedDict
 from typing import Any
@@ -100,6 +98,8 @@ def save(
         >>> torch.load(buf)
         {'w': tensor([1., 1.]), 'step': 3}
     """
+    import json  # imported on use: keeps ``import chainrule`` light
+
     w = _Writer()
     tree = {"format": _FORMAT, "root": w.encode(obj)}
     meta = np.frombuffer(json.dumps(tree).encode("utf-8"), dtype=np.uint8)
@@ -186,6 +186,9 @@ def load(
         >>> torch.load(buf, weights_only=True)
         [tensor([1, 2])]
     """
+    import io
+    import json
+
     if map_location is not None:
         from ._tensor import check_device
 

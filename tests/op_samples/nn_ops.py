@@ -189,3 +189,25 @@ SAMPLES = [
         shapes=[(2, 3, 4), (3, 2)],
     ),
 ]
+
+for _mode in ("reflect", "replicate", "circular"):
+    SAMPLES += [
+        Sample(
+            covers=(f"{_mode}_pad1d", "pad_scatter", "pad_gather"),
+            fn=lambda lib, x, m=_mode: F(lib).pad(x, (2, 1), mode=m),
+            shapes=[(2, 3, 4), (3, 5)],
+            name=f"{_mode}_pad1d",
+        ),
+        Sample(
+            covers=(f"{_mode}_pad2d", "pad_scatter", "pad_gather"),
+            fn=lambda lib, x, m=_mode: F(lib).pad(x, (1, 2, 2, 0), mode=m),
+            shapes=[(1, 2, 4, 3)],
+            name=f"{_mode}_pad2d",
+        ),
+        Sample(
+            covers=(f"{_mode}_pad3d", "pad_scatter", "pad_gather"),
+            fn=lambda lib, x, m=_mode: F(lib).pad(x, (1, 1, 0, 1, 1, 0), mode=m),
+            shapes=[(1, 1, 3, 3, 3)],
+            name=f"{_mode}_pad3d",
+        ),
+    ]

@@ -213,14 +213,34 @@ __all__ += ["gradcheck", "gradgradcheck", "GradcheckError"]
 
 
 # ---- transforms (issue 3): custom Function, forward mode, functional API, anomaly mode
-from . import forward_ad, function, functional  # noqa: E402
-from .anomaly import (  # noqa: E402
+from .anomaly import (  # noqa: E402  (small; dispatch uses it anyway)
     detect_anomaly,
     is_anomaly_check_nan_enabled,
     is_anomaly_enabled,
     set_detect_anomaly,
 )
-from .function import Function, once_differentiable  # noqa: E402
+
+# loaded on first use, to keep ``import chainrule`` fast
+_LAZY = {
+    "Function": ("function", "Function"),
+    "once_differentiable": ("function", "once_differentiable"),
+    "function": ("function", None),
+    "functional": ("functional", None),
+    "forward_ad": ("forward_ad", None),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        mod_name, attr = _LAZY[name]
+        mod = importlib.import_module(f".{mod_name}", __name__)
+        value = mod if attr is None else getattr(mod, attr)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'chainrule.autograd' has no attribute '{name}'")
+
 
 __all__ += [
     "Function",

@@ -285,7 +285,6 @@ _PACKED: dict = {}  # node class -> subclass that unpacks before running (same n
 def _pack_node(node: Any, hooks: tuple) -> None:
     """saved_tensors_hooks for a built-in op: pack its saved tensors now, unpack in backward."""
     from .._tensor import wrap
-
     from . import graph
 
     pack, unpack = hooks

@@ -48,7 +48,6 @@ _next_level = [0]
 _duals: dict = {}  # id -> weakref of tensors holding a tangent at the active level
 # while not None: tangents carry a leading batch dimension of this size (vectorized jacobians)
 _batch: list = [None]
-counters = {"forward": 0}  # forward passes started with tangents (for the cost benchmark)
 fallbacks: dict = {}  # op name -> times its JVP could not batch (vectorized jacobians)
 
 
@@ -198,7 +197,6 @@ def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> T
     if tangent._data.dtype != tensor._data.dtype:
         tangent = tangent.to(tensor.dtype)
     _set_tangent(out, tangent, level)
-    counters["forward"] += 1
     return out
 
 

@@ -379,16 +379,66 @@ def _forward_mode(cls, node, args, outs, level) -> None:
         (a._fw.get(level) if a._fw else None) if isinstance(a, Tensor) else None for a in args
     ]
     try:
-        res = cls.jvp(node, *tangents)
+        b = forward_ad._batch[0]
+        if b is None:
+            res = _as_tuple(cls.jvp(node, *tangents))
+        else:
+            res = _batched_jvp(cls, node, tangents, outs, b)
     finally:
         if fw_saved is not None:
             node._saved = saved
             node._fw_saved = None
-    if not isinstance(res, tuple):
-        res = (res,)
     for o, t in zip(outs, res):
         if isinstance(o, Tensor) and t is not None:
             forward_ad._set_tangent(o, t, level)
+
+
+def _as_tuple(res: Any) -> tuple:
+    return res if isinstance(res, tuple) else (res,)
+
+
+def _batched_jvp(cls, node, tangents: list, outs: list, b: int) -> tuple:
+    """The user's jvp on tangents with a leading batch axis (vectorized jacobians). A jvp
+    written for one direction may not batch: check by linearity, else one call per direction."""
+    from .functional import _weights, agrees, combine
+
+    def arrays(rs):
+        return [None if r is None else (r._data if isinstance(r, Tensor) else r) for r in rs]
+
+    def single(ts):
+        # one direction: the batch is off while the user's jvp runs
+        forward_ad._batch[0] = None
+        try:
+            return _as_tuple(cls.jvp(node, *ts))
+        finally:
+            forward_ad._batch[0] = b
+
+    from . import forward_ad
+
+    try:
+        res = _as_tuple(cls.jvp(node, *tangents))
+        ok = all(
+            r is None or not isinstance(o, Tensor) or tuple(r.shape) == (b,) + o._data.shape
+            for r, o in zip(res, outs)
+        )
+        if ok:
+            w = _weights(b)
+            comb = [None if t is None else combine(t, w) for t in tangents]
+            ok = agrees(arrays(res), arrays(single(comb)), w)
+    except Exception:
+        ok = False
+    if ok:
+        return res
+    per = [single([None if t is None else wrap(t._data[k]) for t in tangents]) for k in range(b)]
+    out = []
+    for j in range(len(per[0])):
+        col = [p[j] for p in per]
+        out.append(
+            None
+            if col[0] is None
+            else wrap(np.stack([c._data if isinstance(c, Tensor) else np.asarray(c) for c in col]))
+        )
+    return tuple(out)
 
 
 def once_differentiable(fn: Callable) -> Callable:

@@ -77,12 +77,23 @@ def _tuple_postprocess(res: Any, to_unpack: Any) -> Any:
     return res
 
 
+def _has_tangent(t: Tensor) -> bool:
+    lv = forward_ad._levels
+    return bool(lv) and bool(t._fw) and lv[-1] in t._fw
+
+
 def _grad_preprocess(inputs: tuple, create_graph: bool, need_graph: bool) -> tuple:
     res = []
     for inp in inputs:
         if create_graph and inp._requires_grad:
             # keep the link to the caller's graph: a differentiable alias
             res.append(inp * 1 if inp._data.dtype.kind in "fc" else inp)
+        elif _has_tangent(inp) and inp._data.dtype.kind in "fc":
+            # an outer forward-mode transform (jacfwd(jacrev(f))): keep the tangent
+            t = inp * 1
+            if not t._requires_grad:
+                t._requires_grad = need_graph
+            res.append(t)
         else:
             t = wrap(inp._data)
             t._vc = inp._vc
@@ -223,40 +234,79 @@ def _fn_classes():
         @staticmethod
         def forward(ctx, x, shape):
             ctx.in_shape = x._data.shape
-            return wrap(np.reshape(x._data, shape).copy())
+            out = np.reshape(x._data, shape).copy()
+            ctx.out_shape = out.shape
+            return wrap(out)
 
         @staticmethod
         def backward(ctx, g):
             return reshape(g, ctx.in_shape), None
 
+        @staticmethod
+        def jvp(ctx, t, _):
+            b = _fw_batch()
+            if b is None:
+                return reshape(t, tuple(ctx.out_shape))
+            return wrap(np.reshape(t._data, (b,) + tuple(ctx.out_shape)))
+
     class BroadcastTo(Function):
         @staticmethod
         def forward(ctx, x, shape):
             ctx.in_shape = x._data.shape
+            ctx.out_shape = tuple(shape)
             return wrap(np.array(np.broadcast_to(x._data, shape)))
 
         @staticmethod
         def backward(ctx, g):
             return SumTo.apply(g, ctx.in_shape), None
 
+        @staticmethod
+        def jvp(ctx, t, _):
+            b = _fw_batch()
+            if b is None:
+                return BroadcastTo.apply(t, ctx.out_shape)
+            inner = t._data.shape[1:]
+            pad = len(ctx.out_shape) - len(inner)
+            a = np.reshape(t._data, (b,) + (1,) * pad + inner)
+            return wrap(np.array(np.broadcast_to(a, (b,) + tuple(ctx.out_shape))))
+
     class SumTo(Function):
         @staticmethod
         def forward(ctx, x, shape):
             ctx.in_shape = x._data.shape
+            ctx.out_shape = tuple(shape)
             return wrap(np.asarray(engine.sum_to(x._data, tuple(shape), False)).copy())
 
         @staticmethod
         def backward(ctx, g):
             return BroadcastTo.apply(g, ctx.in_shape), None
 
+        @staticmethod
+        def jvp(ctx, t, _):
+            b = _fw_batch()
+            if b is None:
+                return SumTo.apply(t, ctx.out_shape)
+            return wrap(np.array(_sum_to_batched(t._data, tuple(ctx.out_shape))))
+
     class Stack(Function):
         @staticmethod
         def forward(ctx, *xs):
+            ctx.item_shape = xs[0]._data.shape
+            ctx.dtype = xs[0]._data.dtype
             return wrap(np.stack([x._data for x in xs]))
 
         @staticmethod
         def backward(ctx, g):
             return tuple(Rows.apply(g, k, k + 1, g.shape[1:]) for k in range(g.shape[0]))
+
+        @staticmethod
+        def jvp(ctx, *ts):
+            b = _fw_batch()
+            shape = ctx.item_shape
+            dt = ctx.dtype
+            lead = () if b is None else (b,)
+            arrs = [np.zeros(lead + shape, dt) if t is None else t._data for t in ts]
+            return wrap(np.stack(arrs, axis=len(lead)))
 
     class Rows(Function):
         """x[a:b] reshaped to ``shape``."""
@@ -265,6 +315,7 @@ def _fn_classes():
         def forward(ctx, x, a, b, shape):
             ctx.in_shape = x._data.shape
             ctx.ab = (a, b)
+            ctx.out_shape = tuple(shape)
             return wrap(np.reshape(x._data[a:b], tuple(shape)).copy())
 
         @staticmethod
@@ -272,11 +323,20 @@ def _fn_classes():
             a, b = ctx.ab
             return PadRows.apply(g, a, b, ctx.in_shape), None, None, None
 
+        @staticmethod
+        def jvp(ctx, t, *_):
+            a, b = ctx.ab
+            n = _fw_batch()
+            if n is None:
+                return Rows.apply(t, a, b, ctx.out_shape)
+            return wrap(np.reshape(t._data[:, a:b], (n,) + tuple(ctx.out_shape)).copy())
+
     class PadRows(Function):
         @staticmethod
         def forward(ctx, g, a, b, shape):
             ctx.ab = (a, b)
             ctx.g_shape = g._data.shape
+            ctx.shape = tuple(shape)
             out = np.zeros(shape, g._data.dtype)
             out[a:b] = np.reshape(g._data, (b - a,) + tuple(shape[1:]))
             return wrap(out)
@@ -286,10 +346,24 @@ def _fn_classes():
             a, b = ctx.ab
             return Rows.apply(g, a, b, ctx.g_shape), None, None, None
 
+        @staticmethod
+        def jvp(ctx, t, *_):
+            a, b = ctx.ab
+            n = _fw_batch()
+            if n is None:
+                return PadRows.apply(t, a, b, ctx.shape)
+            out = np.zeros((n,) + tuple(ctx.shape), t._data.dtype)
+            out[:, a:b] = np.reshape(t._data, (n, b - a) + tuple(ctx.shape[1:]))
+            return wrap(out)
+
     return Reshape, BroadcastTo, SumTo, Stack, Rows
 
 
 _FNS: list = []
+
+
+def _fw_batch():
+    return forward_ad._batch[0]
 
 
 def _fns():
@@ -400,7 +474,6 @@ def jvp(
                 forward_ad.make_dual(x, t if t.dtype == x.dtype else t.to(x.dtype))
                 for x, t in zip(inputs, v)
             )
-            forward_ad.counters["forward"] -= len(duals)
             is_outputs_tuple, outputs = _call(func, duals, "jvp")
             res = []
             prim = []
@@ -871,10 +944,13 @@ def jacobian(
     with grad_mode.enable_grad():
         is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jacobian")
         inputs = _grad_preprocess(inputs, create_graph, True)
+        # inputs carrying tangents of an outer forward-mode transform: differentiate with
+        # chainrule ops (create_graph) so that the tangents flow through the backward pass
+        fwd_in = any(_has_tangent(x) for x in inputs)
         is_outputs_tuple, outputs = _call(func, inputs, "jacobian")
         _check_requires_grad(outputs, "outputs", strict)
-        rows = _jac_reverse(outputs, inputs, create_graph, strict, vectorize)
-        if not create_graph:
+        rows = _jac_reverse(outputs, inputs, create_graph or fwd_in, strict, vectorize)
+        if not create_graph and not fwd_in:
             rows = [tuple(t.detach() for t in r) for r in rows]
     return _tuple_postprocess(tuple(rows), (is_outputs_tuple, is_inputs_tuple))
 

@@ -158,7 +158,9 @@ def _conv_pad(padding: Any, n: int, k: tuple, dil: tuple, stride: tuple) -> tupl
     return tuple((a, a) for a in p)
 
 
-def _convnd(input, weight, bias, stride, padding, dilation, groups, n: int, name: str):
+def _convnd(
+    input, weight, bias, stride, padding, dilation, groups, n: int, name: str, padding_mode="zeros"
+):
     _check_tensor(input, name)
     want = n + 2
     batched = input.dim() == want
@@ -195,6 +197,12 @@ def _convnd(input, weight, bias, stride, padding, dilation, groups, n: int, name
                 f"Calculated padded input size per channel: ({size}). Kernel size: ({ks}). "
                 "Kernel size can't be greater than actual input size"
             )
+    if padding_mode != "zeros" and any(p != (0, 0) for p in pd):
+        flat = []
+        for lo, hi in reversed(pd):  # F.pad order: last dim first
+            flat += [lo, hi]
+        x = pad(x, flat, mode=padding_mode)
+        pd = tuple((0, 0) for _ in pd)
     if n == 1:
         st, dl, pd = (1,) + st, (1,) + dl, ((0, 0),) + pd
     out = _N.conv(x, weight, bias, st, pd, dl, int(groups))
@@ -408,6 +416,10 @@ def batch_norm(
 ) -> Tensor:
     """Normalise over the batch (and spatial) dims per channel; updates running stats in
     training mode."""
+    if training and eps <= 0.0:
+        raise ValueError(f"batch_norm eps must be positive during training, but got {eps}")
+    if eps < 0.0:
+        raise ValueError(f"batch_norm eps must be non-negative, but got {eps}")
     if training:
         n = input.numel() // input.shape[1]
         if n <= 1:
@@ -836,9 +848,22 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
     """Pad the last dims (``pad`` = (left, right, top, bottom, ...)); constant mode."""
     if len(pad) % 2:
         raise RuntimeError("Padding length must be divisible by 2")
-    if mode != "constant":
-        raise NotImplementedError(f"chainrule: pad mode '{mode}' is not supported")
-    return _N.constant_pad(input, tuple(pad), 0.0 if value is None else value)
+    if mode == "constant":
+        return _N.constant_pad(input, tuple(pad), 0.0 if value is None else value)
+    if mode not in ("reflect", "replicate", "circular"):
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    if value is not None and value != 0:
+        raise AssertionError(f'Padding mode "{mode}" doesn\'t take in value argument')
+    nd = len(pad) // 2
+    if nd not in (1, 2, 3) or input.dim() not in (nd + 1, nd + 2):
+        raise NotImplementedError(
+            f"Padding size {len(pad)} is not supported for {input.dim()}D input tensor.\n"
+            "Supported combinations for non-constant padding:\n"
+            "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
+            "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
+            "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)"
+        )
+    return _N.mode_pad(input, tuple(pad), mode)
 
 
 def normalize(

@@ -226,6 +226,23 @@ def _conv_w_backward(F, gw, needs, x, g, w_shape, *params):
     return dx, dg
 
 
+def _add(a, b):
+    return b if a is None else (a if b is None else a + b)
+
+
+def _conv_jvp(F, tv, x, w, *params):
+    """d conv = conv(dx, w) + conv(x, dw) + db (bilinear in input and weight)."""
+    tx, tw, tb = tv
+    out = None
+    if tx is not None:
+        out = _conv(F, tx, w, None, params)
+    if tw is not None:
+        out = _add(out, _conv(F, x, tw, None, params))
+    if tb is not None:
+        out = _add(out, F.reshape(tb, (1, -1) + (1,) * (x.ndim - 2)))
+    return out
+
+
 CONVOLUTION = defop(
     "convolution",
     _conv_fwd,
@@ -234,7 +251,7 @@ CONVOLUTION = defop(
     backward=_conv_backward,
     node="ConvolutionBackward0",
     promote="keep",
-    jvp=None,
+    jvp=_conv_jvp,
     explain={"input": "conv-transpose with {weight}", "weight": "correlation with {input}"},
 )
 CONV_INPUT_GRAD = defop(
@@ -245,7 +262,7 @@ CONV_INPUT_GRAD = defop(
     backward=_conv_t_backward,
     node="ConvolutionBackwardBackward0",
     promote="keep",
-    jvp=None,
+    jvp="bilinear",
 )
 CONV_WEIGHT_GRAD = defop(
     "convolution_weight_grad",
@@ -255,7 +272,7 @@ CONV_WEIGHT_GRAD = defop(
     backward=_conv_w_backward,
     node="ConvolutionBackwardBackward0",
     promote="keep",
-    jvp=None,
+    jvp="bilinear",
 )
 
 
@@ -358,7 +375,7 @@ MAX_POOL2D = defop(
     promote="keep",
     outputs=2,
     nondiff_outputs=1,
-    jvp=None,
+    jvp=lambda F, tv, shape, idx, *params: _gather(F, tv[0], _data(idx)),
     explain={"self": "1 at each window's maximum, else 0"},
 )
 MAX_POOL_SCATTER = defop(
@@ -582,6 +599,52 @@ def _bn_backward(F, g, needs, x, w, mean, var, axes, eps, training, rmean, rvar)
     return out
 
 
+def _norm_jvp(F, tv, x, w, axes, eps, stats, shape):
+    """Tangent of (x - mean) / sqrt(var + eps) * w + b along ``axes``."""
+    tx, tw, tb = tv
+    if stats is None:
+        mean = F.mean(x, dim=axes, keepdim=True)
+        xc = x - mean
+        var = F.mean(xc * xc, dim=axes, keepdim=True)
+    else:
+        mean, var = stats
+        xc = x - mean
+    invstd = F.rsqrt(var + eps)
+    xhat = xc * invstd
+    out = None
+    if tx is not None:
+        if stats is None:
+            m1 = F.mean(tx, dim=axes, keepdim=True)
+            m2 = F.mean(tx * xhat, dim=axes, keepdim=True)
+            dxhat = (tx - m1 - xhat * m2) * invstd
+        else:
+            dxhat = tx * invstd
+        out = dxhat if w is None else dxhat * F.reshape(w, shape)
+    if tw is not None:
+        out = _add(out, xhat * F.reshape(tw, shape))
+    if tb is not None:
+        out = _add(out, F.reshape(tb, shape))
+    return out
+
+
+def _bn_jvp(F, tv, x, w, mean, var, axes, eps, training, rmean, rvar):
+    shape = [1] * x.ndim
+    shape[1] = x.shape[1]
+    stats = None
+    if not training:
+        dt = x.dtype if _fast(F) else x._data.dtype
+        stats = (
+            F.reshape(_const(F, rmean.astype(dt, copy=False)), shape),
+            F.reshape(_const(F, rvar.astype(dt, copy=False)), shape),
+        )
+    return (_norm_jvp(F, tv, x, w, axes, eps, stats, shape), None, None)
+
+
+def _ln_jvp(F, tv, x, w, k, eps):
+    axes = tuple(range(x.ndim - k, x.ndim))
+    return _norm_jvp(F, tv, x, w, axes, eps, None, tuple(x.shape[x.ndim - k :]))
+
+
 def _const(F, arr):
     return arr if _fast(F) else wrap(arr)
 
@@ -596,7 +659,7 @@ BATCH_NORM = defop(
     promote="keep",
     outputs=3,
     nondiff_outputs=2,
-    jvp=None,
+    jvp=_bn_jvp,
     explain={"input": "(1/σ)(δ - 1/n - x̂·x̂'/n)·γ", "weight": "x̂", "bias": "1"},
 )
 
@@ -641,7 +704,7 @@ LAYER_NORM = defop(
     backward=_ln_backward,
     node="NativeLayerNormBackward0",
     promote="keep",
-    jvp=None,
+    jvp=_ln_jvp,
     explain={"input": "(1/σ)(δ - 1/n - x̂·x̂'/n)·γ", "weight": "x̂", "bias": "1"},
 )
 
@@ -754,13 +817,22 @@ def _unpadded(shape, pads):
     return [s - lo - hi for s, (lo, hi) in zip(shape, pads)]
 
 
+def _pad_jvp(F, tangents, pads, value):
+    """The tangent is padded with zeros (the fill value is a constant)."""
+    t = tangents[0]
+    pads = ((0, 0),) * (t.ndim - len(pads)) + tuple(pads)  # a leading batch dim, if any
+    if _fast(F):
+        return np.pad(t, pads)
+    return apply(CONSTANT_PAD_ND, (t,), (pads, 0.0))
+
+
 CONSTANT_PAD_ND = defop(
     "constant_pad_nd",
     _pad_fwd,
     grads=(_pad_grad,),
     node="ConstantPadNdBackward0",
     promote="keep",
-    jvp="linear",
+    jvp=_pad_jvp,
     explain={"self": "1 inside, 0 on the padding"},
 )
 
@@ -961,3 +1033,109 @@ def binary_cross_entropy_with_logits(x, y, weight, pos_weight, reduction):
     w = None if weight is None else weight._data.astype(dt, copy=False)
     pw = None if pos_weight is None else pos_weight._data.astype(dt, copy=False)
     return apply(BCE_LOGITS_LOSS, (x, y), (_RED[reduction], w, pw))
+
+
+# ---------------------------------------------------------------- reflect / replicate / circular
+# padding: a gather along each padded axis (index maps from np.pad of an arange); its adjoint
+# adds the gradient back along the same maps.
+
+
+def _gather_axes(x, maps):
+    for axis, idx in maps:
+        x = np.take(x, idx, axis=axis)
+    return x
+
+
+def _scatter_axes(g, maps, shape):
+    for axis, idx in reversed(maps):
+        out_shape = list(g.shape)
+        out_shape[axis] = shape[axis]
+        out = np.zeros(out_shape, g.dtype)
+        np.add.at(out, (slice(None),) * axis + (idx,), g)
+        g = out
+    return g
+
+
+_PAD_OPS: dict = {}
+
+
+def _pad_op(mode: str, nd: int):
+    return _PAD_OPS[(mode, nd)]
+
+
+def _make_pad_op(mode: str, nd: int) -> None:
+    key = (mode, nd)
+    if key not in _PAD_OPS:
+        node = {
+            "reflect": f"ReflectionPad{nd}DBackward0",
+            "replicate": f"ReplicationPad{nd}DBackward0",
+            "circular": "torch::autograd::CopySlices",
+        }[mode]
+        _PAD_OPS[key] = defop(
+            f"{mode}_pad{nd}d",
+            _gather_axes,
+            saves=("self.shape",),
+            grads=(lambda F, g, shape, maps: _scatter_axes_op(F, g, maps, shape),),
+            node=node,
+            promote="keep",
+            jvp="linear",
+            explain={"self": "1 for each position it is copied to"},
+        )
+
+
+def _scatter_axes_op(F, g, maps, shape):
+    if _fast(F):
+        return _scatter_axes(g, maps, shape)
+    return apply(PAD_SCATTER, (g,), (maps, shape))
+
+
+def _gather_axes_op(F, gg, maps):
+    if _fast(F):
+        return _gather_axes(gg, maps)
+    return apply(PAD_GATHER, (gg,), (maps,))
+
+
+PAD_SCATTER = defop(
+    "pad_scatter",
+    _scatter_axes,
+    grads=(lambda F, gg, maps, shape: _gather_axes_op(F, gg, maps),),
+    node="ReflectionPadBackwardBackward0",
+    promote="keep",
+    jvp="linear",
+)
+PAD_GATHER = defop(
+    "pad_gather",
+    _gather_axes,
+    saves=("self.shape",),
+    grads=(lambda F, g, shape, maps: _scatter_axes_op(F, g, maps, shape),),
+    node="ReflectionPadBackwardBackward1",
+    promote="keep",
+    jvp="linear",
+)
+
+_NP_MODE = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+for _mode in _NP_MODE:
+    for _nd in (1, 2, 3):
+        _make_pad_op(_mode, _nd)
+
+
+def mode_pad(x: Tensor, pad: tuple, mode: str) -> Tensor:
+    """reflect / replicate / circular padding of the last len(pad)//2 dims."""
+    nd = len(pad) // 2
+    maps = []
+    for i in range(nd):
+        axis = x.ndim - 1 - i
+        lo, hi = int(pad[2 * i]), int(pad[2 * i + 1])
+        n = x.shape[axis]
+        if mode == "reflect" and (lo >= n or hi >= n):
+            raise RuntimeError(
+                f"Argument #4: Padding size should be less than the corresponding input "
+                f"dimension, but got: padding ({lo}, {hi}) at dimension {axis} of input "
+                f"{list(x.shape)}"
+            )
+        if mode == "circular" and (lo > n or hi > n):
+            raise RuntimeError("Padding value causes wrapping around more than once.")
+        idx = np.pad(np.arange(n), (max(lo, 0), max(hi, 0)), mode=_NP_MODE[mode])
+        idx = idx[max(-lo, 0) : len(idx) - max(-hi, 0)]  # negative padding crops
+        maps.append((axis, idx))
+    return apply(_pad_op(mode, nd), (x,), (tuple(maps),))

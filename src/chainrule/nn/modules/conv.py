@@ -46,8 +46,11 @@ class _ConvNd(Module):
                 )
             if padding == "same" and any(s != 1 for s in ntuple(stride, n)):
                 raise ValueError("padding='same' is not supported for strided convolutions")
-        if padding_mode != "zeros":
-            raise NotImplementedError(f"chainrule: padding_mode '{padding_mode}' is not supported")
+        if padding_mode not in ("zeros", "reflect", "replicate", "circular"):
+            raise ValueError(
+                "padding_mode must be one of ['zeros', 'reflect', 'replicate', 'circular'], but "
+                f"got padding_mode='{padding_mode}'"
+            )
         self.in_channels = in_channels
         self.out_channels = out_channels
         self.kernel_size = ntuple(kernel_size, n)
@@ -106,8 +109,17 @@ class Conv1d(_ConvNd):
     _n = 1
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
-        return F.conv1d(
-            input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups
+        return F._convnd(
+            input,
+            self.weight,
+            self.bias,
+            self.stride,
+            self.padding,
+            self.dilation,
+            self.groups,
+            1,
+            "conv1d",
+            self.padding_mode,
         )
 
 
@@ -123,6 +135,15 @@ class Conv2d(_ConvNd):
     _n = 2
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
-        return F.conv2d(
-            input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups
+        return F._convnd(
+            input,
+            self.weight,
+            self.bias,
+            self.stride,
+            self.padding,
+            self.dilation,
+            self.groups,
+            2,
+            "conv2d",
+            self.padding_mode,
         )

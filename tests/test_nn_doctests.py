@@ -1,0 +1,41 @@
+"""The docstring examples of nn, optim, utils.data and save/load run and print what they show."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = [
+    "chainrule.nn",
+    "chainrule.nn.modules.module",
+    "chainrule.nn.modules.container",
+    "chainrule.nn.modules.linear",
+    "chainrule.nn.modules.activation",
+    "chainrule.nn.modules.loss",
+    "chainrule.nn.modules.conv",
+    "chainrule.nn.modules.pooling",
+    "chainrule.nn.modules.normalization",
+    "chainrule.nn.modules.misc",
+    "chainrule.nn.modules.rnn",
+    "chainrule.nn.functional",
+    "chainrule.nn.init",
+    "chainrule.nn.parameter",
+    "chainrule.nn.grad",
+    "chainrule.nn.utils.clip_grad",
+    "chainrule.optim",
+    "chainrule.optim.optimizer",
+    "chainrule.optim.algorithms",
+    "chainrule.optim.lr_scheduler",
+    "chainrule.utils.data.dataset",
+    "chainrule.utils.data.dataloader",
+    "chainrule._serialization",
+]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name):
+    mod = importlib.import_module(name)
+    res = doctest.testmod(mod, optionflags=doctest.NORMALIZE_WHITESPACE, verbose=False)
+    assert res.failed == 0
