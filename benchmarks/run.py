@@ -10,8 +10,16 @@ How to run (from the repository root; chainrule does NOT need to be installed)::
 
 Other options: ``--libs chainrule,numpy`` (measure only those), ``--threads N`` (pin
 torch/BLAS/OpenMP threads to N in every subprocess; by default each library uses its own
-default, e.g. torch uses all cores), ``--timeout S`` (per subprocess), ``--strict``
-(exit status 1 if a measurement failed or the libraries disagree numerically).
+default, e.g. torch uses all cores), ``--rounds N`` (run every measurement N times, in
+fresh subprocesses with the libraries alternating, and keep the round with the lowest
+median -- use ``--rounds 3`` on a busy or shared machine), ``--timeout S`` (per
+subprocess), ``--strict`` (exit status 1 if a measurement failed or the libraries
+disagree numerically).
+
+On a machine where other processes compete for the CPUs the timings are NOT reliable:
+the run prints the load average before/after and lists "noisy measurements" (IQR above
+25% of the median); multi-threaded kernels (BLAS matmul in ``mlp``, torch's elementwise
+ops) suffer most, so ``--threads 1 --rounds 3`` gives the most stable comparison there.
 
 How it measures
 ---------------
@@ -141,6 +149,33 @@ def run_job(bench: str, job: dict, args) -> dict:
         "error": f"{how}; last stderr line: {last}",
         "stderr_tail": "\n".join(err_lines[-20:]),
     }
+
+
+def is_summary(v) -> bool:
+    return isinstance(v, dict) and {"median", "iqr", "min", "max"} <= v.keys()
+
+
+def merge_rounds(rs: list[dict]) -> dict:
+    """Combine the results of several rounds (``--rounds``) of one measurement.
+
+    Every timing summary is taken from the round with the LOWEST median (the round least
+    disturbed by other load); everything else (memory, checks) from the first successful
+    round. A measurement that failed in every round reports the first failure.
+    """
+    ok = [r for r in rs if r.get("ok")]
+    if not ok:
+        return rs[0]
+    merged = dict(ok[0])
+    if len(rs) > 1:
+        merged["rounds"] = len(rs)
+        merged["rounds_failed"] = len(rs) - len(ok)
+        merged["round_medians"] = {}
+        for key, v in ok[0].items():
+            if is_summary(v):
+                cands = [r[key] for r in ok if is_summary(r.get(key))]
+                merged[key] = min(cands, key=lambda s: s["median"])
+                merged["round_medians"][key] = [c["median"] for c in cands]
+    return merged
 
 
 # --------------------------------------------------------------------------- table
@@ -303,7 +338,7 @@ def noisy_measurements(results: dict, threshold: float = 0.25) -> list[str]:
         for lib, by_mode in by_lib.items():
             for mode, r in by_mode.items():
                 for key, s in r.items():
-                    if isinstance(s, dict) and {"median", "iqr"} <= s.keys() and s["median"]:
+                    if is_summary(s) and s["median"]:
                         rel = s["iqr"] / s["median"]
                         if rel > threshold:
                             notes.append(
@@ -332,6 +367,13 @@ def parse_args(argv=None):
     p.add_argument("--json", metavar="PATH", help="write all raw results as JSON to PATH")
     p.add_argument("--threads", type=int, default=None, help="pin torch/BLAS/OpenMP threads")
     p.add_argument("--timeout", type=float, default=None, help="seconds per subprocess")
+    p.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="repeat every measurement N times (fresh subprocesses, libraries alternating) "
+        "and keep the round with the lowest median: for busy/shared machines",
+    )
     p.add_argument("--strict", action="store_true", help="exit 1 on failures or mismatches")
     args = p.parse_args(argv)
     names = [n.strip() for spec in (args.only or []) for n in spec.split(",") if n.strip()]
@@ -343,6 +385,8 @@ def parse_args(argv=None):
     bad = [lb for lb in args.lib_list if lb not in LIBS]
     if bad:
         p.error(f"unknown librar(y/ies) {bad}; choose from {', '.join(LIBS)}")
+    if args.rounds < 1:
+        p.error("--rounds must be >= 1")
     if args.timeout is None:
         args.timeout = 300.0 if args.quick else 900.0
     return args
@@ -366,17 +410,28 @@ def main(argv=None) -> int:
             f"warning: load average {load_before:.2f} on {os.cpu_count()} CPUs before "
             "starting; other processes may distort the timings"
         )
-    results: dict = {}
+    runs: dict = {}  # bench -> lib -> mode -> [result of each round]
     t_start = time.perf_counter()
-    for n, (bench, job) in enumerate(plan, 1):
-        t0 = time.perf_counter()
-        res = run_job(bench, job, args)
-        results.setdefault(bench, {}).setdefault(job["lib"], {})[job["mode"]] = res
-        status = "ok" if res.get("ok") else "FAILED: " + res.get("error", "?")
-        log(
-            f"[{n:2d}/{len(plan)}] {bench:<17} {job['lib']:<9} {job['mode']:<6} "
-            f"{time.perf_counter() - t0:6.1f} s  {status}"
-        )
+    n_total = len(plan) * args.rounds
+    n = 0
+    for rnd in range(args.rounds):
+        for bench, job in plan:
+            n += 1
+            t0 = time.perf_counter()
+            res = run_job(bench, job, args)
+            runs.setdefault(bench, {}).setdefault(job["lib"], {}).setdefault(
+                job["mode"], []
+            ).append(res)
+            status = "ok" if res.get("ok") else "FAILED: " + res.get("error", "?")
+            tag = f" round {rnd + 1}" if args.rounds > 1 else ""
+            log(
+                f"[{n:2d}/{n_total}] {bench:<17} {job['lib']:<9} {job['mode']:<6} "
+                f"{time.perf_counter() - t0:6.1f} s  {status}{tag}"
+            )
+    results = {
+        bench: {lib: {mode: merge_rounds(rs) for mode, rs in bm.items()} for lib, bm in bl.items()}
+        for bench, bl in runs.items()
+    }
     total_s = time.perf_counter() - t_start
 
     rows = build_rows(modules, results, args.lib_list, args.quick)
@@ -395,7 +450,7 @@ def main(argv=None) -> int:
     footer = (
         f"_{'Quick run (--quick): ' if args.quick else ''}medians after warm-up, each library "
         f"in a fresh subprocess; {meta['summary']}. "
-        f"Produced by `python benchmarks/run.py{' --quick' if args.quick else ''}`._"
+        f"Produced by `python benchmarks/run.py{command_flags(args)}`._"
     )
     md = markdown_table(rows, footer)
 
@@ -423,7 +478,10 @@ def main(argv=None) -> int:
         for line in checks:
             print("  - " + line)
         if noisy:
-            print("\nNoisy measurements (interquartile range > 25% of the median; rerun?):")
+            print(
+                "\nNoisy measurements (interquartile range > 25% of the median; "
+                "rerun on a quiet machine, or with --rounds 3 / --threads 1):"
+            )
             for line in noisy:
                 print("  - " + line)
         print("\nMarkdown:\n")
@@ -441,6 +499,16 @@ def main(argv=None) -> int:
         Path(args.json).write_text(json.dumps(payload, indent=2, ensure_ascii=False))
         log(f"wrote {args.json}")
     return 1 if args.strict and (problems or checks) else 0
+
+
+def command_flags(args) -> str:
+    """The options that change the numbers, as they would be typed on the command line."""
+    flags = " --quick" if args.quick else ""
+    if args.threads:
+        flags += f" --threads {args.threads}"
+    if args.rounds > 1:
+        flags += f" --rounds {args.rounds}"
+    return flags
 
 
 def load_average() -> float | None:
@@ -471,11 +539,13 @@ def environment(results: dict, args, total_s: float) -> dict:
         if lib in versions:
             v = f"{LIB_TITLES[lib]} {versions[lib]}"
             if lib == "torch" and torch_threads:
-                v += f" ({torch_threads} threads)"
+                v += f" ({torch_threads} thread{'s' if torch_threads != 1 else ''})"
             parts.append(v)
     parts.append(f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs")
     if args.threads:
         parts.append(f"threads pinned to {args.threads}")
+    if args.rounds > 1:
+        parts.append(f"best of {args.rounds} rounds")
     return {
         "summary": ", ".join(parts),
         "python": sys.version,
@@ -484,6 +554,7 @@ def environment(results: dict, args, total_s: float) -> dict:
         "versions": versions,
         "torch_threads": torch_threads,
         "threads_pinned": args.threads,
+        "rounds": args.rounds,
         "quick": args.quick,
         "benchmarks": args.benchmarks,
         "total_s": total_s,

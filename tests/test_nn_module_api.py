@@ -255,3 +255,39 @@ def test_init_functions():
     v = x._version
     init.uniform_(x)
     assert x._version > v and x.requires_grad and x.grad_fn is None
+
+
+def test_full_backward_hooks_match_torch():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    xa = rng.standard_normal((3, 2))
+    logs = []
+
+    def show(gs):
+        return [None if g is None else np.round(g.detach().numpy(), 10).tolist() for g in gs]
+
+    for lib in (torch, cr):
+        m = lib.nn.Linear(2, 2).double()
+        with lib.no_grad():
+            m.weight.copy_(lib.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=lib.float64))
+            m.bias.zero_()
+        log = []
+
+        def pre(mod, go, log=log):
+            log.append(("pre", show(go)))
+
+        def hook(mod, gi, go, log=log):
+            log.append(("hook", show(gi), show(go)))
+            return None if gi[0] is None else (gi[0] * 2,)
+
+        m.register_full_backward_pre_hook(pre)
+        m.register_full_backward_hook(hook)
+        x = lib.tensor(xa, requires_grad=True)
+        y = m(x)
+        assert y.grad_fn.name() == "BackwardHookFunctionBackward"
+        (y * lib.tensor([[1.0, 2.0]], dtype=lib.float64)).sum().backward()
+        log.append(("xgrad", show([x.grad])))
+        with pytest.warns(UserWarning, match="Full backward hook is firing"):
+            m(lib.tensor(xa)).sum().backward()
+        logs.append(log)
+    assert logs[0] == logs[1]

@@ -281,3 +281,19 @@ def test_custom_optimizer_subclass_matches_torch():
     np.testing.assert_allclose(finals[1], finals[0], rtol=1e-5, atol=1e-6)
     with pytest.raises(ValueError, match="required optimization parameter lr"):
         _sgd_l1_class(cr)([cr.nn.Parameter(cr.ones(1))])
+
+
+def test_scheduler_before_optimizer_warns_like_torch():
+    import warnings
+
+    for lib in (torch, cr):
+        opt = lib.optim.SGD(params(lib), lr=1.0)
+        s = lib.optim.lr_scheduler.StepLR(opt, 1)
+        with pytest.warns(UserWarning, match="Detected call of `lr_scheduler.step\\(\\)` before"):
+            s.step()
+        opt2 = _sgd_l1_class(lib)(params(lib), lr=1.0)
+        s2 = lib.optim.lr_scheduler.StepLR(opt2, 1)
+        opt2.step()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            s2.step()

@@ -293,6 +293,7 @@ def apply(op, inputs: tuple, params: tuple = ()):
 
 
 _new = object.__new__
+_META: dict = {}
 
 
 def _record(op, inputs, params, outs, node=None) -> Node:
@@ -315,7 +316,17 @@ def _record(op, inputs, params, outs, node=None) -> Node:
                 else:
                     edges.append((v._accumulate_node(), 0))
                 a = v._data
-                meta.append((a.shape, a.dtype))
+                # shared (shape, dtype) tuples: fewer objects per node, less GC work
+                by_shape = _META.get(a.dtype)
+                if by_shape is None:
+                    by_shape = _META[a.dtype] = {}
+                shp = a.shape
+                m = by_shape.get(shp)
+                if m is None:
+                    if len(by_shape) > 4096:
+                        by_shape.clear()
+                    m = by_shape[shp] = (shp, a.dtype)
+                meta.append(m)
             else:
                 edges.append(_NO_EDGE)
                 meta.append(None)

@@ -82,6 +82,8 @@ class Module:
         d["_forward_hooks_with_kwargs"] = {}
         d["_forward_pre_hooks"] = OrderedDict()
         d["_forward_pre_hooks_with_kwargs"] = {}
+        d["_backward_hooks"] = OrderedDict()
+        d["_backward_pre_hooks"] = OrderedDict()
         d["_state_dict_hooks"] = OrderedDict()
         d["_load_state_dict_pre_hooks"] = OrderedDict()
 
@@ -96,6 +98,8 @@ class Module:
         if not (
             d["_forward_hooks"]
             or d["_forward_pre_hooks"]
+            or d["_backward_hooks"]
+            or d["_backward_pre_hooks"]
             or _global_forward_hooks
             or _global_forward_pre_hooks
         ):
@@ -118,6 +122,10 @@ class Module:
                 res = hook(self, args)
                 if res is not None:
                     args = res if isinstance(res, tuple) else (res,)
+        bw = (self._backward_hooks or self._backward_pre_hooks) and _c.is_grad_enabled()
+        if bw:
+            state = _BackwardHookState(self)
+            args = state.wrap_inputs(args)
         result = self.forward(*args, **kwargs)
         post = list(_global_forward_hooks.items()) + list(self._forward_hooks.items())
         for hid, hook in post:
@@ -127,7 +135,36 @@ class Module:
                 res = hook(self, args, result)
             if res is not None:
                 result = res
+        if bw:
+            result = state.wrap_outputs(result)
         return result
+
+    def register_full_backward_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
+        """Run ``hook(module, grad_input, grad_output)`` when the gradients with respect to the
+        module's inputs are computed; a returned tuple replaces ``grad_input``.
+
+        Example:
+            >>> import chainrule as torch
+            >>> m = torch.nn.Linear(2, 1)
+            >>> seen = []
+            >>> _ = m.register_full_backward_hook(lambda mod, gi, go: seen.append(go[0].shape))
+            >>> m(torch.ones(3, 2, requires_grad=True)).sum().backward(); seen
+            [torch.Size([3, 1])]
+        """
+        h = add_hook(self._backward_hooks, hook)
+        if prepend:
+            self._backward_hooks.move_to_end(_hook_id(h), last=False)
+        return h
+
+    def register_full_backward_pre_hook(
+        self, hook: Callable, prepend: bool = False
+    ) -> RemovableHandle:
+        """Run ``hook(module, grad_output)`` before the module's input gradients are computed;
+        a returned tuple replaces ``grad_output``."""
+        h = add_hook(self._backward_pre_hooks, hook)
+        if prepend:
+            self._backward_pre_hooks.move_to_end(_hook_id(h), last=False)
+        return h
 
     def register_forward_pre_hook(
         self, hook: Callable, *, prepend: bool = False, with_kwargs: bool = False
@@ -670,6 +707,113 @@ class Module:
 
     def __getstate__(self) -> dict:
         return self.__dict__.copy()
+
+
+class _BackwardHookState:
+    """Per-call plumbing of full backward hooks: identity nodes around the module's tensor
+    inputs and outputs (``BackwardHookFunctionBackward`` as in torch) see the gradients."""
+
+    def __init__(self, module: Module) -> None:
+        self.module = module
+        self.grad_output: tuple | None = None
+        self.n_inputs = 0
+        self.input_hooked = False
+
+    def wrap_inputs(self, args: tuple) -> tuple:
+        idx = [i for i, a in enumerate(args) if isinstance(a, Tensor) and a.requires_grad]
+        self.n_inputs = len(idx)
+        if not idx:
+            return args
+        self.input_hooked = True
+        outs = BackwardHookFunction.apply(self, "input", *[args[i] for i in idx])
+        args = list(args)
+        for i, o in zip(idx, outs):
+            args[i] = o
+        return tuple(args)
+
+    def wrap_outputs(self, result: Any) -> Any:
+        single = isinstance(result, Tensor)
+        outs = (result,) if single else result
+        if not isinstance(outs, tuple):
+            return result
+        idx = [i for i, o in enumerate(outs) if isinstance(o, Tensor) and o.requires_grad]
+        if not idx:
+            return result
+        wrapped = BackwardHookFunction.apply(self, "output", *[outs[i] for i in idx])
+        outs = list(outs)
+        for i, o in zip(idx, wrapped):
+            outs[i] = o
+        return outs[0] if single else tuple(outs)
+
+    def on_output_grads(self, grads: tuple) -> tuple:
+        m = self.module
+        for hook in list(m._backward_pre_hooks.values()):
+            res = hook(m, grads)
+            if res is not None:
+                grads = tuple(res) if isinstance(res, (tuple, list)) else (res,)
+        self.grad_output = grads
+        if not self.input_hooked and m._backward_hooks:  # torch reports grad_input (None,)
+            import warnings
+
+            warnings.warn(
+                "Full backward hook is firing when gradients are computed with respect to module "
+                "outputs since no inputs require gradients. See https://docs.pytorch.org/docs/"
+                "main/generated/torch.nn.Module.html#torch.nn.Module.register_full_backward_hook "
+                "for more details.",
+                UserWarning,
+                stacklevel=2,
+            )
+            for hook in list(m._backward_hooks.values()):
+                hook(m, (None,), grads)
+        return grads
+
+    def on_input_grads(self, grads: tuple) -> tuple:
+        m = self.module
+        for hook in list(m._backward_hooks.values()):
+            res = hook(m, grads, self.grad_output)
+            if res is not None:
+                res = tuple(res) if isinstance(res, (tuple, list)) else (res,)
+                if len(res) != len(grads):
+                    raise RuntimeError(
+                        f"Backward hook returned an invalid number of grad_input, got "
+                        f"{len(res)}, but expected {len(grads)}"
+                    )
+                grads = res
+        return grads
+
+
+def _make_hook_function():
+    from ...autograd import Function
+
+    class BackwardHookFunction(Function):
+        @staticmethod
+        def forward(ctx, state, where, *tensors):
+            ctx.state = state
+            ctx.where = where
+            return tuple(t.view_as(t) for t in tensors)
+
+        @staticmethod
+        def backward(ctx, *grads):
+            if ctx.where == "output":
+                grads = ctx.state.on_output_grads(grads)
+            else:
+                grads = ctx.state.on_input_grads(grads)
+            return (None, None, *grads)
+
+    return BackwardHookFunction
+
+
+class _LazyHookFunction:
+    _fn = None
+
+    def apply(self, *args: Any) -> tuple:
+        if _LazyHookFunction._fn is None:
+            _LazyHookFunction._fn = _make_hook_function()
+        out = _LazyHookFunction._fn.apply(*args)
+        return out if isinstance(out, tuple) else (out,)
+
+
+BackwardHookFunction = _LazyHookFunction()
 
 
 def _typename(v: Any) -> str:
