@@ -20,12 +20,16 @@ _warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"chainrule(\
 import importlib as _importlib
 from types import SimpleNamespace as _NS
 
-from . import _dtype
-from . import autograd  # first: autograd's modules are needed by _tensor
+from . import (
+    _dtype,
+    autograd,  # first: autograd's modules are needed by _tensor
+)
 from ._creation import *  # noqa: F403
 from ._creation import Generator, default_generator  # noqa: F401
 from ._dtype import (
     bool_ as bool,  # noqa: A001
+)
+from ._dtype import (
     complex64,
     complex128,
     dtype,
@@ -50,18 +54,15 @@ from .autograd.grad_mode import (
     no_grad,
     set_grad_enabled,
 )
-from .ops import _registry
+from .ops import _props, _registry
+from .ops import activation as _activation  # noqa: F401
 from .ops import elementwise as _elementwise  # noqa: F401  (registers ops)
+from .ops import indexing as _indexing  # noqa: F401
+from .ops import linalg as _linalg  # noqa: F401
 from .ops import misc as _misc  # noqa: F401
+from .ops import nn_ops as _nn_ops  # noqa: F401
 from .ops import reduce as _reduce  # noqa: F401
-
-for _mod in ("shape", "indexing", "linalg", "activation", "nn_ops"):
-    try:
-        _importlib.import_module(f".ops.{_mod}", __name__)
-    except ModuleNotFoundError as _e:  # op families not yet written
-        if _e.name != f"{__name__}.ops.{_mod}":
-            raise
-
+from .ops import shape as _shape  # noqa: F401
 
 double = float64
 float = float32  # noqa: A001
@@ -71,8 +72,26 @@ int = int32  # noqa: A001
 short = int16
 cfloat = complex64
 cdouble = complex128
-FloatTensor = DoubleTensor = LongTensor = None  # set below
 __version__ = "0.1.0"
+
+
+class _LegacyTensorType(type):
+    """``torch.FloatTensor`` and friends: constructors and ``isinstance`` checks by dtype."""
+
+    def __instancecheck__(cls, obj: object) -> bool:
+        return isinstance(obj, Tensor) and obj.dtype is cls._dtype
+
+    def __call__(cls, *args):
+        return Tensor(*args).to(cls._dtype)
+
+
+FloatTensor = _LegacyTensorType("FloatTensor", (), {"_dtype": float32})
+DoubleTensor = _LegacyTensorType("DoubleTensor", (), {"_dtype": float64})
+HalfTensor = _LegacyTensorType("HalfTensor", (), {"_dtype": float16})
+LongTensor = _LegacyTensorType("LongTensor", (), {"_dtype": int64})
+IntTensor = _LegacyTensorType("IntTensor", (), {"_dtype": int32})
+ByteTensor = _LegacyTensorType("ByteTensor", (), {"_dtype": uint8})
+BoolTensor = _LegacyTensorType("BoolTensor", (), {"_dtype": bool})
 
 globals().update(_registry.PUBLIC)
 for _name, _fn in _registry.METHODS.items():
@@ -81,16 +100,7 @@ for _name, _fn in _elementwise.OPERATORS.items():
     setattr(Tensor, _name, _fn)
 
 
-def _install_properties() -> None:
-    from .ops import _props
-
-    _props.install(Tensor)
-
-
-try:
-    _install_properties()
-except ImportError:
-    pass
+_props.install(Tensor)
 
 
 def is_tensor(obj: object) -> bool:
@@ -130,11 +140,9 @@ class _LazyFormulaNS:
 
 _formula_ns = _LazyFormulaNS()
 
-_LAZY = {"nn", "optim", "explain", "viz", "func", "utils", "linalg_mod", "testing"}
-
 
 def __getattr__(name: str):
-    if name in ("nn", "optim", "explain", "viz", "func", "utils", "testing"):
+    if name in ("nn", "optim", "explain", "viz", "func", "utils"):
         mod = _importlib.import_module(f".{name}", __name__)
         globals()[name] = mod
         return mod

@@ -83,7 +83,9 @@ class Generator:
     def get_state(self) -> Tensor:
         import pickle
 
-        return wrap(np.frombuffer(pickle.dumps(self.rng.bit_generator.state), dtype=np.uint8).copy())
+        return wrap(
+            np.frombuffer(pickle.dumps(self.rng.bit_generator.state), dtype=np.uint8).copy()
+        )
 
     def set_state(self, state: Tensor) -> Generator:
         import pickle
@@ -208,17 +210,21 @@ def _to_nested(data: Any) -> Any:
 def _check_ragged(data: Any, depth: int = 0) -> None:
     if isinstance(data, (list, tuple)) and data and isinstance(data[0], (list, tuple)):
         n = len(data[0])
-        for i, item in enumerate(data):
+        for item in data:
             if not isinstance(item, (list, tuple)) or len(item) != n:
                 got = len(item) if isinstance(item, (list, tuple)) else 0
-                raise ValueError(
-                    f"expected sequence of length {n} at dim {depth + 1} (got {got})"
-                )
+                raise ValueError(f"expected sequence of length {n} at dim {depth + 1} (got {got})")
             _check_ragged(item, depth + 1)
 
 
-def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False,
-           pin_memory: bool = False) -> Tensor:
+def tensor(
+    data: Any,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    pin_memory: bool = False,
+) -> Tensor:
     """A new tensor holding a copy of ``data`` (numbers, nested lists, arrays, tensors).
 
     Python floats give the default dtype (float32), ints int64, bools bool.
@@ -253,7 +259,9 @@ def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: b
     return _finish(arr, requires_grad)
 
 
-def scalar_tensor(s: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def scalar_tensor(
+    s: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
     return tensor(float(s), dtype=dtype or D.get_default_dtype(), requires_grad=requires_grad)
 
 
@@ -338,8 +346,16 @@ def empty(*size: Any, **kw: Any) -> Tensor:
     return _filled(size, kw, 0, "empty")
 
 
-def full(size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
-         requires_grad: bool = False, out: Any = None, layout: Any = None) -> Tensor:
+def full(
+    size: Any,
+    fill_value: Any,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    out: Any = None,
+    layout: Any = None,
+) -> Tensor:
     """A tensor filled with ``fill_value``; the dtype follows the value like PyTorch.
 
     Example:
@@ -351,56 +367,112 @@ def full(size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
         if isinstance(fill_value, Tensor):
             fill_value = fill_value.item()
         dtype = _infer_dtype(fill_value)
-    return _filled((size,), {"dtype": dtype, "device": device, "requires_grad": requires_grad}, fill_value, "full")
+    return _filled(
+        (size,),
+        {"dtype": dtype, "device": device, "requires_grad": requires_grad},
+        fill_value,
+        "full",
+    )
 
 
 def _like(input: Tensor, dtype: Any) -> tuple:
     return input._data.shape, (D.to_dtype(dtype).np if dtype is not None else input._data.dtype)
 
 
-def zeros_like(input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False,
-               layout: Any = None, memory_format: Any = None) -> Tensor:
+def zeros_like(
+    input: Tensor,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    layout: Any = None,
+    memory_format: Any = None,
+) -> Tensor:
     """Zeros with the shape (and dtype) of ``input``."""
     shape, npd = _like(input, dtype)
     return _finish(np.zeros(shape, npd), requires_grad)
 
 
-def ones_like(input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False,
-              layout: Any = None, memory_format: Any = None) -> Tensor:
+def ones_like(
+    input: Tensor,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    layout: Any = None,
+    memory_format: Any = None,
+) -> Tensor:
     """Ones with the shape (and dtype) of ``input``."""
     shape, npd = _like(input, dtype)
     return _finish(np.ones(shape, npd), requires_grad)
 
 
-def empty_like(input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False,
-               layout: Any = None, memory_format: Any = None) -> Tensor:
+def empty_like(
+    input: Tensor,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    layout: Any = None,
+    memory_format: Any = None,
+) -> Tensor:
     shape, npd = _like(input, dtype)
     return _finish(np.zeros(shape, npd), requires_grad)
 
 
-def full_like(input: Tensor, fill_value: Any, *, dtype: Any = None, device: Any = None,
-              requires_grad: bool = False, layout: Any = None, memory_format: Any = None) -> Tensor:
+def full_like(
+    input: Tensor,
+    fill_value: Any,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    layout: Any = None,
+    memory_format: Any = None,
+) -> Tensor:
     """``fill_value`` with the shape (and dtype) of ``input``."""
     shape, npd = _like(input, dtype)
     return _finish(np.full(shape, fill_value, npd), requires_grad)
 
 
-def rand_like(input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False,
-              generator: Generator | None = None, **kw: Any) -> Tensor:
+def rand_like(
+    input: Tensor,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    generator: Generator | None = None,
+    **kw: Any,
+) -> Tensor:
     """Uniform [0, 1) numbers shaped like ``input``."""
     shape, npd = _like(input, dtype)
     return _finish(_rng(generator).random(shape).astype(npd), requires_grad)
 
 
-def randn_like(input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False,
-               generator: Generator | None = None, **kw: Any) -> Tensor:
+def randn_like(
+    input: Tensor,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    generator: Generator | None = None,
+    **kw: Any,
+) -> Tensor:
     """Standard normal numbers shaped like ``input``."""
     shape, npd = _like(input, dtype)
     return _finish(_rng(generator).standard_normal(shape).astype(npd), requires_grad)
 
 
-def randint_like(input: Tensor, low: int = 0, high: int | None = None, *, dtype: Any = None,
-                 requires_grad: bool = False, generator: Generator | None = None, **kw: Any) -> Tensor:
+def randint_like(
+    input: Tensor,
+    low: int = 0,
+    high: int | None = None,
+    *,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    generator: Generator | None = None,
+    **kw: Any,
+) -> Tensor:
     if high is None:
         low, high = 0, low
     shape, npd = _like(input, dtype)
@@ -448,8 +520,16 @@ def randn(*size: Any, **kw: Any) -> Tensor:
     return _random(size, kw, lambda r, s: r.standard_normal(s), "randn")
 
 
-def randint(low: int = 0, high: Any = None, size: Any = None, *, generator: Generator | None = None,
-            dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def randint(
+    low: int = 0,
+    high: Any = None,
+    size: Any = None,
+    *,
+    generator: Generator | None = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """Random integers in ``[low, high)``; ``randint(high, size)`` also works.
 
     Example:
@@ -467,29 +547,55 @@ def randint(low: int = 0, high: Any = None, size: Any = None, *, generator: Gene
     return _finish(_rng(generator).integers(low, high, shape).astype(npd), requires_grad)
 
 
-def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None, device: Any = None,
-             requires_grad: bool = False) -> Tensor:
+def randperm(
+    n: int,
+    *,
+    generator: Generator | None = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """A random permutation of ``0 .. n-1``."""
     npd = D.to_dtype(dtype).np if dtype is not None else np.int64
     return _finish(_rng(generator).permutation(n).astype(npd), requires_grad)
 
 
-def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Generator | None = None,
-           dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
+def normal(
+    mean: Any = 0.0,
+    std: Any = 1.0,
+    size: Any = None,
+    *,
+    generator: Generator | None = None,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    **kw: Any,
+) -> Tensor:
     """Normal random numbers with the given mean/std (numbers or tensors)."""
     m = mean._data if isinstance(mean, Tensor) else mean
     s = std._data if isinstance(std, Tensor) else std
     shape = _sizes((size,)) if size is not None else np.broadcast_shapes(np.shape(m), np.shape(s))
     npd = (
-        mean._data.dtype if isinstance(mean, Tensor) else
-        std._data.dtype if isinstance(std, Tensor) else _float_dtype(dtype)
+        mean._data.dtype
+        if isinstance(mean, Tensor)
+        else std._data.dtype
+        if isinstance(std, Tensor)
+        else _float_dtype(dtype)
     )
     arr = _rng(generator).standard_normal(shape) * s + m
     return _finish(np.asarray(arr).astype(npd), requires_grad)
 
 
-def arange(start: Any = 0, end: Any = None, step: Any = 1, *, dtype: Any = None, device: Any = None,
-           requires_grad: bool = False, out: Any = None, layout: Any = None) -> Tensor:
+def arange(
+    start: Any = 0,
+    end: Any = None,
+    step: Any = 1,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    out: Any = None,
+    layout: Any = None,
+) -> Tensor:
     """``start, start+step, ...`` up to ``end`` (int64 for integer arguments, else default float).
 
     Example:
@@ -513,8 +619,17 @@ def arange(start: Any = 0, end: Any = None, step: Any = 1, *, dtype: Any = None,
     return _finish(arr, requires_grad)
 
 
-def linspace(start: Any, end: Any, steps: int, *, dtype: Any = None, device: Any = None,
-             requires_grad: bool = False, out: Any = None, layout: Any = None) -> Tensor:
+def linspace(
+    start: Any,
+    end: Any,
+    steps: int,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    out: Any = None,
+    layout: Any = None,
+) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end`` inclusive.
 
     Example:
@@ -530,15 +645,31 @@ def linspace(start: Any, end: Any, steps: int, *, dtype: Any = None, device: Any
     return _finish(arr.astype(npd), requires_grad)
 
 
-def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: Any = None,
-             device: Any = None, requires_grad: bool = False) -> Tensor:
+def logspace(
+    start: Any,
+    end: Any,
+    steps: int,
+    base: float = 10.0,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """``base ** linspace(start, end, steps)``."""
     npd = _float_dtype(dtype)
     return _finish(np.logspace(start, end, int(steps), base=base).astype(npd), requires_grad)
 
 
-def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None,
-        requires_grad: bool = False, out: Any = None, layout: Any = None) -> Tensor:
+def eye(
+    n: int,
+    m: int | None = None,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    out: Any = None,
+    layout: Any = None,
+) -> Tensor:
     """The ``n x m`` identity matrix.
 
     Example:
@@ -555,8 +686,14 @@ def legacy_new(*args: Any, **kw: Any) -> Tensor:
     """``torch.Tensor(...)``: from data, or uninitialised of a size (default float dtype)."""
     if kw.pop("device", None) not in (None, "cpu"):
         raise RuntimeError("chainrule runs on the CPU")
-    if len(args) == 1 and isinstance(args[0], (list, tuple, np.ndarray)) and not (
-        isinstance(args[0], tuple) and all(isinstance(a, numbers.Integral) for a in args[0]) and False
+    if (
+        len(args) == 1
+        and isinstance(args[0], (list, tuple, np.ndarray))
+        and not (
+            isinstance(args[0], tuple)
+            and all(isinstance(a, numbers.Integral) for a in args[0])
+            and False
+        )
     ):
         data = args[0]
         if isinstance(data, np.ndarray):

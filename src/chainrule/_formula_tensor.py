@@ -37,7 +37,9 @@ def _index_put(base_shape, like, index, values, accumulate=True):
     from ._creation import zeros
 
     out = zeros(base_shape, dtype=like.dtype)
-    return out.index_put_(index, values, accumulate=accumulate) if hasattr(out, "index_put_") else out
+    return (
+        out.index_put_(index, values, accumulate=accumulate) if hasattr(out, "index_put_") else out
+    )
 
 
 def _outer(a, b):

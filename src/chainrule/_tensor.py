@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import warnings
 import weakref
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from . import _dtype as D
-from .autograd import grad_mode
 from .autograd.graph import AccumulateGrad, RemovableHandle, add_hook
 
 __all__ = ["Tensor", "wrap"]
@@ -325,7 +325,8 @@ class Tensor:
         x = node._extras()
         if x.post_hooks is None:
             x.post_hooks = {}
-        return add_hook(x.post_hooks, lambda gi, go, _h=hook, _t=weakref.ref(self): _h(_t()))
+        ref = weakref.ref(self)
+        return add_hook(x.post_hooks, lambda gi, go: hook(ref()))
 
     def detach(self) -> Tensor:
         """A new tensor sharing storage and version counter, cut from the graph.
@@ -619,9 +620,7 @@ class device:
     def __eq__(self, other: object) -> bool:
         if isinstance(other, str):
             other = device(other)
-        return (
-            isinstance(other, device) and self.type == other.type and self.index == other.index
-        )
+        return isinstance(other, device) and self.type == other.type and self.index == other.index
 
     def __hash__(self) -> int:
         return hash((self.type, self.index))

@@ -21,8 +21,9 @@ of ``Sample``. A sample is a lambda run identically on chainrule and on torch:
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 
 @dataclass

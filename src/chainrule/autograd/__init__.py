@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -75,7 +76,9 @@ def _make_grads(outputs: tuple, grad_outputs: tuple, create_graph: bool) -> list
 def _check_roots(outputs: tuple) -> None:
     for i, t in enumerate(outputs):
         if not isinstance(t, Tensor):
-            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
+            raise TypeError(
+                f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}"
+            )
         if not t._requires_grad:
             raise RuntimeError(
                 f"element {i} of tensors does not require grad and does not have a grad_fn"
@@ -104,9 +107,7 @@ def backward(
     outputs = _as_tuple(tensors)
     grads = _as_tuple(grad_tensors) if grad_tensors is not None else (None,) * len(outputs)
     if len(grads) != len(outputs):
-        raise RuntimeError(
-            f"got {len(grads)} tensors and {len(outputs)} gradients"
-        )
+        raise RuntimeError(f"got {len(grads)} tensors and {len(outputs)} gradients")
     if retain_graph is None:
         retain_graph = create_graph
     ins = _as_tuple(inputs) if inputs is not None else None
@@ -165,9 +166,7 @@ def grad(
             "Expected allow_unused to be True or not passed when materialize_grads=True, but "
             "got: allow_unused=False."
         )
-    grads = (
-        _as_tuple(grad_outputs) if grad_outputs is not None else (None,) * len(outs)
-    )
+    grads = _as_tuple(grad_outputs) if grad_outputs is not None else (None,) * len(outs)
     if len(grads) != len(outs):
         raise RuntimeError(
             f"grad requires one grad_output per output: got {len(grads)} grad_outputs and "
@@ -176,7 +175,9 @@ def grad(
     _check_roots(outs)
     for i, t in enumerate(ins):
         if not isinstance(t, Tensor):
-            raise TypeError(f"expected Tensor as element {i} in argument 1, but got {type(t).__name__}")
+            raise TypeError(
+                f"expected Tensor as element {i} in argument 1, but got {type(t).__name__}"
+            )
         if not t._requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
     if retain_graph is None:
@@ -186,8 +187,14 @@ def grad(
         results = []
         for k in range(grads[0].shape[0]):
             results.append(
-                grad(outs, ins, tuple(g[k] for g in grads), True, create_graph,
-                     allow_unused=allow_unused)
+                grad(
+                    outs,
+                    ins,
+                    tuple(g[k] for g in grads),
+                    True,
+                    create_graph,
+                    allow_unused=allow_unused,
+                )
             )
         from .. import stack
 
@@ -200,9 +207,7 @@ def grad(
         list(outs), root_grads, retain_graph, create_graph, ins, allow_unused, accumulate=False
     )
     if materialize_grads:
-        res = tuple(
-            wrap(np.zeros_like(t._data)) if g is None else g for t, g in zip(ins, res)
-        )
+        res = tuple(wrap(np.zeros_like(t._data)) if g is None else g for t, g in zip(ins, res))
     return res
 
 

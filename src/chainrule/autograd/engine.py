@@ -268,7 +268,7 @@ def run_backward(
     if inputs is None:
         return None
     out = []
-    for k, t in enumerate(inputs):
+    for k in range(len(inputs)):
         g = results[k]
         if g is None:
             if not allow_unused and not accumulate:
@@ -313,7 +313,10 @@ def _topo(order: list) -> list:
                 if nxt not in state:
                     state[nxt] = 1
                     stack.append(
-                        (nxt, iter([e[0] for e in nxt._edges if e is not None and e[0] is not None]))
+                        (
+                            nxt,
+                            iter([e[0] for e in nxt._edges if e is not None and e[0] is not None]),
+                        )
                     )
                     break
             else:

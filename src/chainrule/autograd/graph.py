@@ -10,9 +10,9 @@ stored as its array and rebuilt on unpack, so a Tensor never owns a node that ow
 from __future__ import annotations
 
 import itertools
-import weakref
 from collections import OrderedDict
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 __all__ = ["Node", "AccumulateGrad", "RemovableHandle"]
 

@@ -467,7 +467,9 @@ def _check_inplace(self: Tensor) -> None:
     if not _state.enabled:
         return
     if self._grad_fn is None and self._requires_grad:
-        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        raise RuntimeError(
+            "a leaf Variable that requires grad is being used in an in-place operation."
+        )
     if self._base is not None:
         base = self._base[0]
         if base._grad_fn is None and base._requires_grad:
@@ -548,9 +550,9 @@ def apply_inplace(op, inputs: tuple, params: tuple = ()) -> Tensor:
         and self._data.dtype.kind in "fc"
         and any(isinstance(v, Tensor) and v._requires_grad for v in inputs)
     )
-    if (
-        (record and self._requires_grad) or (forward_hook[0] is not None and self._fw)
-    ) and any(k == "in" and i == 0 for k, i in op.plan):
+    if ((record and self._requires_grad) or (forward_hook[0] is not None and self._fw)) and any(
+        k == "in" and i == 0 for k, i in op.plan
+    ):
         # the formula needs self's old value: keep a copy before it is overwritten
         old = wrap(self._data.copy(), True)
         old._grad_fn = self._grad_fn

@@ -41,7 +41,8 @@ call ``_dispatch.apply``; ``expose`` installs them as chainrule functions and Te
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ._dispatch import OpNode
 
@@ -155,9 +156,7 @@ def defop(
     op.uses = (
         None
         if uses is None
-        else tuple(
-            frozenset(op.saves.index(n) for n in uses.get(name, ())) for name in op.inputs
-        )
+        else tuple(frozenset(op.saves.index(n) for n in uses.get(name, ())) for name in op.inputs)
     )
     OPS[name] = op
     return op
