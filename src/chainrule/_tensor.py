@@ -339,6 +339,8 @@ class Tensor:
         """
         t = wrap(self._data)
         t._vc = self._vc
+        if self._requires_grad:
+            t.__dict__["_cut"] = ("detach", None)
         return t
 
     def detach_(self) -> Tensor:

@@ -82,7 +82,28 @@ def _check_roots(outputs: tuple) -> None:
         if not t._requires_grad:
             raise RuntimeError(
                 f"element {i} of tensors does not require grad and does not have a grad_fn"
+                + _cut_hint(t)
             )
+
+
+def _cut_hint(t: Tensor) -> str:
+    """Where the graph was cut, when chainrule can tell (PyTorch's sentence stays first)."""
+    cut = t.__dict__.get("_cut")
+    if cut is None:
+        return (
+            ". It is a leaf that does not require grad: set requires_grad=True on the inputs "
+            "you differentiate with respect to"
+        )
+    if cut[0] == "no_grad":
+        return (
+            f". It was computed by {cut[1][: cut[1].find('Backward')] or cut[1]} inside "
+            "torch.no_grad() (or with grad disabled) from a tensor that requires grad: the "
+            "graph was cut there, so the result is a constant for autograd"
+        )
+    return (
+        ". It was made by .detach() from a tensor that requires grad: the graph was cut "
+        "there, so the result is a constant for autograd"
+    )
 
 
 def backward(

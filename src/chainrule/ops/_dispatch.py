@@ -287,6 +287,12 @@ def apply(op, inputs: tuple, params: tuple = ()):
                     break
     elif _state.inference:
         mark_inference(outs)
+    elif not _state.enabled and op.differentiable:
+        # remember where the graph was cut, for the "does not require grad" error
+        for v in inputs:
+            if isinstance(v, Tensor) and v._requires_grad:
+                outs[0].__dict__["_cut"] = ("no_grad", op.node_name)
+                break
     if forward_hook[0] is not None:
         forward_hook[0](op, inputs, params, outs)
     return outs[0] if op.n_outputs == 1 else outs
