@@ -24,6 +24,7 @@ MODULES = [
     "chainrule.nn.parameter",
     "chainrule.nn.grad",
     "chainrule.nn.utils.clip_grad",
+    "chainrule.nn.utils.rnn",
     "chainrule.optim",
     "chainrule.optim.optimizer",
     "chainrule.optim.algorithms",

@@ -216,6 +216,16 @@ def test_conv_errors_match_torch():
         cr.nn.BatchNorm2d(3)(cr.zeros(2, 3, 4))
     with pytest.raises(ValueError, match="Expected more than 1 value per channel"):
         cr.nn.BatchNorm1d(3)(cr.zeros(1, 3))
+    with pytest.raises(RuntimeError, match="running_mean should contain 5 elements not 3"):
+        cr.nn.BatchNorm1d(3)(cr.zeros(4, 5))
+    with pytest.raises(RuntimeError, match="expected scalar type Double but found Float"):
+        F.conv2d(cr.zeros(1, 1, 4, 4, dtype=cr.float64), cr.zeros(1, 1, 2, 2))
+    with pytest.raises(
+        RuntimeError, match=r"Calculated output size: \(1x0x0\). Output size is too"
+    ):
+        F.max_pool2d(cr.zeros(1, 1, 2, 2), 3)
+    with pytest.raises(RuntimeError, match="but got torch.FloatTensor instead"):
+        F.embedding(cr.zeros(2), cr.zeros(3, 2))
 
 
 @pytest.mark.parametrize(

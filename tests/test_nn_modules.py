@@ -401,3 +401,20 @@ def test_default_init_statistics_linear():
     np.testing.assert_allclose(w.std(), bound / np.sqrt(3), rtol=0.02)
     emb = cr.nn.Embedding(1000, 50).weight.detach().numpy()
     np.testing.assert_allclose(emb.std(), 1.0, rtol=0.02)
+
+
+@pytest.mark.parametrize("batch_first", [False, True])
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_pad_sequence_matches_torch(batch_first, side):
+    rng = np.random.default_rng(0)
+    arrs = [rng.standard_normal((n, 3)) for n in (4, 1, 3)]
+    tin = [torch.tensor(a, requires_grad=True) for a in arrs]
+    cin = [cr.tensor(a, requires_grad=True) for a in arrs]
+    t = torch.nn.utils.rnn.pad_sequence(tin, batch_first, 0.5, side)
+    c = cr.nn.utils.rnn.pad_sequence(cin, batch_first, 0.5, side)
+    close(c, t)
+    up = rng.standard_normal(tuple(t.shape))
+    (t * torch.tensor(up)).sum().backward()
+    (c * cr.tensor(up)).sum().backward()
+    for a, b in zip(cin, tin):
+        close(a.grad, b.grad)

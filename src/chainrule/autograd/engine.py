@@ -132,59 +132,8 @@ def run_backward(
         start.append(node)
 
     # targets: where gradients are captured (autograd.grad) or the only leaves to fill
-    capture = None
-    if inputs is not None:
-        capture = {}
-        for k, t in enumerate(inputs):
-            if t._grad_fn is not None:
-                key = (t._grad_fn, t._output_nr)
-            elif t._requires_grad:
-                acc = t._accum() if t._accum is not None else None
-                key = (acc, 0) if acc is not None else None
-            else:
-                key = None
-            if key is not None:
-                capture.setdefault(key, []).append(k)
-
-    # discover the graph and count dependencies (iteratively)
-    deps: dict = {}
-    order: list = []
-    seen = set(start)
-    stack = list(dict.fromkeys(start))
-    while stack:
-        node = stack.pop()
-        order.append(node)
-        for e in node._edges:
-            if e is None:
-                continue
-            nxt = e[0]
-            if nxt is None:
-                continue
-            deps[nxt] = deps.get(nxt, 0) + 1
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append(nxt)
-
-    needed = None
-    if capture is not None:
-        # a node runs only if a capture target lies below it
-        target_nodes = {key[0] for key in capture}
-        needed = set()
-        # reverse topological order: process children before parents
-        for node in _topo(order):
-            for e in node._edges:
-                if e is not None and e[0] is not None and (e[0] in needed or e[0] in target_nodes):
-                    needed.add(node)
-                    break
-        if accumulate:
-            needed |= {n for n in target_nodes if isinstance(n, AccumulateGrad)}
-        # dependencies only through edges from nodes that run
-        deps = {}
-        for node in order:
-            if node in needed:
-                for e in node._edges:
-                    if e is not None and e[0] is not None:
-                        deps[e[0]] = deps.get(e[0], 0) + 1
+    capture = capture_points(inputs) if inputs is not None else None
+    order, deps, needed = plan(start, capture, accumulate)
 
     results = [None] * len(inputs) if inputs is not None else None
     heap: list = []
@@ -287,6 +236,71 @@ def run_backward(
     return tuple(out)
 
 
+def capture_points(inputs) -> dict:
+    """{(node, output_nr): [input positions]} where the gradients of ``inputs`` arrive."""
+    capture: dict = {}
+    for k, t in enumerate(inputs):
+        if t._grad_fn is not None:
+            key = (t._grad_fn, t._output_nr)
+        elif t._requires_grad:
+            acc = t._accum() if t._accum is not None else None
+            key = (acc, 0) if acc is not None else None
+        else:
+            key = None
+        if key is not None:
+            capture.setdefault(key, []).append(k)
+    return capture
+
+
+def plan(start: list, capture: dict | None, accumulate: bool = True) -> tuple:
+    """Discover the graph below ``start`` (iteratively) and count dependencies.
+
+    Returns ``(order, deps, needed)``: the nodes found, the number of incoming edges per node,
+    and -- when gradients are captured -- the set of nodes that must run (those above a
+    capture point), with ``deps`` counting only edges from those nodes; else ``needed`` is None.
+    """
+    deps: dict = {}
+    order: list = []
+    seen = set(start)
+    stack = list(dict.fromkeys(start))
+    parents: dict | None = {} if capture is not None else None
+    while stack:
+        node = stack.pop()
+        order.append(node)
+        for e in node._edges:
+            if e is None:
+                continue
+            nxt = e[0]
+            if nxt is None:
+                continue
+            deps[nxt] = deps.get(nxt, 0) + 1
+            if parents is not None:
+                parents.setdefault(nxt, []).append(node)
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    if capture is None:
+        return order, deps, None
+    # a node runs only if a capture point lies below it: walk up from the targets
+    target_nodes = {key[0] for key in capture}
+    needed: set = set()
+    frontier = [n for n in target_nodes if n in parents]
+    while frontier:
+        for parent in parents.get(frontier.pop(), ()):
+            if parent not in needed:
+                needed.add(parent)
+                frontier.append(parent)
+    if accumulate:
+        needed |= {n for n in target_nodes if isinstance(n, AccumulateGrad)}
+    deps = {}
+    for node in order:
+        if node in needed:
+            for e in node._edges:
+                if e is not None and e[0] is not None:
+                    deps[e[0]] = deps.get(e[0], 0) + 1
+    return order, deps, needed
+
+
 def _dtype_of(npd):
     from .._dtype import _BY_NP
 
@@ -296,33 +310,6 @@ def _dtype_of(npd):
 def _n_out(node: Node) -> int:
     out = node._out
     return len(out) if out else 1
-
-
-def _topo(order: list) -> list:
-    """Nodes ordered so that every node comes after all nodes it points to (iterative DFS)."""
-    result = []
-    state: dict = {}
-    for root in order:
-        if root in state:
-            continue
-        stack = [(root, iter([e[0] for e in root._edges if e is not None and e[0] is not None]))]
-        state[root] = 1
-        while stack:
-            node, it = stack[-1]
-            for nxt in it:
-                if nxt not in state:
-                    state[nxt] = 1
-                    stack.append(
-                        (
-                            nxt,
-                            iter([e[0] for e in nxt._edges if e is not None and e[0] is not None]),
-                        )
-                    )
-                    break
-            else:
-                stack.pop()
-                result.append(node)
-    return result
 
 
 def _pre_node(node: Node, x: Any, gs: list, create: bool) -> list:

@@ -711,40 +711,10 @@ def _batched_grad(outputs: tuple, inputs: tuple, grad_outputs: tuple, b: int) ->
         buf = buffers.setdefault(node, [None] * engine._n_out(node))
         buf[nr] = g if buf[nr] is None else buf[nr] + g
         start.append(node)
-    capture: dict = {}
-    for k, t in enumerate(inputs):
-        if t._grad_fn is not None:
-            key = (t._grad_fn, t._output_nr)
-        else:
-            acc = t._accum() if t._accum is not None else None
-            key = (acc, 0) if acc is not None else None
-        if key is not None:
-            capture.setdefault(key, []).append(k)
-    order = []
-    seen = set(start)
-    stack = list(dict.fromkeys(start))
-    while stack:
-        node = stack.pop()
-        order.append(node)
-        for e in node._edges:
-            if e is not None and e[0] is not None and e[0] not in seen:
-                seen.add(e[0])
-                stack.append(e[0])
+    capture = engine.capture_points(inputs)
+    order, deps, needed = engine.plan(start, capture, accumulate=False)
     if _has_hooks(order):
         return None
-    targets = {key[0] for key in capture}
-    needed = set()
-    for node in engine._topo(order):
-        for e in node._edges:
-            if e is not None and e[0] is not None and (e[0] in needed or e[0] in targets):
-                needed.add(node)
-                break
-    deps: dict = {}
-    for node in order:
-        if node in needed:
-            for e in node._edges:
-                if e is not None and e[0] is not None:
-                    deps[e[0]] = deps.get(e[0], 0) + 1
     results: list = [None] * len(inputs)
     heap: list = []
     for node in dict.fromkeys(start):

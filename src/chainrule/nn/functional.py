@@ -171,9 +171,7 @@ def _convnd(
         )
     if input.dtype != weight.dtype or (bias is not None and bias.dtype != input.dtype):
         other = weight if input.dtype != weight.dtype else bias
-        raise RuntimeError(
-            f"Input type ({input.type()}) and weight type ({other.type()}) should be the same"
-        )
+        raise RuntimeError(f"expected scalar type {_word(input)} but found {_word(other)}")
     x = input if batched else input.unsqueeze(0)
     c = x.shape[1]
     if weight.dim() != want or c != weight.shape[1] * groups:
@@ -250,6 +248,18 @@ def _pool_args(kernel_size, stride, padding, dilation, n):
     return k, s, p, d
 
 
+def _check_pool_output(x: Tensor, k, s, p, d, ceil) -> None:
+    h, w = x.shape[-2:]
+    oh = _N._pool_out(h, k[0], s[0], p[0], d[0], bool(ceil))
+    ow = _N._pool_out(w, k[1], s[1], p[1], d[1], bool(ceil))
+    if oh <= 0 or ow <= 0:
+        c = x.shape[-3] if x.dim() >= 3 else 1
+        raise RuntimeError(
+            f"Given input size: ({c}x{h}x{w}). Calculated output size: ({c}x{max(oh, 0)}x"
+            f"{max(ow, 0)}). Output size is too small"
+        )
+
+
 def max_pool2d(
     input: Tensor,  # noqa: A002
     kernel_size: Any,
@@ -273,6 +283,7 @@ def max_pool2d(
             f"{list(input.shape)}"
         )
     k, s, p, d = _pool_args(kernel_size, stride, padding, dilation, 2)
+    _check_pool_output(input, k, s, p, d, ceil_mode)
     out, idx = _N.max_pool2d_with_indices(input, k, s, p, d, bool(ceil_mode))
     return (out, idx) if return_indices else out
 
@@ -306,6 +317,7 @@ def avg_pool2d(
         tensor([[[1.]]])
     """
     k, s, p, _ = _pool_args(kernel_size, stride, padding, 1, 2)
+    _check_pool_output(input, k, s, p, (1, 1), ceil_mode)
     return _N.avg_pool2d(input, k, s, p, bool(ceil_mode), bool(count_include_pad), divisor_override)
 
 
@@ -359,10 +371,14 @@ def embedding(
                 [0., 1.]])
     """
     if not isinstance(input, Tensor) or input.dtype not in (_c.int64, _c.int32):
-        got = input.dtype if isinstance(input, Tensor) else type(input).__name__
+        got = input.type() if isinstance(input, Tensor) else type(input).__name__
         raise RuntimeError(
             "Expected tensor for argument #1 'indices' to have one of the following scalar "
             f"types: Long, Int; but got {got} instead (while checking arguments for embedding)"
+        )
+    if scale_grad_by_freq or sparse:
+        raise NotImplementedError(
+            "chainrule: embedding with scale_grad_by_freq=True or sparse=True is not supported"
         )
     idx = input._data
     n = weight.shape[0]
@@ -429,6 +445,15 @@ def batch_norm(
             )
     elif running_mean is None or running_var is None:
         raise RuntimeError("running_mean and running_var must be defined in evaluation mode")
+    c = input.shape[1] if input.dim() > 1 else 1
+    for name, t in (
+        ("running_mean", running_mean),
+        ("running_var", running_var),
+        ("weight", weight),
+        ("bias", bias),
+    ):
+        if t is not None and t.numel() != c:
+            raise RuntimeError(f"{name} should contain {c} elements not {t.numel()}")
     y, mean, var = _N.batch_norm(input, weight, bias, eps, training, running_mean, running_var)
     if training and running_mean is not None:
         # running stats use the unbiased batch variance, as in torch

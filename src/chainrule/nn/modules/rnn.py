@@ -156,6 +156,8 @@ class RNNBase(Module):
             c0s = list(z.unbind(0)) if lstm else None
         else:
             if lstm:
+                if not isinstance(hx, (tuple, list)) or len(hx) != 2:
+                    raise IndexError("tuple index out of range")
                 h0, c0 = hx
                 if not batched:
                     h0, c0 = h0.unsqueeze(1), c0.unsqueeze(1)
