@@ -45,4 +45,11 @@ SAMPLES = [
     S(("fill_tensor",), lambda lib, a, v: a.clone().fill_(v), [((2, 3), ()), ((), ())]),
     S(("zero",), lambda lib, a: a.clone().zero_(), ONE),
     S(("zero",), lambda lib, a: a.clone().zero_() + a * a, ONE, name="zero_then_add"),
+    # random in-place fills: the drawn values differ from torch's, so they are multiplied by 0;
+    # what is checked is the zero gradient through the fill and the graph around it
+    S(("normal",), lambda lib, a: (a * 2).normal_(0, 1) * 0 + a, ONE, gradgrad=False),
+    S(("uniform",), lambda lib, a: (a * 2).uniform_(-1, 1) * 0 + a, ONE, gradgrad=False),
+    S(("bernoulli",), lambda lib, a: (a * 2).bernoulli_(0.5) * 0 + a, ONE, gradgrad=False),
+    S(("random",), lambda lib, a: (a * 2).random_(0, 5) * 0 + a, ONE, gradgrad=False),
+    S(("exponential",), lambda lib, a: (a * 2).exponential_() * 0 + a, ONE, gradgrad=False),
 ]

@@ -164,6 +164,70 @@ def zero_(self: Tensor) -> Tensor:
     return apply_inplace(ZERO, (self,))
 
 
+# ---------------------------------------------------------------- in-place random fills
+def _random_fill(draw):
+    def forward(x, gen, *args):
+        from .._creation import _rng
+
+        return np.asarray(draw(_rng(gen), x.shape, *args)).astype(x.dtype)
+
+    return forward
+
+
+_RANDOM_FILLS = {
+    "normal": _random_fill(lambda r, s, mean, std: r.standard_normal(s) * std + mean),
+    "uniform": _random_fill(lambda r, s, lo, hi: r.random(s) * (hi - lo) + lo),
+    "bernoulli": _random_fill(lambda r, s, p: r.random(s) < p),
+    "random": _random_fill(lambda r, s, lo, hi: r.integers(lo, hi, s)),
+    "exponential": _random_fill(lambda r, s, lambd: r.exponential(1.0 / lambd, s)),
+}
+_RANDOM_OPS = {
+    name: defop(
+        name,
+        fwd,
+        grads=(lambda F, g, *params: g * 0,),  # the new values do not depend on the old ones
+        node="BernoulliBackward2" if name == "bernoulli" else None,
+        promote="keep",
+        jvp="linear",
+        explain={"self": "0"},
+    )
+    for name, fwd in _RANDOM_FILLS.items()
+}
+
+
+def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, *, generator=None) -> Tensor:
+    """Fill in place with normal random numbers (``w.data.normal_(0, 0.01)``).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.empty(3).normal_(0, 0.01).shape
+        torch.Size([3])
+    """
+    return apply_inplace(_RANDOM_OPS["normal"], (self,), (generator, mean, std))
+
+
+def uniform_(self: Tensor, a: float = 0.0, b: float = 1.0, *, generator=None) -> Tensor:
+    """Fill in place with uniform random numbers in ``[a, b)``."""
+    return apply_inplace(_RANDOM_OPS["uniform"], (self,), (generator, a, b))
+
+
+def bernoulli_(self: Tensor, p: float = 0.5, *, generator=None) -> Tensor:
+    """Fill in place with 0/1 draws that are 1 with probability ``p``."""
+    return apply_inplace(_RANDOM_OPS["bernoulli"], (self,), (generator, p))
+
+
+def random_(self: Tensor, low: int = 0, high: int | None = None, *, generator=None) -> Tensor:
+    """Fill in place with random integers in ``[low, high)`` (``random_(n)``: ``[0, n)``)."""
+    if high is None:
+        low, high = 0, low
+    return apply_inplace(_RANDOM_OPS["random"], (self,), (generator, low, high))
+
+
+def exponential_(self: Tensor, lambd: float = 1.0, *, generator=None) -> Tensor:
+    """Fill in place with exponential random numbers of rate ``lambd``."""
+    return apply_inplace(_RANDOM_OPS["exponential"], (self,), (generator, lambd))
+
+
 expose(to, method=True)
 expose(type_as, method=True)
 for _name, _d in (
@@ -197,7 +261,7 @@ for _name in (
 expose(clone)
 expose(contiguous, method=True)
 _P.pop("contiguous", None)
-for _f in (copy_, fill_, zero_):
+for _f in (copy_, fill_, zero_, normal_, uniform_, bernoulli_, random_, exponential_):
     expose(_f, method=True)
     _P.pop(_f.__name__, None)
 expose(fill_, "fill_")
