@@ -30,8 +30,10 @@ How it measures
   missing function, RecursionError, crash, timeout) shows up as ``failed: <ErrorType>`` in
   the table and its first error line is printed under "Problems"; the run goes on.
 * Times are wall-clock (``time.perf_counter``) MEDIANS over the repeats, after untimed
-  warm-up calls; ``gc.collect()`` runs before (outside) each timed call, and results /
-  graphs / ``.grad`` are dropped outside the timed region.
+  warm-up calls (full run / --quick: scalar_chain and mlp 100 / 10 repeats after 10 / 2
+  warm-ups; elementwise_large 7 / 3 after 1; import_time 5 / 3 after 1).
+  ``gc.collect()`` runs before (outside) each timed call, and results / graphs / ``.grad``
+  are dropped outside the timed region.
 * If torch is not installed, its column reads "torch not installed"; ratios against NumPy
   are still printed.
 * The same inputs (generated with NumPy, seed 0) are given to every library and a few
@@ -56,8 +58,11 @@ elementwise_large (chainrule, torch, numpy)
     library, so the ratio columns are left empty); "extra peak memory" = peak resident
     memory (MB) of the call above the process's RSS right after the input was created,
     measured in separate subprocesses for f and f + grad (kernel RSS high-water mark reset
-    via /proc/self/clear_refs, or ``ru_maxrss`` deltas where that is not available). It
-    includes temporaries, saved tensors and the returned gradient; not the input itself.
+    via /proc/self/clear_refs, or ``ru_maxrss`` deltas where that is not available), on
+    the first call with the big input (one-time library initialisation is done before,
+    on a small input). It includes temporaries, saved tensors and the returned gradient,
+    not the input itself. The numpy f + grad is written carefully (in-place buffers): it
+    keeps at most 6 arrays of the input's size alive (the gradient included).
 import_time (chainrule, torch, numpy)
     ``python -X importtime -c "import <lib>"``, median of 5 after a warm-up: the cumulative
     time of the top-level module ("total") and that minus the cumulative time of its

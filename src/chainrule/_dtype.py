@@ -22,10 +22,22 @@ class dtype:
         torch.float64
     """
 
-    __slots__ = ("name", "np", "is_floating_point", "is_complex", "is_signed", "itemsize", "_rank")
+    __slots__ = (
+        "name",
+        "np",
+        "is_floating_point",
+        "is_complex",
+        "is_signed",
+        "itemsize",
+        "_rank",
+        "word",
+        "cpp",
+    )
 
-    def __init__(self, name: str, np_dtype, rank: int) -> None:
+    def __init__(self, name: str, np_dtype, rank: int, word: str, cpp: str) -> None:
         self.name = name
+        self.word = word  # PyTorch's ScalarType name in messages: "Float", "Long"
+        self.cpp = cpp  # the C++ type name some PyTorch messages print: "float", "long int"
         self.np = np.dtype(np_dtype)
         self.is_floating_point = self.np.kind == "f"
         self.is_complex = self.np.kind == "c"
@@ -47,17 +59,17 @@ class dtype:
         return {"float32": complex64, "float64": complex128}.get(self.name, self)
 
 
-bool_ = dtype("bool", np.bool_, 0)
-uint8 = dtype("uint8", np.uint8, 1)
-int8 = dtype("int8", np.int8, 1)
-int16 = dtype("int16", np.int16, 1)
-int32 = dtype("int32", np.int32, 1)
-int64 = dtype("int64", np.int64, 1)
-float16 = dtype("float16", np.float16, 2)
-float32 = dtype("float32", np.float32, 2)
-float64 = dtype("float64", np.float64, 2)
-complex64 = dtype("complex64", np.complex64, 3)
-complex128 = dtype("complex128", np.complex128, 3)
+bool_ = dtype("bool", np.bool_, 0, "Bool", "bool")
+uint8 = dtype("uint8", np.uint8, 1, "Byte", "unsigned char")
+int8 = dtype("int8", np.int8, 1, "Char", "signed char")
+int16 = dtype("int16", np.int16, 1, "Short", "short int")
+int32 = dtype("int32", np.int32, 1, "Int", "int")
+int64 = dtype("int64", np.int64, 1, "Long", "long int")
+float16 = dtype("float16", np.float16, 2, "Half", "c10::Half")
+float32 = dtype("float32", np.float32, 2, "Float", "float")
+float64 = dtype("float64", np.float64, 2, "Double", "double")
+complex64 = dtype("complex64", np.complex64, 3, "ComplexFloat", "c10::complex<float>")
+complex128 = dtype("complex128", np.complex128, 3, "ComplexDouble", "c10::complex<double>")
 
 ALL = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64, complex64, complex128)
 _BY_NP = {d.np: d for d in ALL}

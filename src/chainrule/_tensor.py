@@ -246,11 +246,9 @@ class Tensor:
                     "tensor are the same size"
                 )
             if value._data.dtype != self._data.dtype:
-                from .ops._dispatch import _type_word
-
                 raise RuntimeError(
-                    f"attempting to assign a gradient with dtype '{_C_NAMES[value.dtype.name]}' "
-                    f"to a tensor with grad_dtype '{_type_word(self.dtype)}'. The gradient must "
+                    f"attempting to assign a gradient with dtype '{value.dtype.cpp}' "
+                    f"to a tensor with grad_dtype '{self.dtype.word}'. The gradient must "
                     "match the tensor's grad_dtype (defaults to the tensor's dtype). You can set "
                     "the tensor's grad_dtype attribute with a specific dtype, or None to allow any "
                     "dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and its "
@@ -511,20 +509,6 @@ class Tensor:
             raise ValueError(f"invalid type: '{dtype}'")
         return self.to(dtype)
 
-
-_C_NAMES = {
-    "float32": "float",
-    "float64": "double",
-    "float16": "c10::Half",
-    "int64": "long int",
-    "int32": "int",
-    "int16": "short int",
-    "int8": "signed char",
-    "uint8": "unsigned char",
-    "bool": "bool",
-    "complex64": "c10::complex<float>",
-    "complex128": "c10::complex<double>",
-}
 
 _LEGACY_NAMES = {
     "float32": "torch.FloatTensor",

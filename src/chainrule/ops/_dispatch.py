@@ -522,25 +522,13 @@ def _cast_check(self: Tensor, target) -> None:
     own = _BY_NP[self._data.dtype]
     if target is not None and target._rank > own._rank:
         raise RuntimeError(
-            f"result type {_type_word(target)} can't be cast to the desired output type "
-            f"{_type_word(own)}"
+            f"result type {target.word} can't be cast to the desired output type {own.word}"
         )
 
 
 def _type_word(d) -> str:
-    return {
-        "float32": "Float",
-        "float64": "Double",
-        "float16": "Half",
-        "int64": "Long",
-        "int32": "Int",
-        "int16": "Short",
-        "int8": "Char",
-        "uint8": "Byte",
-        "bool": "Bool",
-        "complex64": "ComplexFloat",
-        "complex128": "ComplexDouble",
-    }[d.name]
+    """PyTorch's ScalarType name of a dtype (``Float``), as its messages print it."""
+    return d.word
 
 
 def apply_inplace(op, inputs: tuple, params: tuple = ()) -> Tensor:

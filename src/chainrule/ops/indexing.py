@@ -1204,24 +1204,11 @@ def _mask_array(mask: Any, fname: str) -> np.ndarray:
             f"{fname}(): argument 'mask' (position 1) must be Tensor, not {type(mask).__name__}"
         )
     if m.dtype != np.bool_:
-        name = _dispatch._BY_NP[m.dtype].name
         raise RuntimeError(
             f"{fname} only supports boolean masks, but got mask with dtype "
-            f"{_TORCH_NAMES.get(name, name)}"
+            f"{_dispatch._BY_NP[m.dtype].cpp}"
         )
     return m
-
-
-_TORCH_NAMES = {
-    "float32": "float",
-    "float64": "double",
-    "float16": "c10::Half",
-    "int64": "long int",
-    "int32": "int",
-    "int16": "short int",
-    "int8": "signed char",
-    "uint8": "unsigned char",
-}
 
 
 def _masked_fill(self: Tensor, mask: Any, value: Any, inplace: bool) -> Tensor:

@@ -93,23 +93,9 @@ BMM = _mm_entry("bmm", "BmmBackward0")
 MV = _mm_entry("mv", "MvBackward0")
 DOT = _mm_entry("dot", "DotBackward0")
 
-_CNAMES = {
-    "float32": "float",
-    "float64": "double",
-    "float16": "c10::Half",
-    "int64": "long int",
-    "int32": "int",
-    "int16": "short int",
-    "int8": "signed char",
-    "uint8": "unsigned char",
-    "bool": "bool",
-    "complex64": "c10::complex<float>",
-    "complex128": "c10::complex<double>",
-}
-
 
 def _cname(a: np.ndarray) -> str:
-    return _CNAMES[D._BY_NP[a.dtype].name]
+    return D._BY_NP[a.dtype].cpp
 
 
 def _x(shape) -> str:

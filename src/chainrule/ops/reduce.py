@@ -104,24 +104,8 @@ def _int_acc(x: np.ndarray, npd):
     return npd
 
 
-_WORDS = {
-    "int64": "Long",
-    "int32": "Int",
-    "bool": "Bool",
-    "uint8": "Byte",
-    "int16": "Short",
-    "int8": "Char",
-    "float32": "Float",
-    "float64": "Double",
-    "float16": "Half",
-    "complex64": "ComplexFloat",
-    "complex128": "ComplexDouble",
-}
-
-
 def _word(a: np.ndarray) -> str:
-    name = D._BY_NP[a.dtype].name
-    return _WORDS.get(name, name)
+    return D._BY_NP[a.dtype].word
 
 
 def _check_tensor(x, fname: str) -> None:
@@ -803,7 +787,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
         name = D._BY_NP[np.dtype(npd or input._data.dtype)].name
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point "
-            f"or complex dtype. Got: {_WORDS.get(name, name)}"
+            f"or complex dtype. Got: {D._BY_NAME[name].word}"
         )
     if _is_full(dim) and not keepdim:
         return apply(MEAN, (input,), (npd,))
