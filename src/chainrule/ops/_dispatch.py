@@ -537,7 +537,15 @@ def apply_inplace(op, inputs: tuple, params: tuple = ()) -> Tensor:
     _check_inplace(self)
     arrays, target = _arrays(op, inputs)
     _cast_check(self, target)
-    out = _run_forward(op, arrays, params, inputs)
+    dst = self._data
+    # write straight into self's memory when the op is a plain ufunc on self's own array
+    direct = (
+        op.ufunc is not None
+        and (not params or params == (1,))
+        and arrays[0] is dst
+        and dst.flags.writeable
+    )
+    out = None if direct else _run_forward(op, arrays, params, inputs)
     record = (
         _state.enabled
         and op.differentiable
@@ -555,7 +563,13 @@ def apply_inplace(op, inputs: tuple, params: tuple = ()) -> Tensor:
         if self._grad_fn is None:  # leaf not requiring grad: a constant
             old._requires_grad = False
         inputs = (old,) + tuple(inputs[1:])
-    _store(self, out)
+    if direct:
+        try:
+            op.ufunc(*arrays, out=dst)
+        except ValueError:  # the other operand broadcasts to a larger shape
+            _store(self, _run_forward(op, arrays, params, inputs))
+    else:
+        _store(self, out)
     self._vc[0] += 1
     if _state.enabled:  # remember the line, for the "modified by an inplace operation" error
         _anomaly.note_inplace(self._vc, op.name)

@@ -33,6 +33,8 @@ Entry format (every field of ``defop``):
 ``uses``        optional {input name: saved names its formula reads}; a saved value is then kept
                 only when an input that needs it requires grad (``x * 10`` does not keep x, so
                 modifying x in place afterwards is fine, as in PyTorch).
+``ufunc``       optional NumPy ufunc equal to the forward when the params are trivial (alpha 1);
+                in-place forms (``p -= lr * g``) then write straight into the tensor's memory.
 ``domain``      test-input hint: ``"positive"``, ``"unit"`` (-1..1), ``"nonzero"`` or None.
 
 ``register_op`` creates the node class. Public functions are written next to their entries and
@@ -73,6 +75,7 @@ class Op:
         "domain",
         "scalar_edges",
         "uses",
+        "ufunc",
     )
 
     def __repr__(self) -> str:
@@ -125,6 +128,7 @@ def defop(
     domain: str | None = None,
     scalar_edges: bool = True,
     uses: dict | None = None,
+    ufunc=None,
 ) -> Op:
     """Register one primitive op (see the module docstring for the entry format)."""
     if name in OPS:
@@ -152,6 +156,7 @@ def defop(
     op.explain = explain or {}
     op.domain = domain
     op.scalar_edges = scalar_edges
+    op.ufunc = ufunc
     # per input: the positions in ``saves`` its formula reads (None: all of them)
     op.uses = (
         None

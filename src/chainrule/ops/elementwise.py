@@ -113,6 +113,7 @@ ADD = defop(
     grads=(lambda F, g, alpha: g, lambda F, g, alpha: _scale(g, alpha)),
     jvp="linear",
     explain={"self": "1", "other": "1"},
+    ufunc=np.add,
 )
 SUB = defop(
     "sub",
@@ -121,6 +122,7 @@ SUB = defop(
     grads=(lambda F, g, alpha: g, lambda F, g, alpha: -_scale(g, alpha)),
     jvp="linear",
     explain={"self": "1", "other": "-1"},
+    ufunc=np.subtract,
 )
 RSUB = defop(
     "rsub",
@@ -150,6 +152,7 @@ MUL = defop(
     uses={"self": ("other",), "other": ("self",)},
     jvp="bilinear",
     explain={"self": "{other}", "other": "{self}"},
+    ufunc=np.multiply,
 )
 DIV = defop(
     "div",
@@ -160,6 +163,7 @@ DIV = defop(
     uses={"self": ("other",), "other": ("self", "other")},
     promote="float",
     explain={"self": "1/{other}", "other": "-{self}/{other}²"},
+    ufunc=np.true_divide,
 )
 
 
@@ -257,6 +261,8 @@ DIV_MODE = defop(
 def _pow_scalar_grad(F, g, x, exponent):
     if exponent == 0:
         return g * 0
+    if exponent == 2:  # x ** 2 and square(): skip pow(x, 1)
+        return g * (2 * x)
     return g * (exponent * F.pow(x, exponent - 1))
 
 
@@ -422,7 +428,8 @@ ACOS = _unary(
 ATAN = _unary("atan", np.arctan, lambda F, g, x: g / (1 + x * x), explain="1/(1+{u}²)")
 SINH = _unary("sinh", np.sinh, lambda F, g, x: g * F.cosh(x), explain="cosh({u})")
 COSH = _unary("cosh", np.cosh, lambda F, g, x: g * F.sinh(x), explain="sinh({u})")
-TANH = _unary("tanh", np.tanh, lambda F, g, r: g * (1 - r * r), ("result",), "1-tanh²({u})")
+# written so NumPy reuses its temporaries in place (one temporary array, not two)
+TANH = _unary("tanh", np.tanh, lambda F, g, r: g * -(r * r - 1), ("result",), "1-tanh²({u})")
 
 
 def _sigmoid(x):
