@@ -15,6 +15,7 @@ For ``numpy`` itself, total is NumPy's import time. The chainrule run sees ``src
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
@@ -50,11 +51,15 @@ def import_once(lib: str) -> dict[str, float]:
     # The assert (not timed by -X importtime) rejects an empty namespace package, e.g. a
     # src/chainrule/ directory that has no __init__.py yet.
     code = f"import {lib}; assert {lib}.__file__, 'namespace package without __init__.py'"
+    # Measure as an installed package behaves: with its bytecode cached. A shell that sets
+    # PYTHONDONTWRITEBYTECODE would make every run recompile the sources (~80 ms here).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     proc = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", code],
         capture_output=True,
         text=True,
         timeout=300,
+        env=env,
     )
     if proc.returncode != 0:
         lines = [ln for ln in proc.stderr.splitlines() if not ln.startswith("import time:")]
