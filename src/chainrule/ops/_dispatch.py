@@ -518,6 +518,44 @@ def _store(self: Tensor, out) -> None:
     np.copyto(dst, out, casting="unsafe")
 
 
+def write_out(name: str, result, out, args: tuple):
+    """Write ``result`` (a tensor or tuple of tensors) into ``out``, as ``out=`` does in PyTorch:
+    no autograd, resize when the shape differs (warning unless ``out`` was empty), cast to
+    ``out``'s dtype when the kinds allow it."""
+    if isinstance(result, tuple):
+        return type(result)(write_out(name, r, o, args) for r, o in zip(result, out))
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    if _state.enabled and (
+        out._requires_grad
+        or result._requires_grad
+        or any(isinstance(a, Tensor) and a._requires_grad for a in args)
+    ):
+        raise RuntimeError(
+            f"{name}(): functions with out=... arguments don't support automatic "
+            "differentiation, but one of the arguments requires grad."
+        )
+    _cast_check(out, _BY_NP[result._data.dtype])
+    if out._data.shape != result._data.shape:
+        if out._data.size:
+            import warnings
+
+            warnings.warn(
+                f"An output with one or more elements was resized since it had shape "
+                f"{list(out._data.shape)}, which does not match the required output shape "
+                f"{list(result._data.shape)}. This behavior is deprecated, and in a future "
+                "PyTorch release outputs will not be resized unless they have zero elements. "
+                "You can explicitly reuse an out tensor t by resizing it, inplace, to zero "
+                "elements with t.resize_(0).",
+                UserWarning,
+                stacklevel=3,
+            )
+        out._data = np.empty(result._data.shape, out._data.dtype)
+    np.copyto(out._data, result._data, casting="unsafe")
+    out._vc[0] += 1
+    return out
+
+
 def _cast_check(self: Tensor, target) -> None:
     own = _BY_NP[self._data.dtype]
     if target is not None and target._rank > own._rank:

@@ -173,13 +173,36 @@ def expose(fn: Callable, *names: str, method: bool | str | tuple = True) -> Call
     ``method=True`` uses the names; a string or tuple gives other method names; False none.
     """
     names = names or (fn.__name__,)
+    inner = fn
+    while hasattr(inner, "__wrapped__"):
+        inner = inner.__wrapped__
+    code = getattr(inner, "__code__", None)
+    if code is not None and "out" in code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]:
+        public_fn = _with_out(fn)
+    else:
+        public_fn = fn
     for n in names:
-        PUBLIC[n] = fn
+        PUBLIC[n] = public_fn
     if method:
         mnames = names if method is True else ((method,) if isinstance(method, str) else method)
         for m in mnames:
             METHODS[m] = fn
     return fn
+
+
+def _with_out(fn: Callable) -> Callable:
+    """``torch.<fn>(..., out=t)``: compute, then write the result into ``t`` (PyTorch's rules)."""
+    from functools import wraps
+
+    from ._dispatch import write_out
+
+    @wraps(fn)
+    def wrapper(*args, out=None, **kwargs):
+        if out is None:
+            return fn(*args, **kwargs)
+        return write_out(fn.__name__, fn(*args, **kwargs), out, args)
+
+    return wrapper
 
 
 def public(*names: str, method: bool | str | tuple = True) -> Callable:
