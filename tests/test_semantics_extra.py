@@ -23,6 +23,6 @@ def test_error_says_detach_cut_the_graph():
         x.detach().backward()
 
 
-def test_error_for_plain_leaf_suggests_requires_grad():
-    with pytest.raises(RuntimeError, match=BASE + r"\. It is a leaf that does not require grad"):
+def test_error_for_constant_suggests_requires_grad():
+    with pytest.raises(RuntimeError, match=BASE + r"\. Nothing it was computed from requires grad"):
         torch.ones(1).backward()

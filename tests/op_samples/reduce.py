@@ -104,4 +104,10 @@ SAMPLES = [
     S(("cumsum",), lambda lib, a: lib.cumsum(a, dim=-1), [((5,),), ((),)], name="cumsum_1d"),
     S(("cumprod",), lambda lib, a: a.cumprod(1), MAT),
     S(("cumprod",), lambda lib, a: lib.cumprod(a, 0), [((5,),), ((),)], name="cumprod_1d"),
+    S(("sort",), lambda lib, a: a.sort(dim=1).values, MAT),
+    S(("sort",), lambda lib, a: a.sort(0, descending=True)[0], MAT, name="sort_desc"),
+    S(("sort",), lambda lib, a: lib.sort(a).values, [((5,),), ((),)], name="sort_1d"),
+    S(("topk",), lambda lib, a: a.topk(2, dim=1).values, MAT),
+    S(("topk",), lambda lib, a: a.topk(1, 0, largest=False)[0], MAT, name="topk_smallest"),
+    S(("topk",), lambda lib, a: lib.topk(a, 3).values, [((5,),)], name="topk_1d"),
 ]

@@ -91,8 +91,8 @@ def _cut_hint(t: Tensor) -> str:
     cut = t.__dict__.get("_cut")
     if cut is None:
         return (
-            ". It is a leaf that does not require grad: set requires_grad=True on the inputs "
-            "you differentiate with respect to"
+            ". Nothing it was computed from requires grad: set requires_grad=True on the "
+            "tensors you differentiate with respect to, before computing with them"
         )
     if cut[0] == "no_grad":
         return (

@@ -151,6 +151,8 @@ class return_types:  # noqa: N801  (PyTorch's module name)
     max = return_type("max")
     min = return_type("min")
     median = return_type("median")
+    sort = return_type("sort")
+    topk = return_type("topk")
     var_mean = None  # PyTorch returns plain tuples for var_mean/std_mean
 
 
@@ -387,6 +389,141 @@ MIN_DIM = defop(
     jvp=_select_jvp,
     explain={"self": "1 at the index of the minimum"},
 )
+
+
+# ---------------------------------------------------------------- sort / topk
+def _descending_key(x):
+    """An array whose ascending stable order is ``x``'s descending stable order."""
+    if x.dtype.kind == "b":
+        return ~x
+    if x.dtype.kind == "u":
+        return np.iinfo(x.dtype).max - x
+    return -x
+
+
+def _sort_fwd(x, dim, descending):
+    if x.ndim == 0:
+        return x.copy(), np.zeros((), np.int64)
+    idx = np.argsort(_descending_key(x) if descending else x, axis=dim, kind="stable")
+    return np.take_along_axis(x, idx, dim), idx.astype(np.int64, copy=False)
+
+
+def _topk_fwd(x, k, dim, largest):
+    if x.ndim == 0:
+        return x.copy(), np.zeros((), np.int64)
+    order = np.argsort(_descending_key(x) if largest else x, axis=dim, kind="stable")
+    idx = np.take(order, np.arange(k), axis=dim)
+    return np.take_along_axis(x, idx, dim), idx.astype(np.int64, copy=False)
+
+
+def _scatter_back(F, g, shape, idx, dim, *rest):
+    """Gradient of a gather along ``dim`` at ``idx``: ``g`` scattered into zeros."""
+    if isinstance(g, tuple):  # (values' gradient,): the indices carry none
+        g = g[0]
+    if len(shape) == 0:
+        return g
+    idx = _data(idx)
+    if F is array_ns:
+        out = np.zeros(shape, np.result_type(g))
+        np.put_along_axis(out, idx, g, dim)
+        return out
+    from .._creation import zeros
+
+    return zeros(shape, dtype=g.dtype).scatter(dim, wrap(idx), g)
+
+
+def _gather_jvp(F, tangents, shape, idx, dim, *rest):
+    t = tangents[0]
+    if len(shape) == 0:
+        return t
+    idx = _data(idx)
+    if F is array_ns:
+        return np.take_along_axis(t, idx, dim)
+    return t.gather(dim, wrap(idx))
+
+
+SORT = defop(
+    "sort",
+    _sort_fwd,
+    saves=("self.shape", "result1"),
+    grads=(_scatter_back,),
+    node="SortBackward0",
+    outputs=2,
+    nondiff_outputs=1,
+    jvp=_gather_jvp,
+    explain={"self": "1 where the element moved to"},
+)
+
+
+def _topk_grad(F, g, shape, idx, k, dim, largest):
+    return _scatter_back(F, g, shape, idx, dim)
+
+
+def _topk_jvp(F, tangents, shape, idx, k, dim, largest):
+    return _gather_jvp(F, tangents, shape, idx, dim)
+
+
+TOPK = defop(
+    "topk",
+    _topk_fwd,
+    saves=("self.shape", "result1"),
+    grads=(_topk_grad,),
+    node="TopkBackward0",
+    outputs=2,
+    nondiff_outputs=1,
+    jvp=_topk_jvp,
+    explain={"self": "1 for the k selected elements"},
+)
+
+
+def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False):
+    """Sorted values and their indices along ``dim`` (stable: ties keep their order).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.tensor([3.0, 1.0, 2.0]).sort().indices
+        tensor([1, 2, 0])
+    """
+    d = norm_dims(dim, input._data.ndim)[0] if input._data.ndim else 0
+    v, i = apply(SORT, (input,), (d, bool(descending)))
+    return return_types.sort((v, i))
+
+
+def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False):
+    """Indices that sort ``input`` along ``dim``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.tensor([3.0, 1.0, 2.0]).argsort()
+        tensor([1, 2, 0])
+    """
+    return sort(input, dim, descending, stable)[1]
+
+
+def msort(input: Tensor):
+    """``sort(input, dim=0).values``."""
+    return sort(input, 0)[0]
+
+
+def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):
+    """The ``k`` largest (or smallest) values along ``dim`` and their indices.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.tensor([3.0, 1.0, 2.0]).topk(2).values
+        tensor([3., 2.])
+    """
+    nd = input._data.ndim
+    d = norm_dims(dim, nd)[0] if nd else 0
+    size = input._data.shape[d] if nd else 1
+    if not 0 <= k <= size:
+        raise RuntimeError("selected index k out of range")
+    v, i = apply(TOPK, (input,), (int(k), d, bool(largest)))
+    return return_types.topk((v, i))
+
+
+for _f in (sort, argsort, msort, topk):
+    expose(_f)
 
 
 def _median_fwd(x, dim, keepdim):
