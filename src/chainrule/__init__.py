@@ -61,6 +61,7 @@ from .ops import indexing as _indexing  # noqa: F401
 from .ops import linalg as _linalg  # noqa: F401
 from .ops import misc as _misc  # noqa: F401
 from .ops import nn_ops as _nn_ops  # noqa: F401
+from .ops import extra as _extra  # noqa: F401
 from .ops import reduce as _reduce  # noqa: F401
 from .ops import shape as _shape  # noqa: F401
 

@@ -43,7 +43,17 @@ class Sample:
         return f"{self.name or self.covers[0]}-{k}"
 
 
-FAMILIES = ("elementwise", "reduce", "shape", "indexing", "linalg", "activation", "misc", "nn_ops")
+FAMILIES = (
+    "elementwise",
+    "reduce",
+    "shape",
+    "indexing",
+    "linalg",
+    "activation",
+    "misc",
+    "nn_ops",
+    "extra",
+)
 
 
 def all_samples() -> list:

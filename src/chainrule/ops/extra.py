@@ -1,0 +1,3 @@
+"""Further PyTorch functions, mostly composites of the primitive ops (their gradients follow)."""
+
+from __future__ import annotations
