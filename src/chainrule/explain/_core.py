@@ -444,7 +444,7 @@ def _ctx(v: Var) -> dict:
 
 
 # ---------------------------------------------------------------- local derivatives
-def local_text(v: Var, i: int) -> str:
+def local_text(v: Var, i: int, lang: str = "en") -> str:
     """The local derivative of ``v`` w.r.t. its ``i``-th input as text, operands by name."""
     op = v.op
     if op is None or i >= len(op.inputs):
@@ -453,6 +453,10 @@ def local_text(v: Var, i: int) -> str:
     txt = (op.explain or {}).get(inp) or R.TEXT_FALLBACK.get(op.name, {}).get(inp)
     if op.name in R.PREFER_TREE:
         txt = None
+    if txt and lang == "zh":
+        from ._catalog import RULES_ZH
+
+        txt = RULES_ZH.get(txt, txt)
     if txt:
         subs = {"u": _paren(v.operands[i].label()), "y": v.name}
         for k, o in zip(op.inputs, v.operands):

@@ -20,6 +20,7 @@ class Edge:
         "i",
         "operand",
         "local_txt",
+        "local_txt_zh",
         "local_tex",
         "local_val",
         "raw",
@@ -32,6 +33,7 @@ class Edge:
         self.i = i
         self.operand = operand
         self.local_txt = ""
+        self.local_txt_zh = ""
         self.local_tex = None
         self.local_val = None
         self.raw = None
@@ -181,6 +183,7 @@ def _steps(graph: Graph, events: list, old_grads: dict) -> list:
                 st.edges.append(ed)
                 continue
             ed.local_txt = local_text(var, i)
+            ed.local_txt_zh = local_text(var, i, "zh")
             tree = local_tree(var, i)
             ed.local_tex = S.latex(tree) if tree is not None else None
             if locs is not None and i < len(locs) and locs[i] is not None:

@@ -49,6 +49,13 @@ def _collapse(v: Any) -> Any:
     return a
 
 
+def _local(ed, cat: dict) -> str:
+    """The edge's local-derivative text in the catalogue's language."""
+    from ._catalog import ZH
+
+    return ed.local_txt_zh if cat is ZH else ed.local_txt
+
+
 def _paren_txt(s: str) -> str:
     if not s:
         return s
@@ -273,7 +280,7 @@ class Derivation:
                 if np.ndim(ed.raw) > 0 or np.ndim(st.incoming) > 0:
                     any_array = True
                 if ed.local_val is not None and st.elementwise:
-                    loc = ed.local_txt or cat["unknown"]
+                    loc = _local(ed, cat) or cat["unknown"]
                     lv = fv(_collapse(ed.local_val))
                     txt = (
                         f"{lhs} = {inc_sym} · {_paren_txt(loc)} = {fv(st.incoming)} · "
@@ -291,7 +298,7 @@ class Derivation:
                             Line(
                                 "p",
                                 cat["rule"].format(
-                                    node=v.node.name(), u=u.name, formula=ed.local_txt
+                                    node=v.node.name(), u=u.name, formula=_local(ed, cat)
                                 ),
                             )
                         )
