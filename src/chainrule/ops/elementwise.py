@@ -688,8 +688,6 @@ def add(input, other, *, alpha=1, out=None):
         >>> torch.add(torch.tensor([1.0, 2.0]), 1)
         tensor([2., 3.])
     """
-    if not isinstance(input, Tensor):
-        return apply(RSUB if False else ADD, (input, other), (alpha,))
     return apply(ADD, (input, other), (alpha,))
 
 
@@ -1229,24 +1227,10 @@ def _make_inplace_binary(op):
     return m
 
 
-for _op in (
-    EQ,
-    NE,
-    LT,
-    LE,
-    GT,
-    GE,
-    LOGICAL_AND,
-    LOGICAL_OR,
-    LOGICAL_XOR,
-    BITWISE_AND,
-    BITWISE_OR,
-    BITWISE_XOR,
-    ATAN2,
-    MAXIMUM,
-    MINIMUM,
-):
-    pass  # comparisons in place are rare; their out-of-place forms cover PyTorch code
+# x.eq_(y), x.lt_(y) ...: the 0/1 result is written in x's dtype, as in PyTorch
+for _op in (EQ, NE, LT, LE, GT, GE, LOGICAL_AND, LOGICAL_OR, LOGICAL_XOR, ATAN2):
+    expose(_make_inplace_binary(_op), _op.name + "_", method=True)
+    _P.pop(_op.name + "_", None)
 
 
 # ---------------------------------------------------------------- operators
@@ -1282,10 +1266,6 @@ _BOOLS = (bool, np.bool_)
 def _isub_op(self, other):
     _check_sub(self, other)
     return apply_inplace(SUB, (self, other), (1,))
-
-
-def _rmatmul_placeholder(self, other):  # replaced by linalg
-    raise TypeError
 
 
 def _eq(self, other):
@@ -1325,18 +1305,11 @@ def _pos(self):
 
 
 def _radd(self, other):
-    return apply(ADD, (other, self), (1,)) if False else apply(ADD, (self, other), (1,))
+    return apply(ADD, (self, other), (1,))  # addition commutes: same node, same promotion
 
 
 def _rmul(self, other):
     return apply(MUL, (self, other))
-
-
-def _iop(fn):
-    def m(self, other):
-        return fn(self, other)
-
-    return m
 
 
 OPERATORS = {
