@@ -56,7 +56,10 @@ class dtype:
         return {"complex64": float32, "complex128": float64}.get(self.name, self)
 
     def to_complex(self) -> dtype:
-        return {"float32": complex64, "float64": complex128}.get(self.name, self)
+        # PyTorch's float16 pairs with complex32, which NumPy lacks: complex64 is the nearest
+        return {"float16": complex64, "float32": complex64, "float64": complex128}.get(
+            self.name, self
+        )
 
 
 bool_ = dtype("bool", np.bool_, 0, "Bool", "bool")
