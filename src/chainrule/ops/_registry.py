@@ -177,7 +177,12 @@ def expose(fn: Callable, *names: str, method: bool | str | tuple = True) -> Call
     while hasattr(inner, "__wrapped__"):
         inner = inner.__wrapped__
     code = getattr(inner, "__code__", None)
-    if code is not None and "out" in code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]:
+    handles = getattr(fn, "_handles_out", False)  # hot functions write out= themselves
+    if (
+        not handles
+        and code is not None
+        and "out" in code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
+    ):
         public_fn = _with_out(fn)
     else:
         public_fn = fn

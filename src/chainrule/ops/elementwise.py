@@ -8,7 +8,7 @@ import numpy as np
 
 from .._backend import precise
 from .._tensor import Tensor
-from ._dispatch import apply, apply_inplace
+from ._dispatch import apply, apply_inplace, write_out
 from ._registry import defop, expose
 
 LN2 = math.log(2.0)
@@ -688,7 +688,12 @@ def add(input, other, *, alpha=1, out=None):
         >>> torch.add(torch.tensor([1.0, 2.0]), 1)
         tensor([2., 3.])
     """
-    return apply(ADD, (input, other), (alpha,))
+    if out is None:
+        return apply(ADD, (input, other), (alpha,))
+    return write_out("add", apply(ADD, (input, other), (alpha,)), out, (input, other))
+
+
+add._handles_out = True
 
 
 def sub(input, other, *, alpha=1, out=None):
@@ -725,7 +730,12 @@ def mul(input, other, *, out=None):
         >>> torch.mul(torch.tensor([1.0, 2.0]), 3)
         tensor([3., 6.])
     """
-    return apply(MUL, (input, other))
+    if out is None:
+        return apply(MUL, (input, other))
+    return write_out("mul", apply(MUL, (input, other)), out, (input, other))
+
+
+mul._handles_out = True
 
 
 def div(input, other, *, rounding_mode=None, out=None):
@@ -936,10 +946,13 @@ def round(input, *, decimals=0):
 
 def _simple(op, name, doc):
     def fn(input, *, out=None):
-        return apply(op, (input,))
+        if out is None:
+            return apply(op, (input,))
+        return write_out(name, apply(op, (input,)), out, (input,))
 
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = doc
+    fn._handles_out = True  # hot: no extra wrapper layer for out=
     return fn
 
 
