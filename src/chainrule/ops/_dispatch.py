@@ -302,6 +302,28 @@ _new = object.__new__
 _META: dict = {}
 
 
+def _edge_meta(v):
+    """(graph edge, (shape, dtype) or None) for one op input."""
+    if v.__class__ is Tensor or isinstance(v, Tensor):
+        if v._requires_grad:
+            fn = v._grad_fn
+            edge = (fn, v._output_nr) if fn is not None else (v._accumulate_node(), 0)
+            a = v._data
+            # shared (shape, dtype) tuples: fewer objects per node, less GC work
+            by_shape = _META.get(a.dtype)
+            if by_shape is None:
+                by_shape = _META[a.dtype] = {}
+            shp = a.shape
+            m = by_shape.get(shp)
+            if m is None:
+                if len(by_shape) > 4096:
+                    by_shape.clear()
+                m = by_shape[shp] = (shp, a.dtype)
+            return edge, m
+        return _NO_EDGE, None
+    return None, None
+
+
 def _record(op, inputs, params, outs, node=None) -> Node:
     if outs[0]._data.dtype.kind not in "fc":
         return None
@@ -311,36 +333,19 @@ def _record(op, inputs, params, outs, node=None) -> Node:
     node._seq = next(_sequence)
     node._x = None
     node._out = None
-    edges = []
-    meta = []
-    for v in inputs:
-        if v.__class__ is Tensor or isinstance(v, Tensor):
-            if v._requires_grad:
-                fn = v._grad_fn
-                if fn is not None:
-                    edges.append((fn, v._output_nr))
-                else:
-                    edges.append((v._accumulate_node(), 0))
-                a = v._data
-                # shared (shape, dtype) tuples: fewer objects per node, less GC work
-                by_shape = _META.get(a.dtype)
-                if by_shape is None:
-                    by_shape = _META[a.dtype] = {}
-                shp = a.shape
-                m = by_shape.get(shp)
-                if m is None:
-                    if len(by_shape) > 4096:
-                        by_shape.clear()
-                    m = by_shape[shp] = (shp, a.dtype)
-                meta.append(m)
-            else:
-                edges.append(_NO_EDGE)
-                meta.append(None)
-        else:
-            edges.append(None)
-            meta.append(None)
-    node._edges = tuple(edges)
-    node._meta = tuple(meta)
+    if len(inputs) == 1:
+        e0, m0 = _edge_meta(inputs[0])
+        node._edges = (e0,)
+        node._meta = meta = (m0,)
+    elif len(inputs) == 2:
+        e0, m0 = _edge_meta(inputs[0])
+        e1, m1 = _edge_meta(inputs[1])
+        node._edges = (e0, e1)
+        node._meta = meta = (m0, m1)
+    else:
+        pairs = [_edge_meta(v) for v in inputs]
+        node._edges = tuple(p[0] for p in pairs)
+        node._meta = meta = tuple(p[1] for p in pairs)
     node._params = params
     plan = op.plan
     if plan:
