@@ -51,6 +51,11 @@ class OpNode(Node):
         else:
             F = _array_ns
             vals = [v._data if isinstance(v, Tensor) else v for v in saved] if saved else saved
+            if op.scalar_fast:  # 0-d values as NumPy scalars: far cheaper arithmetic
+                vals = [v[()] if v.__class__ is _ndarray and not v.ndim else v for v in vals]
+                g0 = grads[0]
+                if g0.__class__ is _ndarray and not g0.ndim:
+                    grads = [g0[()]]
         g = grads[0] if op.n_outputs == 1 else tuple(_fill(self, grads, create))
         params = self._params
         formulas = op.grads
@@ -255,6 +260,8 @@ def _run_forward(op, arrays, params, inputs):
 def apply(op, inputs: tuple, params: tuple = ()):
     """Run ``op`` on ``inputs`` (tensors or Python scalars) with non-tensor ``params``."""
     arrays, _ = _arrays(op, inputs)
+    if op.scalar_fast:
+        arrays = [a[()] if a.__class__ is _ndarray and not a.ndim else a for a in arrays]
     try:
         out = op.forward(*arrays, *params)
     except ValueError as exc:
@@ -354,10 +361,11 @@ def _record(op, inputs, params, outs, node=None) -> Node:
         anyvc = False
         uses = op.uses
         if uses is not None:
-            wanted = set()
+            mask = 0
             for i, m in enumerate(meta):
                 if m is not None:
-                    wanted |= uses[i]
+                    mask |= 1 << i
+            wanted = uses[mask]
         for k, (kind, i) in enumerate(plan):
             if uses is not None and k not in wanted:
                 saved.append(None)

@@ -35,6 +35,9 @@ Entry format (every field of ``defop``):
                 modifying x in place afterwards is fine, as in PyTorch).
 ``ufunc``       optional NumPy ufunc equal to the forward when the params are trivial (alpha 1);
                 in-place forms (``p -= lr * g``) then write straight into the tensor's memory.
+``scalar_fast``  True when forward and formulas also accept NumPy scalars: 0-d tensors are then
+                computed on NumPy scalars (ten times cheaper than 0-d arrays), the path of
+                scalar-heavy code such as the seeds' examples.
 ``domain``      test-input hint: ``"positive"``, ``"unit"`` (-1..1), ``"nonzero"`` or None.
 
 ``register_op`` creates the node class. Public functions are written next to their entries and
@@ -76,6 +79,7 @@ class Op:
         "scalar_edges",
         "uses",
         "ufunc",
+        "scalar_fast",
     )
 
     def __repr__(self) -> str:
@@ -129,6 +133,7 @@ def defop(
     scalar_edges: bool = True,
     uses: dict | None = None,
     ufunc=None,
+    scalar_fast: bool = False,
 ) -> Op:
     """Register one primitive op (see the module docstring for the entry format)."""
     if name in OPS:
@@ -157,12 +162,16 @@ def defop(
     op.domain = domain
     op.scalar_edges = scalar_edges
     op.ufunc = ufunc
-    # per input: the positions in ``saves`` its formula reads (None: all of them)
-    op.uses = (
-        None
-        if uses is None
-        else tuple(frozenset(op.saves.index(n) for n in uses.get(name, ())) for name in op.inputs)
-    )
+    op.scalar_fast = scalar_fast
+    # for each set of inputs requiring grad (a bit mask): the positions in ``saves`` their
+    # formulas read; None: save everything
+    op.uses = None
+    if uses is not None:
+        per_input = [frozenset(op.saves.index(n) for n in uses.get(name, ())) for name in op.inputs]
+        op.uses = tuple(
+            frozenset().union(*(p for i, p in enumerate(per_input) if mask >> i & 1))
+            for mask in range(1 << len(op.inputs))
+        )
     OPS[name] = op
     return op
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import operator
 
 import numpy as np
 
@@ -95,11 +96,12 @@ def _scaled(b, alpha):
 
 
 def _add_fwd(a, b, alpha):
-    return np.add(a, b) if alpha == 1 else np.add(a, _scaled(b, alpha))
+    # operators, not ufunc calls: the same for arrays, ten times cheaper on NumPy scalars
+    return a + b if alpha == 1 else a + _scaled(b, alpha)
 
 
 def _sub_fwd(a, b, alpha):
-    return np.subtract(a, b) if alpha == 1 else np.subtract(a, _scaled(b, alpha))
+    return a - b if alpha == 1 else a - _scaled(b, alpha)
 
 
 def _scale(g, alpha):
@@ -114,6 +116,7 @@ ADD = defop(
     jvp="linear",
     explain={"self": "1", "other": "1"},
     ufunc=np.add,
+    scalar_fast=True,
 )
 SUB = defop(
     "sub",
@@ -123,6 +126,7 @@ SUB = defop(
     jvp="linear",
     explain={"self": "1", "other": "-1"},
     ufunc=np.subtract,
+    scalar_fast=True,
 )
 RSUB = defop(
     "rsub",
@@ -145,7 +149,7 @@ RSUB_TENSOR = defop(
 )
 MUL = defop(
     "mul",
-    np.multiply,
+    operator.mul,
     inputs=("self", "other"),
     saves=("self", "other"),
     grads=(lambda F, g, a, b: g * b, lambda F, g, a, b: g * a),
@@ -153,10 +157,11 @@ MUL = defop(
     jvp="bilinear",
     explain={"self": "{other}", "other": "{self}"},
     ufunc=np.multiply,
+    scalar_fast=True,
 )
 DIV = defop(
     "div",
-    np.true_divide,
+    operator.truediv,
     inputs=("self", "other"),
     saves=("self", "other"),
     grads=(lambda F, g, a, b: g / b, lambda F, g, a, b: -g * a / (b * b)),
@@ -164,6 +169,7 @@ DIV = defop(
     promote="float",
     explain={"self": "1/{other}", "other": "-{self}/{other}²"},
     ufunc=np.true_divide,
+    scalar_fast=True,
 )
 
 
@@ -368,6 +374,7 @@ def _unary(name, fwd, grad, saves=("self",), explain=None, domain=None, node=Non
     return defop(
         name,
         precise(fwd),
+        scalar_fast=True,
         saves=saves,
         grads=(grad,),
         promote="float",
