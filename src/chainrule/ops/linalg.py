@@ -71,7 +71,10 @@ def _matmul_jvp(F, tangents, a, b):
     return out
 
 
-def _mm_entry(name, node):
+_MM_TEXT = {"self": "· {other}ᵀ (gradient @ otherᵀ)", "other": "{self}ᵀ · (selfᵀ @ gradient)"}
+
+
+def _mm_entry(name, node, explain=_MM_TEXT):
     return defop(
         name,
         _matmul_fwd,
@@ -81,7 +84,7 @@ def _mm_entry(name, node):
         node=node,
         promote="keep",
         jvp=_matmul_jvp,
-        explain={"self": "· {other}ᵀ (gradient @ otherᵀ)", "other": "{self}ᵀ · (selfᵀ @ gradient)"},
+        explain=explain,
     )
 
 
@@ -91,7 +94,7 @@ MATMUL_VM = _mm_entry("matmul_vm", "SqueezeBackward4")  # 1-D @ 2-D
 MM = _mm_entry("mm", "MmBackward0")
 BMM = _mm_entry("bmm", "BmmBackward0")
 MV = _mm_entry("mv", "MvBackward0")
-DOT = _mm_entry("dot", "DotBackward0")
+DOT = _mm_entry("dot", "DotBackward0", {"self": "{other}", "other": "{self}"})
 
 
 def _cname(a: np.ndarray) -> str:
