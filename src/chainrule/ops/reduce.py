@@ -19,7 +19,7 @@ import warnings
 import numpy as np
 
 from .. import _dtype as D
-from .._backend import array_ns, broadcast_view, norm_dims
+from .._backend import array_ns, norm_dims
 from .._tensor import Tensor, wrap
 from ._dispatch import apply
 from ._registry import PUBLIC, defop, expose
@@ -54,18 +54,11 @@ def _unsq(F, g, dims, keepdim, ndim):
     return F.unsqueeze_dims(g, dims, ndim)
 
 
-def _expand(F, g, shape):
-    """``g`` broadcast to ``shape`` (a free view on the fast path; ``Tensor.expand`` else)."""
-    if F is array_ns:
-        return broadcast_view(g, shape)
-    return g.expand(shape)
-
-
 def _expand_back(F, g, dims, keepdim, shape):
     """Broadcast a reduced gradient back to the input's ``shape``."""
     if not keepdim:
         g = F.unsqueeze_dims(g, dims, len(shape))
-    return _expand(F, g, shape)
+    return F.expand(g, shape)
 
 
 def _numel(shape, dims=None):
@@ -165,7 +158,7 @@ SUM = defop(
     "sum",
     lambda x, dtype: np.sum(x, dtype=dtype),
     saves=("self.shape",),
-    grads=(lambda F, g, shape, dtype: _expand(F, g, shape),),
+    grads=(lambda F, g, shape, dtype: F.expand(g, shape),),
     jvp="linear",
     explain={"self": "1 (each element)"},
 )
@@ -188,7 +181,7 @@ MEAN = defop(
     "mean",
     _mean_fwd,
     saves=("self.shape",),
-    grads=(lambda F, g, shape, dtype: _expand(F, g / _numel(shape), shape),),
+    grads=(lambda F, g, shape, dtype: F.expand(g / _numel(shape), shape),),
     jvp="linear",
     explain={"self": "1/n (each element)"},
 )
