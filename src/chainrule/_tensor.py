@@ -19,6 +19,9 @@ from .autograd.graph import AccumulateGrad, RemovableHandle, add_hook
 
 __all__ = ["Tensor", "wrap"]
 
+# per-tensor autograd fields kept in the instance __dict__ (never copied by deepcopy)
+_AUTOGRAD_STATE = frozenset(("_grad", "_base", "_hooks", "_retains_grad", "_accum", "_fw", "_cut"))
+
 _NON_LEAF_GRAD_WARNING = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
     "attribute won't be populated during autograd.backward(). If you indeed want the .grad field "
@@ -48,15 +51,9 @@ def wrap(arr, requires_grad: bool = False, cls=None) -> Tensor:
     t = _new(cls or Tensor)
     t._data = arr
     t._requires_grad = requires_grad
-    t._grad = None
     t._grad_fn = None
     t._output_nr = 0
     t._vc = [0]
-    t._base = None
-    t._hooks = None
-    t._retains_grad = False
-    t._accum = None
-    t._fw = None
     return t
 
 
@@ -74,21 +71,23 @@ class Tensor:
         tensor([2., 4.])
     """
 
+    # Set on every tensor (a new tensor writes only these: the per-op cost of small tensors).
     __slots__ = (
         "_data",
         "_requires_grad",
-        "_grad",
         "_grad_fn",
         "_output_nr",
         "_vc",  # version counter: a one-element list shared by a tensor and its views
-        "_base",
-        "_hooks",
-        "_retains_grad",
-        "_accum",  # weakref to this leaf's AccumulateGrad node
-        "_fw",  # forward-mode tangents {level: tangent}
         "__dict__",  # allows attributes set by users and nn (e.g. Parameter flags)
         "__weakref__",
     )
+    # Rarely set: class-level defaults, stored in the instance __dict__ once assigned.
+    _grad = None
+    _base = None  # (base tensor, view chain) for views
+    _hooks = None
+    _retains_grad = False
+    _accum = None  # weakref to this leaf's AccumulateGrad node
+    _fw = None  # forward-mode tangents {level: tangent}
 
     # NumPy defers to our reflected operators (np.float64(2) * t calls Tensor.__rmul__)
     __array_ufunc__ = None
@@ -100,6 +99,7 @@ class Tensor:
         src = legacy_new(*args, **kwargs)
         for name in Tensor.__slots__[:-2]:
             setattr(self, name, getattr(src, name))
+        self.__dict__.update(src.__dict__)
 
     # ------------------------------------------------------------------ storage
     @property
@@ -484,7 +484,7 @@ class Tensor:
         new = wrap(self._data.copy(), self._requires_grad, cls=type(self))
         if self._grad is not None:
             new._grad = wrap(self._grad._data.copy())
-        d = getattr(self, "__dict__", None)
+        d = {k: v for k, v in self.__dict__.items() if k not in _AUTOGRAD_STATE}
         if d:
             import copy
 

@@ -259,9 +259,34 @@ def _run_forward(op, arrays, params, inputs):
 # ---------------------------------------------------------------- apply
 def apply(op, inputs: tuple, params: tuple = ()):
     """Run ``op`` on ``inputs`` (tensors or Python scalars) with non-tensor ``params``."""
-    arrays, _ = _arrays(op, inputs)
-    if op.scalar_fast:
-        arrays = [a[()] if a.__class__ is _ndarray and not a.ndim else a for a in arrays]
+    # Fast unwrapping for the common cases (one float tensor; a float tensor and a Python
+    # number or a tensor of the same dtype), written out: this runs once per op.
+    n = len(inputs)
+    a = inputs[0]
+    arrays = None
+    if a.__class__ is Tensor:
+        x0 = a._data
+        if x0.dtype.kind == "f":
+            if n == 1:
+                arrays = (x0[()] if op.scalar_fast and not x0.ndim else x0,)
+            elif n == 2:
+                b = inputs[1]
+                bc = b.__class__
+                if bc is float or bc is int:
+                    arrays = (x0[()] if op.scalar_fast and not x0.ndim else x0, b)
+                elif bc is Tensor:
+                    x1 = b._data
+                    if x1.dtype is x0.dtype:
+                        if op.scalar_fast:
+                            if not x0.ndim:
+                                x0 = x0[()]
+                            if not x1.ndim:
+                                x1 = x1[()]
+                        arrays = (x0, x1)
+    if arrays is None:
+        arrays, _ = _arrays(op, inputs)
+        if op.scalar_fast:
+            arrays = [a[()] if a.__class__ is _ndarray and not a.ndim else a for a in arrays]
     try:
         out = op.forward(*arrays, *params)
     except ValueError as exc:
@@ -269,20 +294,14 @@ def apply(op, inputs: tuple, params: tuple = ()):
             raise _broadcast_error(inputs, exc) from None
         raise
     if op.n_outputs == 1:
-        if type(out) is not _ndarray:
-            out = np.asarray(out)
+        if out.__class__ is not _ndarray:
+            out = _asarray(out)
         t = _new(Tensor)
         t._data = out
         t._requires_grad = False
-        t._grad = None
         t._grad_fn = None
         t._output_nr = 0
         t._vc = [0]
-        t._base = None
-        t._hooks = None
-        t._retains_grad = False
-        t._accum = None
-        t._fw = None
         outs = (t,)
     else:
         outs = tuple(wrap(o) for o in out)
@@ -306,7 +325,22 @@ def apply(op, inputs: tuple, params: tuple = ()):
 
 
 _new = object.__new__
-_META: dict = {}
+_asarray = np.asarray
+_META: dict = {}  # numpy dtype -> {shape: (shape, dtype)}: shared tuples, fewer objects per node
+
+
+def _meta_of(a) -> tuple:
+    """The shared ``(shape, dtype)`` tuple of array ``a``."""
+    by_shape = _META.get(a.dtype)
+    if by_shape is None:
+        by_shape = _META[a.dtype] = {}
+    shp = a.shape
+    m = by_shape.get(shp)
+    if m is None:
+        if len(by_shape) > 4096:
+            by_shape.clear()
+        m = by_shape[shp] = (shp, a.dtype)
+    return m
 
 
 def _edge_meta(v):
@@ -316,35 +350,45 @@ def _edge_meta(v):
             fn = v._grad_fn
             edge = (fn, v._output_nr) if fn is not None else (v._accumulate_node(), 0)
             a = v._data
-            # shared (shape, dtype) tuples: fewer objects per node, less GC work
-            by_shape = _META.get(a.dtype)
-            if by_shape is None:
-                by_shape = _META[a.dtype] = {}
-            shp = a.shape
-            m = by_shape.get(shp)
-            if m is None:
-                if len(by_shape) > 4096:
-                    by_shape.clear()
-                m = by_shape[shp] = (shp, a.dtype)
-            return edge, m
+            try:
+                return edge, _META[a.dtype][a.shape]
+            except KeyError:
+                return edge, _meta_of(a)
         return _NO_EDGE, None
     return None, None
+
+
+def _save_input(v, saved: list, vcs: list) -> bool:
+    """Append input ``v`` (tensor or number) and its version stamp; True for a tensor."""
+    saved.append(v)
+    if v.__class__ is Tensor or isinstance(v, Tensor):
+        if inference_seen[0] and v.is_inference():
+            raise RuntimeError(
+                "Inference tensors cannot be saved for backward. To work around you "
+                "can make a clone to get a normal tensor and use it in autograd."
+            )
+        vc = v._vc
+        vcs.append((vc, vc[0]))
+        return True
+    vcs.append(None)
+    return False
 
 
 def _record(op, inputs, params, outs, node=None) -> Node:
     if outs[0]._data.dtype.kind not in "fc":
         return None
     if node is None:
-        cls = op._node_cls or op.node_cls
-        node = _new(cls)
+        node = _new(op._node_cls or op.node_cls)
     node._seq = next(_sequence)
     node._x = None
     node._out = None
-    if len(inputs) == 1:
+    node._params = params
+    n = len(inputs)
+    if n == 1:
         e0, m0 = _edge_meta(inputs[0])
         node._edges = (e0,)
         node._meta = meta = (m0,)
-    elif len(inputs) == 2:
+    elif n == 2:
         e0, m0 = _edge_meta(inputs[0])
         e1, m1 = _edge_meta(inputs[1])
         node._edges = (e0, e1)
@@ -353,9 +397,27 @@ def _record(op, inputs, params, outs, node=None) -> Node:
         pairs = [_edge_meta(v) for v in inputs]
         node._edges = tuple(p[0] for p in pairs)
         node._meta = meta = tuple(p[1] for p in pairs)
-    node._params = params
     plan = op.plan
-    if plan:
+    if not plan:
+        node._saved = ()
+        node._vcs = ()
+    elif len(plan) == 1 and op.uses is None:
+        kind, i = plan[0]
+        if kind == "out":
+            o = outs[i]
+            vc = o._vc
+            node._saved = (o._data,)
+            node._vcs = ((vc, vc[0]),)
+        elif kind == "in":
+            saved: list = []
+            vcs: list = []
+            node._vcs = tuple(vcs) if _save_input(inputs[i], saved, vcs) else ()
+            node._saved = tuple(saved)
+        else:
+            v = inputs[i]
+            node._saved = (v._data.shape if isinstance(v, Tensor) else (),)
+            node._vcs = ()
+    else:
         saved = []
         vcs = []
         anyvc = False
@@ -370,21 +432,9 @@ def _record(op, inputs, params, outs, node=None) -> Node:
             if uses is not None and k not in wanted:
                 saved.append(None)
                 vcs.append(None)
-                continue
-            if kind == "in":
-                v = inputs[i]
-                saved.append(v)
-                if isinstance(v, Tensor):
-                    if inference_seen[0] and v.is_inference():
-                        raise RuntimeError(
-                            "Inference tensors cannot be saved for backward. To work around you "
-                            "can make a clone to get a normal tensor and use it in autograd."
-                        )
-                    vc = v._vc
-                    vcs.append((vc, vc[0]))
+            elif kind == "in":
+                if _save_input(inputs[i], saved, vcs):
                     anyvc = True
-                else:
-                    vcs.append(None)
             elif kind == "out":
                 o = outs[i]
                 saved.append(o._data)
@@ -397,9 +447,6 @@ def _record(op, inputs, params, outs, node=None) -> Node:
                 vcs.append(None)
         node._saved = tuple(saved)
         node._vcs = tuple(vcs) if anyvc else ()
-    else:
-        node._saved = ()
-        node._vcs = ()
     # len(outs), not op.n_outputs: split/unbind give a different count per call
     ndiff = len(outs) - op.nondiff_outputs
     if ndiff > 1:
