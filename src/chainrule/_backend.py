@@ -61,6 +61,7 @@ def unsqueeze_dims(g, dims: tuple, ndim: int):
 _F32 = np.dtype(np.float32)
 _F16 = np.dtype(np.float16)
 _F64 = np.dtype(np.float64)
+_f64 = np.float64
 
 
 def precise(fn):
@@ -71,9 +72,13 @@ def precise(fn):
     """
 
     def wrapped(x, *args):
-        dt = getattr(x, "dtype", None)
-        if dt is _F32 or dt is _F16:
-            return fn(x.astype(_F64), *args).astype(dt)
+        # float64 (the common case: arrays and the NumPy scalars of the 0-d fast path) and
+        # Python numbers go straight through
+        c = x.__class__
+        if c is not _f64 and c is not float:
+            dt = getattr(x, "dtype", None)
+            if dt is _F32 or dt is _F16:
+                return fn(x.astype(_F64), *args).astype(dt)
         return fn(x, *args)
 
     wrapped.__name__ = getattr(fn, "__name__", "precise")

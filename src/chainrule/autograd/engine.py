@@ -147,8 +147,17 @@ def run_backward(
     try:
         heappop = heapq.heappop
         heappush = heapq.heappush
-        while heap:
-            node = heappop(heap)[2]
+        # ``ready``: a node that became ready with a higher sequence number than everything in
+        # the heap runs next without a heap round trip (a chain never touches the heap)
+        ready = None
+        while True:
+            if ready is not None:
+                node = ready
+                ready = None
+            elif heap:
+                node = heappop(heap)[2]
+            else:
+                break
             gs = buffers.pop(node, None)
             if gs is None:
                 gs = [None] * _n_out(node)
@@ -180,7 +189,9 @@ def run_backward(
                 if not retain_graph and node._saved:
                     node._saved = None
             meta = node._meta
-            for i, e in enumerate(node._edges):
+            i = -1
+            for e in node._edges:
+                i += 1
                 if e is None:
                     continue
                 nxt = e[0]
@@ -193,9 +204,10 @@ def run_backward(
                     shape, dt = meta[i]
                     if r.shape != shape:
                         r = sum_to(r, shape, create)
-                    if r.dtype != dt:
+                    rdt = r.dtype
+                    if rdt is not dt and rdt != dt:
                         r = r.to(_dtype_of(dt)) if create else np.asarray(r).astype(dt)
-                    if r is gs[0] or (len(gs) > 1 and any(r is g for g in gs)):
+                    if r is g or (len(gs) > 1 and any(r is h for h in gs)):
                         borrowed.add(id(r))
                     buf = buffers.get(nxt)
                     if buf is None:
@@ -210,7 +222,16 @@ def run_backward(
                 d = deps[nxt] - 1
                 deps[nxt] = d
                 if d == 0:
-                    heappush(heap, (-nxt._seq, id(nxt), nxt))
+                    if ready is None:
+                        if not heap or nxt._seq > -heap[0][0]:
+                            ready = nxt
+                        else:
+                            heappush(heap, (-nxt._seq, id(nxt), nxt))
+                    elif nxt._seq > ready._seq:
+                        heappush(heap, (-ready._seq, id(ready), ready))
+                        ready = nxt
+                    else:
+                        heappush(heap, (-nxt._seq, id(nxt), nxt))
     finally:
         _state.enabled = prev_enabled
 

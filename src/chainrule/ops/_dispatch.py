@@ -48,24 +48,42 @@ class OpNode(Node):
         if create:
             F = B.tensor_ns()
             vals = _unpack_tensors(self, saved)
+            g = grads[0] if op.n_outputs == 1 else tuple(_fill(self, grads, create))
         else:
+            # arrays; with scalar_fast, 0-d values as NumPy scalars (far cheaper arithmetic)
             F = _array_ns
-            vals = [v._data if isinstance(v, Tensor) else v for v in saved] if saved else saved
-            if op.scalar_fast:  # 0-d values as NumPy scalars: far cheaper arithmetic
-                vals = [v[()] if v.__class__ is _ndarray and not v.ndim else v for v in vals]
-                g0 = grads[0]
-                if g0.__class__ is _ndarray and not g0.ndim:
-                    grads = [g0[()]]
-        g = grads[0] if op.n_outputs == 1 else tuple(_fill(self, grads, create))
+            fast = op.scalar_fast
+            if op.n_outputs == 1:
+                g = grads[0]
+                if fast and g.__class__ is _ndarray and not g.ndim:
+                    g = g[()]
+            else:
+                g = tuple(_fill(self, grads, create))
+            if not saved:
+                vals = saved
+            elif len(saved) == 1:
+                v = saved[0]
+                if v.__class__ is Tensor or isinstance(v, Tensor):
+                    v = v._data
+                if fast and v.__class__ is _ndarray and not v.ndim:
+                    v = v[()]
+                vals = (v,)
+            else:
+                vals = []
+                for v in saved:
+                    if v.__class__ is Tensor or isinstance(v, Tensor):
+                        v = v._data
+                    if fast and v.__class__ is _ndarray and not v.ndim:
+                        v = v[()]
+                    vals.append(v)
         params = self._params
         formulas = op.grads
         if formulas is not None:
-            meta = self._meta
             if len(formulas) == 1:
                 return (formulas[0](F, g, *vals, *params),)
             return [
                 None if f is None or m is None else f(F, g, *vals, *params)
-                for f, m in zip(formulas, meta)
+                for f, m in zip(formulas, self._meta)
             ]
         needs = [m is not None for m in self._meta]
         return op.backward(F, g, needs, *vals, *params)

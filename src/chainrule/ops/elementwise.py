@@ -284,23 +284,32 @@ def _int_pow(a, b):
     return np.where(neg, negval, out).astype(out.dtype, copy=False)
 
 
-def _pow_fwd(a, b):
+_ARRAYISH = (np.ndarray, np.generic)
+
+
+def _pow_fwd(a, exponent):
     # only a Python-number exponent raises; tensor exponents follow integer division rules
-    if isinstance(a, np.ndarray) and a.dtype.kind in "iu" and isinstance(b, (int, np.integer)):
-        if b < 0:
+    # (a may be a NumPy scalar: the 0-d fast path)
+    if (
+        isinstance(a, _ARRAYISH)
+        and a.dtype.kind in "iu"
+        and isinstance(exponent, (int, np.integer))
+    ):
+        if exponent < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
-    if isinstance(b, np.ndarray) and _kind(a, b) in "iu":
-        return _int_pow(a, b)
-    if isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and _kind(a, b) == "b":
+    if isinstance(exponent, np.ndarray) and _kind(a, exponent) in "iu":
+        return _int_pow(a, exponent)
+    if isinstance(a, np.ndarray) and isinstance(exponent, np.ndarray) and _kind(a, exponent) == "b":
         raise NotImplementedError("\"pow\" not implemented for 'Bool'")
-    return np.power(a, b)
+    return np.power(a, exponent)
 
 
 POW = defop(
     "pow",
-    lambda a, exponent: _pow_fwd(a, exponent),
+    _pow_fwd,
     saves=("self",),
     grads=(_pow_scalar_grad,),
+    scalar_fast=True,
     explain={"self": "{exponent}·{self}^({exponent}-1)"},
 )
 
