@@ -422,3 +422,19 @@ def test_python_scalars_stay_weak():
     x = chainrule.ones(2)
     for y in (x + 1e10, x * 2.5, x - 3, x.add(3, alpha=2), x.sub(2.5, alpha=3), 2.5 - x, 3**x):
         assert y.dtype == chainrule.float32
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("exponent", [2, 3, -1, -2, -0.5, 2.7, -1.5])
+def test_pow_scalar_exponent_bitwise_vs_torch(dtype, exponent):
+    """x ** e: 0-d tensors (the NumPy-scalar fast path) and, for the exponents PyTorch
+    computes by multiplication, arrays give PyTorch's exact bits."""
+    vals = np.abs(np.random.default_rng(0).standard_normal(300) * 10).astype(dtype)
+    ours = np.array([(chainrule.tensor(v) ** exponent).item() for v in vals])
+    theirs = np.array([(torch.tensor(v) ** exponent).item() for v in vals])
+    np.testing.assert_array_equal(ours, theirs)
+    if exponent in (2, 3, -1, -2, -0.5):
+        np.testing.assert_array_equal(
+            (chainrule.tensor(vals) ** exponent).numpy(), (torch.tensor(vals) ** exponent).numpy()
+        )
+    assert (chainrule.tensor(vals[0]) ** exponent).dtype is getattr(chainrule, dtype)

@@ -376,20 +376,12 @@ def _edge_meta(v):
     return None, None
 
 
-def _save_input(v, saved: list, vcs: list) -> bool:
-    """Append input ``v`` (tensor or number) and its version stamp; True for a tensor."""
-    saved.append(v)
-    if v.__class__ is Tensor or isinstance(v, Tensor):
-        if inference_seen[0] and v.is_inference():
-            raise RuntimeError(
-                "Inference tensors cannot be saved for backward. To work around you "
-                "can make a clone to get a normal tensor and use it in autograd."
-            )
-        vc = v._vc
-        vcs.append((vc, vc[0]))
-        return True
-    vcs.append(None)
-    return False
+def _no_inference(v) -> None:
+    if v.is_inference():
+        raise RuntimeError(
+            "Inference tensors cannot be saved for backward. To work around you "
+            "can make a clone to get a normal tensor and use it in autograd."
+        )
 
 
 def _record(op, inputs, params, outs, node=None) -> Node:
@@ -405,66 +397,79 @@ def _record(op, inputs, params, outs, node=None) -> Node:
     if n == 1:
         e0, m0 = _edge_meta(inputs[0])
         node._edges = (e0,)
-        node._meta = meta = (m0,)
+        node._meta = (m0,)
+        mask = 0 if m0 is None else 1
     elif n == 2:
         e0, m0 = _edge_meta(inputs[0])
-        e1, m1 = _edge_meta(inputs[1])
+        b = inputs[1]
+        if b.__class__ is float or b.__class__ is int:
+            e1 = m1 = None
+        else:
+            e1, m1 = _edge_meta(b)
         node._edges = (e0, e1)
-        node._meta = meta = (m0, m1)
+        node._meta = (m0, m1)
+        mask = (0 if m0 is None else 1) | (0 if m1 is None else 2)
     else:
         pairs = [_edge_meta(v) for v in inputs]
         node._edges = tuple(p[0] for p in pairs)
         node._meta = meta = tuple(p[1] for p in pairs)
+        mask = 0
+        for i, m in enumerate(meta):
+            if m is not None:
+                mask |= 1 << i
     plan = op.plan
     if not plan:
-        node._saved = ()
-        node._vcs = ()
-    elif len(plan) == 1 and op.uses is None:
-        kind, i = plan[0]
-        if kind == "out":
-            o = outs[i]
-            vc = o._vc
-            node._saved = (o._data,)
-            node._vcs = ((vc, vc[0]),)
-        elif kind == "in":
-            saved: list = []
-            vcs: list = []
-            node._vcs = tuple(vcs) if _save_input(inputs[i], saved, vcs) else ()
-            node._saved = tuple(saved)
-        else:
-            v = inputs[i]
-            node._saved = (v._data.shape if isinstance(v, Tensor) else (),)
-            node._vcs = ()
+        node._saved = node._vcs = ()
     else:
-        saved = []
-        vcs = []
-        anyvc = False
-        uses = op.uses
-        if uses is not None:
-            mask = 0
-            for i, m in enumerate(meta):
-                if m is not None:
-                    mask |= 1 << i
-            wanted = uses[mask]
-        for k, (kind, i) in enumerate(plan):
-            if uses is not None and k not in wanted:
-                saved.append(None)
-                vcs.append(None)
-            elif kind == "in":
-                if _save_input(inputs[i], saved, vcs):
-                    anyvc = True
-            elif kind == "out":
-                o = outs[i]
-                saved.append(o._data)
+        todo = op.save_plans[mask] if op.uses else op.save_plans[0]
+        if len(plan) == 1 and todo:
+            todo = todo[0]
+            kind = todo[1]
+            if kind == "out":
+                o = outs[todo[2]]
                 vc = o._vc
-                vcs.append((vc, vc[0]))
-                anyvc = True
+                node._saved = (o._data,)
+                node._vcs = ((vc, vc[0]),)
+            elif kind == "in":
+                v = inputs[todo[2]]
+                node._saved = (v,)
+                if v.__class__ is Tensor or isinstance(v, Tensor):
+                    if inference_seen[0]:
+                        _no_inference(v)
+                    vc = v._vc
+                    node._vcs = ((vc, vc[0]),)
+                else:
+                    node._vcs = ()
             else:
-                v = inputs[i]
-                saved.append(v._data.shape if isinstance(v, Tensor) else ())
-                vcs.append(None)
-        node._saved = tuple(saved)
-        node._vcs = tuple(vcs) if anyvc else ()
+                v = inputs[todo[2]]
+                node._saved = (v._data.shape if isinstance(v, Tensor) else (),)
+                node._vcs = ()
+        else:
+            saved = [None] * len(plan)
+            vcs = None
+            for k, kind, i in todo:
+                if kind == "in":
+                    v = inputs[i]
+                    saved[k] = v
+                    if v.__class__ is Tensor or isinstance(v, Tensor):
+                        if inference_seen[0]:
+                            _no_inference(v)
+                        if vcs is None:
+                            vcs = [None] * len(plan)
+                        vc = v._vc
+                        vcs[k] = (vc, vc[0])
+                elif kind == "out":
+                    o = outs[i]
+                    saved[k] = o._data
+                    if vcs is None:
+                        vcs = [None] * len(plan)
+                    vc = o._vc
+                    vcs[k] = (vc, vc[0])
+                else:
+                    v = inputs[i]
+                    saved[k] = v._data.shape if isinstance(v, Tensor) else ()
+            node._saved = tuple(saved)
+            node._vcs = () if vcs is None else tuple(vcs)
     # len(outs), not op.n_outputs: split/unbind give a different count per call
     ndiff = len(outs) - op.nondiff_outputs
     if ndiff > 1:

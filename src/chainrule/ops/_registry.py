@@ -78,6 +78,7 @@ class Op:
         "domain",
         "scalar_edges",
         "uses",
+        "save_plans",
         "ufunc",
         "scalar_fast",
     )
@@ -163,13 +164,20 @@ def defop(
     op.scalar_edges = scalar_edges
     op.ufunc = ufunc
     op.scalar_fast = scalar_fast
-    # for each set of inputs requiring grad (a bit mask): the positions in ``saves`` their
-    # formulas read; None: save everything
-    op.uses = None
-    if uses is not None:
+    # for each set of inputs requiring grad (a bit mask): the ``(k, kind, i)`` entries of the
+    # plan that their formulas read (all of them without ``uses``)
+    op.uses = uses is not None
+    everything = tuple((k, kind, i) for k, (kind, i) in enumerate(op.plan))
+    if uses is None:
+        op.save_plans = (everything,)
+    else:
         per_input = [frozenset(op.saves.index(n) for n in uses.get(name, ())) for name in op.inputs]
-        op.uses = tuple(
-            frozenset().union(*(p for i, p in enumerate(per_input) if mask >> i & 1))
+        op.save_plans = tuple(
+            tuple(
+                e
+                for e in everything
+                if any(e[0] in p for i, p in enumerate(per_input) if mask >> i & 1)
+            )
             for mask in range(1 << len(op.inputs))
         )
     OPS[name] = op

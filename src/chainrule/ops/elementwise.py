@@ -285,9 +285,32 @@ def _int_pow(a, b):
 
 
 _ARRAYISH = (np.ndarray, np.generic)
+_f64 = np.float64
+_f32 = np.float32
+
+
+# PyTorch computes these float powers by multiplication and division, not pow(): the same
+# formulas give its exact results (np.power can differ in the last bit)
+_POW_BY_MUL = {
+    2: lambda a: a * a,
+    3: lambda a: a * a * a,
+    -1: lambda a: 1 / a,
+    -2: lambda a: 1 / (a * a),
+    -0.5: lambda a: 1 / np.sqrt(a),
+}
 
 
 def _pow_fwd(a, exponent):
+    ec = exponent.__class__
+    if (ec is int or ec is float) and a.dtype.kind == "f":
+        by_mul = _POW_BY_MUL.get(exponent)
+        if by_mul is not None:
+            return by_mul(a)
+        if a.__class__ is _f64:
+            # a 0-d float64 value (fast path): the scalar operator is C pow(), as PyTorch's
+            return a**exponent
+        if a.__class__ is _f32:  # PyTorch: pow in double precision, rounded
+            return _f32(_f64(a) ** exponent)
     # only a Python-number exponent raises; tensor exponents follow integer division rules
     # (a may be a NumPy scalar: the 0-d fast path)
     if (
