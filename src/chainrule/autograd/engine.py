@@ -276,15 +276,33 @@ def capture_points(inputs) -> dict:
 def plan(start: list, capture: dict | None, accumulate: bool = True) -> tuple:
     """Discover the graph below ``start`` (iteratively) and count dependencies.
 
-    Returns ``(order, deps, needed)``: the nodes found, the number of incoming edges per node,
-    and -- when gradients are captured -- the set of nodes that must run (those above a
-    capture point), with ``deps`` counting only edges from those nodes; else ``needed`` is None.
+    Returns ``(order, deps, needed)``: the number of incoming edges per node (``deps``) and,
+    when gradients are captured, the nodes found (``order``) and the set of nodes that must run
+    (those above a capture point), with ``deps`` counting only edges from those nodes. Without
+    capture points ``order`` and ``needed`` are None.
     """
     deps: dict = {}
-    order: list = []
-    seen = set(start)
+    starts = set(start)
     stack = list(dict.fromkeys(start))
-    parents: dict | None = {} if capture is not None else None
+    if capture is None:
+        # the common case (backward()): only dependency counts; ``deps`` doubles as the
+        # visited set (a start node reached again is counted, not walked twice)
+        while stack:
+            for e in stack.pop()._edges:
+                if e is not None:
+                    nxt = e[0]
+                    if nxt is not None:
+                        d = deps.get(nxt)
+                        if d is None:
+                            deps[nxt] = 1
+                            if nxt not in starts:
+                                stack.append(nxt)
+                        else:
+                            deps[nxt] = d + 1
+        return None, deps, None
+    order: list = []
+    seen = starts
+    parents: dict = {}
     while stack:
         node = stack.pop()
         order.append(node)
@@ -295,13 +313,10 @@ def plan(start: list, capture: dict | None, accumulate: bool = True) -> tuple:
             if nxt is None:
                 continue
             deps[nxt] = deps.get(nxt, 0) + 1
-            if parents is not None:
-                parents.setdefault(nxt, []).append(node)
+            parents.setdefault(nxt, []).append(node)
             if nxt not in seen:
                 seen.add(nxt)
                 stack.append(nxt)
-    if capture is None:
-        return order, deps, None
     # a node runs only if a capture point lies below it: walk up from the targets
     target_nodes = {key[0] for key in capture}
     needed: set = set()

@@ -97,24 +97,23 @@ class Node:
         "_meta",  # per op input: (shape, numpy dtype) when it needs a gradient, else None
         "_saved",  # tuple of saved values; None once released
         "_vcs",  # per saved value: (version box, version) for tensors, else None
-        "_params",  # non-tensor arguments of the op
         "_seq",
-        "_out",  # per output: (shape, numpy dtype); used to fill missing grads with zeros
-        "_x",  # _Extras or None
+        "__dict__",
         "__weakref__",
     )
 
     _op: Any = None  # set on generated subclasses
+    # Usually at their defaults, so a new node does not write them (stored per node when set):
+    _params: tuple = ()  # non-tensor arguments of the op
+    _out: tuple | None = None  # per output: (shape, numpy dtype), for multi-output nodes
+    _x: _Extras | None = None  # hooks, retained grads, metadata
 
     def __init__(self) -> None:
         self._edges = ()
         self._meta = ()
         self._saved = ()
         self._vcs = ()
-        self._params = ()
         self._seq = next(sequence)
-        self._out = None
-        self._x = None
 
     def _extras(self) -> _Extras:
         if self._x is None:

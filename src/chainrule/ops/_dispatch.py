@@ -313,7 +313,10 @@ def apply(op, inputs: tuple, params: tuple = ()):
         raise
     if op.n_outputs == 1:
         if out.__class__ is not _ndarray:
-            out = _asarray(out)
+            try:
+                out = out.__array__()  # a NumPy scalar: cheaper than np.asarray
+            except AttributeError:
+                out = _asarray(out)
         t = _new(Tensor)
         t._data = out
         t._requires_grad = False
@@ -390,9 +393,8 @@ def _record(op, inputs, params, outs, node=None) -> Node:
     if node is None:
         node = _new(op._node_cls or op.node_cls)
     node._seq = next(_sequence)
-    node._x = None
-    node._out = None
-    node._params = params
+    if params:
+        node._params = params
     n = len(inputs)
     if n == 1:
         e0, m0 = _edge_meta(inputs[0])
