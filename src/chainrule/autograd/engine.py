@@ -150,6 +150,7 @@ def run_backward(
         # ``ready``: a node that became ready with a higher sequence number than everything in
         # the heap runs next without a heap round trip (a chain never touches the heap)
         ready = None
+        pruning = needed is not None
         while True:
             if ready is not None:
                 node = ready
@@ -175,11 +176,10 @@ def run_backward(
                 if accumulate and gs[0] is not None:
                     _accumulate(node, gs[0], create, borrowed)
                 continue
-            for g in gs:
-                if g is not None:
-                    break
+            if len(gs) == 1:
+                g = gs[0]
             else:
-                g = None
+                g = next((h for h in gs if h is not None), None)
             if g is None:
                 outs = [None] * len(node._edges)
             else:
@@ -195,9 +195,7 @@ def run_backward(
                 if e is None:
                     continue
                 nxt = e[0]
-                if nxt is None or (
-                    needed is not None and nxt not in needed and nxt not in capture_nodes
-                ):
+                if nxt is None or (pruning and nxt not in needed and nxt not in capture_nodes):
                     continue
                 r = outs[i]
                 if r is not None:

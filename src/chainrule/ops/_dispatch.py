@@ -63,15 +63,18 @@ class OpNode(Node):
                 vals = saved
             elif len(saved) == 1:
                 v = saved[0]
-                if v.__class__ is Tensor or isinstance(v, Tensor):
+                if v.__class__ is not _ndarray and isinstance(v, Tensor):
                     v = v._data
                 if fast and v.__class__ is _ndarray and not v.ndim:
                     v = v[()]
+                formulas = op.grads
+                if formulas is not None and len(formulas) == 1 and not self._params:
+                    return (formulas[0](F, g, v),)  # the commonest node: a direct call
                 vals = (v,)
             else:
                 vals = []
                 for v in saved:
-                    if v.__class__ is Tensor or isinstance(v, Tensor):
+                    if v.__class__ is not _ndarray and isinstance(v, Tensor):
                         v = v._data
                     if fast and v.__class__ is _ndarray and not v.ndim:
                         v = v[()]
@@ -396,21 +399,31 @@ def _record(op, inputs, params, outs, node=None) -> Node:
     if params:
         node._params = params
     n = len(inputs)
-    if n == 1:
-        e0, m0 = _edge_meta(inputs[0])
-        node._edges = (e0,)
-        node._meta = (m0,)
-        mask = 0 if m0 is None else 1
-    elif n == 2:
-        e0, m0 = _edge_meta(inputs[0])
-        b = inputs[1]
-        if b.__class__ is float or b.__class__ is int:
-            e1 = m1 = None
+    if n <= 2:
+        a = inputs[0]
+        if a.__class__ is Tensor and a._grad_fn is not None and a._requires_grad:
+            # the most common input (an intermediate result): _edge_meta written out
+            e0 = (a._grad_fn, a._output_nr)
+            x = a._data
+            try:
+                m0 = _META[x.dtype][x.shape]
+            except KeyError:
+                m0 = _meta_of(x)
         else:
-            e1, m1 = _edge_meta(b)
-        node._edges = (e0, e1)
-        node._meta = (m0, m1)
-        mask = (0 if m0 is None else 1) | (0 if m1 is None else 2)
+            e0, m0 = _edge_meta(a)
+        if n == 1:
+            node._edges = (e0,)
+            node._meta = (m0,)
+            mask = 0 if m0 is None else 1
+        else:
+            b = inputs[1]
+            if b.__class__ is float or b.__class__ is int:
+                e1 = m1 = None
+            else:
+                e1, m1 = _edge_meta(b)
+            node._edges = (e0, e1)
+            node._meta = (m0, m1)
+            mask = (0 if m0 is None else 1) | (0 if m1 is None else 2)
     else:
         pairs = [_edge_meta(v) for v in inputs]
         node._edges = tuple(p[0] for p in pairs)
