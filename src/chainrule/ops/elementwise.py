@@ -9,7 +9,7 @@ import numpy as np
 
 from .._backend import precise
 from .._tensor import Tensor
-from ._dispatch import apply, apply_inplace, write_out
+from ._dispatch import apply, apply_inplace, specialize, write_out
 from ._registry import defop, expose
 
 LN2 = math.log(2.0)
@@ -728,6 +728,8 @@ def add(input, other, *, alpha=1, out=None):
         tensor([2., 3.])
     """
     if out is None:
+        if alpha == 1:
+            return _add_op(input, other)
         return apply(ADD, (input, other), (alpha,))
     return write_out("add", apply(ADD, (input, other), (alpha,)), out, (input, other))
 
@@ -770,7 +772,7 @@ def mul(input, other, *, out=None):
         tensor([3., 6.])
     """
     if out is None:
-        return apply(MUL, (input, other))
+        return _mul_op(input, other)
     return write_out("mul", apply(MUL, (input, other)), out, (input, other))
 
 
@@ -877,8 +879,14 @@ def float_power(input, exponent):
 
 
 def square(input):
-    """``input ** 2`` (PyTorch records it as ``PowBackward0``)."""
-    return apply(POW, (input,), (2,))
+    """``input ** 2`` (PyTorch records it as ``PowBackward0``).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.square(torch.tensor([3.0]))
+        tensor([9.])
+    """
+    return _square_op(input)
 
 
 def clamp(input, min=None, max=None):
@@ -984,6 +992,11 @@ def round(input, *, decimals=0):
 
 
 def _simple(op, name, doc):
+    if op.differentiable and op.grads is not None and op.n_outputs == 1:
+        fn = specialize(op, (), name)
+        fn.__doc__ = doc
+        return fn
+
     def fn(input, *, out=None):
         if out is None:
             return apply(op, (input,))
@@ -1309,7 +1322,7 @@ def _sub_op(self, other):
         other._data.dtype.kind == "b" if isinstance(other, Tensor) else type(other) in _BOOLS
     ):
         _check_sub(self, other)
-    return apply(SUB, (self, other), (1,))
+    return _sub_fast(self, other)
 
 
 _BOOLS = (bool, np.bool_)
@@ -1356,25 +1369,27 @@ def _pos(self):
     return self
 
 
-def _radd(self, other):
-    return apply(ADD, (self, other), (1,))  # addition commutes: same node, same promotion
-
-
-def _rmul(self, other):
-    return apply(MUL, (self, other))
+# the hottest entry points, specialized (same results as apply; see specialize)
+_add_op = specialize(ADD, (1,))
+_sub_fast = specialize(SUB, (1,))
+_mul_op = specialize(MUL)
+_div_op = specialize(DIV)
+_square_op = specialize(POW, (2,))
+_radd = _add_op  # addition commutes: same node, same promotion
+_rmul = _mul_op
 
 
 OPERATORS = {
-    "__add__": lambda self, other: apply(ADD, (self, other), (1,)),
+    "__add__": _add_op,
     "__radd__": _radd,
     "__iadd__": lambda self, other: apply_inplace(ADD, (self, other), (1,)),
     "__sub__": _sub_op,
     "__rsub__": _rsub_op,
     "__isub__": _isub_op,
-    "__mul__": lambda self, other: apply(MUL, (self, other)),
+    "__mul__": _mul_op,
     "__rmul__": _rmul,
     "__imul__": lambda self, other: apply_inplace(MUL, (self, other)),
-    "__truediv__": lambda self, other: apply(DIV, (self, other)),
+    "__truediv__": _div_op,
     "__rtruediv__": _rtruediv,
     "__itruediv__": lambda self, other: apply_inplace(DIV, (self, other)),
     "__floordiv__": lambda self, other: apply(FLOOR_DIVIDE, (self, other)),
@@ -1386,7 +1401,7 @@ OPERATORS = {
     "__pow__": lambda self, other: pow(self, other),
     "__rpow__": _rpow,
     "__ipow__": lambda self, other: pow_(self, other),
-    "__neg__": lambda self: apply(NEG, (self,)),
+    "__neg__": specialize(NEG),
     "__pos__": _pos,
     "__abs__": lambda self: apply(ABS, (self,)),
     "__eq__": _eq,
