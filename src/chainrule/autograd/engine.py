@@ -326,12 +326,14 @@ def plan(start: list, capture: dict | None, accumulate: bool = True) -> tuple:
                 frontier.append(parent)
     if accumulate:
         needed |= {n for n in target_nodes if isinstance(n, AccumulateGrad)}
-    deps = {}
-    for node in order:
-        if node in needed:
-            for e in node._edges:
-                if e is not None and e[0] is not None:
-                    deps[e[0]] = deps.get(e[0], 0) + 1
+    # count again, over edges from needed nodes only (unless every node with edges is needed)
+    if any(node not in needed and node._edges for node in order):
+        deps = {}
+        for node in order:
+            if node in needed:
+                for e in node._edges:
+                    if e is not None and e[0] is not None:
+                        deps[e[0]] = deps.get(e[0], 0) + 1
     return order, deps, needed
 
 

@@ -84,10 +84,11 @@ class OpNode(Node):
         if formulas is not None:
             if len(formulas) == 1:
                 return (formulas[0](F, g, *vals, *params),)
-            return [
-                None if f is None or m is None else f(F, g, *vals, *params)
-                for f, m in zip(formulas, self._meta)
-            ]
+            res = []
+            meta = self._meta
+            for k, f in enumerate(formulas):
+                res.append(None if f is None or meta[k] is None else f(F, g, *vals, *params))
+            return res
         needs = [m is not None for m in self._meta]
         return op.backward(F, g, needs, *vals, *params)
 
