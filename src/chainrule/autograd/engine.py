@@ -151,17 +151,22 @@ def run_backward(
         # the heap runs next without a heap round trip (a chain never touches the heap)
         ready = None
         pruning = needed is not None
+        ready_gs = None  # the gradients of ``ready`` when they never went into ``buffers``
         while True:
             if ready is not None:
                 node = ready
                 ready = None
+                gs = ready_gs
+                ready_gs = None
             elif heap:
                 node = heappop(heap)[2]
+                gs = None
             else:
                 break
-            gs = buffers.pop(node, None)
             if gs is None:
-                gs = [None] * _n_out(node)
+                gs = buffers.pop(node, None)
+                if gs is None:
+                    gs = [None] * _n_out(node)
             x = node._x
             if x is not None:
                 gs = _pre_node(node, x, gs, create)
@@ -197,6 +202,9 @@ def run_backward(
                 nxt = e[0]
                 if nxt is None or (pruning and nxt not in needed and nxt not in capture_nodes):
                     continue
+                d = deps[nxt] - 1
+                if d:
+                    deps[nxt] = d  # (a count that reached 0 is never read again)
                 r = outs[i]
                 if r is not None:
                     shape, dt = meta[i]
@@ -210,6 +218,11 @@ def run_backward(
                     buf = buffers.get(nxt)
                     if buf is None:
                         if nxt._out is None:
+                            if d == 0 and ready is None and (not heap or nxt._seq > -heap[0][0]):
+                                # runs next, its only gradient in hand: no buffer round trip
+                                ready = nxt
+                                ready_gs = [r]
+                                continue
                             buffers[nxt] = [r]
                         else:
                             buf = buffers[nxt] = [None] * len(nxt._out)
@@ -217,8 +230,6 @@ def run_backward(
                     else:
                         old = buf[e[1]]
                         buf[e[1]] = r if old is None else old + r
-                d = deps[nxt] - 1
-                deps[nxt] = d
                 if d == 0:
                     if ready is None:
                         if not heap or nxt._seq > -heap[0][0]:
@@ -226,6 +237,9 @@ def run_backward(
                         else:
                             heappush(heap, (-nxt._seq, id(nxt), nxt))
                     elif nxt._seq > ready._seq:
+                        if ready_gs is not None:
+                            buffers[ready] = ready_gs
+                            ready_gs = None
                         heappush(heap, (-ready._seq, id(ready), ready))
                         ready = nxt
                     else:
