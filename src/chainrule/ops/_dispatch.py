@@ -868,6 +868,13 @@ def specialize(op, params: tuple = (), name: str | None = None):
     hooks = (forward_hook, anomaly_hook)
 
     unary_op = len(op.inputs) == 1
+    # ops that save just their result (True) or just their first input (False) when only the
+    # first input requires grad; else None
+    single_save = None
+    if nplan == 1 and save_plans[1] == ((0, "out", 0),):
+        single_save = True
+    elif nplan == 1 and save_plans[1] == ((0, "in", 0),):
+        single_save = False
 
     def finish(out, a, b, other):
         """Wrap ``out``; record the node when an input requires grad. ``b``: ``other`` when
@@ -921,7 +928,18 @@ def specialize(op, params: tuple = (), name: str | None = None):
             node._edges = (e0, e1)
             node._meta = (m0, m1)
             mask = (1 if ra else 0) | (2 if rb else 0)
-        if nplan:
+        if single_save is not None and (unary_op or mask == 1):
+            # one value saved (exp, sin, tanh, x ** 2 ...): tuples built directly
+            if single_save:  # the result
+                vc = t._vc
+                node._saved = (out,)
+            else:  # the input
+                vc = a._vc
+                node._saved = (a,)
+                if inference_seen[0]:
+                    _no_inference(a)
+            node._vcs = ((vc, vc[0]),)
+        elif nplan:
             # the saved values and version stamps, as _record keeps them
             saved = [None] * nplan
             vcs = None
