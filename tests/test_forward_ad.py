@@ -153,3 +153,16 @@ def test_forward_over_reverse_hvp():
         hv = fwAD.unpack_dual(g).tangent
     h_diag = -np.sin(x0) * x0**2 + 4 * np.cos(x0) * x0 + 2 * np.sin(x0)
     np.testing.assert_allclose(hv.detach().numpy(), h_diag * v, rtol=1e-10)
+
+
+def test_dual_tensor_prints_its_tangent_like_torch():
+    import chainrule as cr
+    import chainrule.autograd.forward_ad as cfw
+
+    with cfw.dual_level():
+        d = cfw.make_dual(cr.tensor([1.0, 2.0]), cr.ones(2))
+        assert repr(d) == "tensor([1., 2.], tangent=tensor([1., 1.]))"
+        assert str(d * 2) == "tensor([2., 4.], tangent=tensor([2., 2.]))"
+        y = cfw.make_dual(cr.tensor(3.0, requires_grad=True), cr.tensor(1.0))
+        assert str(y * y) == "tensor(9., grad_fn=<MulBackward0>, tangent=6.0)"
+    assert repr(d) == "tensor([1., 2.])"  # outside the level: no tangent

@@ -466,6 +466,12 @@ class Tensor:
             suffixes.append(f"grad_fn=<{self._grad_fn.name().rsplit('::', 1)[-1]}>")
         elif self._requires_grad:
             suffixes.append("requires_grad=True")
+        if self._fw:  # a dual tensor inside a dual level prints its tangent, as PyTorch
+            from .autograd.forward_ad import unpack_dual
+
+            tangent = unpack_dual(self).tangent
+            if tangent is not None:
+                suffixes.append(f"tangent={tangent}")
         return format_tensor(self._data, self.dtype.name, D.get_default_dtype().name, suffixes)
 
     __str__ = __repr__
