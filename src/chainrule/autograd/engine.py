@@ -314,23 +314,38 @@ def plan(start: list, capture: dict | None, accumulate: bool = True) -> tuple:
         return None, deps, None
     order: list = []
     seen = starts
-    parents: dict = {}
+    target_nodes = {key[0] for key in capture}
+    sinks_targeted = True  # every node without edges is a capture point
     while stack:
         node = stack.pop()
         order.append(node)
+        sink = True
         for e in node._edges:
             if e is None:
                 continue
             nxt = e[0]
             if nxt is None:
                 continue
+            sink = False
             deps[nxt] = deps.get(nxt, 0) + 1
-            parents.setdefault(nxt, []).append(node)
             if nxt not in seen:
                 seen.add(nxt)
                 stack.append(nxt)
+        if sink and node not in target_nodes:
+            sinks_targeted = False
+    if sinks_targeted and not any(n._edges for n in target_nodes):
+        # the usual autograd.grad(y, leaves) with no other leaf below y: every path ends at a
+        # capture point, so every node but the capture points runs, and the counts stand
+        needed = set(order) - target_nodes
+        if accumulate:
+            needed |= {n for n in target_nodes if isinstance(n, AccumulateGrad)}
+        return order, deps, needed
     # a node runs only if a capture point lies below it: walk up from the targets
-    target_nodes = {key[0] for key in capture}
+    parents: dict = {}
+    for node in order:
+        for e in node._edges:
+            if e is not None and e[0] is not None:
+                parents.setdefault(e[0], []).append(node)
     needed: set = set()
     frontier = [n for n in target_nodes if n in parents]
     while frontier:
