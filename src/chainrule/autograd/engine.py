@@ -213,8 +213,10 @@ def run_backward(
                     rdt = r.dtype
                     if rdt is not dt and rdt != dt:
                         r = r.to(_dtype_of(dt)) if create else np.asarray(r).astype(dt)
-                    if r is g or (len(gs) > 1 and any(r is h for h in gs)):
-                        borrowed.add(id(r))
+                    if r.__class__ is _ndarray and (
+                        r is g or (len(gs) > 1 and any(r is h for h in gs))
+                    ):
+                        borrowed.add(id(r))  # (NumPy scalars are immutable: no need)
                     buf = buffers.get(nxt)
                     if buf is None:
                         if nxt._out is None:

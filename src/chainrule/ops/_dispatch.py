@@ -42,9 +42,11 @@ class OpNode(Node):
         saved = self._saved
         if saved is None:
             raise RuntimeError(SECOND_BACKWARD)
-        for vc in self._vcs:
-            if vc is not None and vc[0][0] != vc[1]:
-                _check_versions(self)
+        vcs = self._vcs
+        if vcs:
+            for vc in vcs:
+                if vc is not None and vc[0][0] != vc[1]:
+                    _check_versions(self)
         if create:
             F = B.tensor_ns()
             vals = _unpack_tensors(self, saved)
@@ -84,8 +86,15 @@ class OpNode(Node):
         if formulas is not None:
             if len(formulas) == 1:
                 return (formulas[0](F, g, *vals, *params),)
-            res = []
             meta = self._meta
+            if len(formulas) == 2:  # binary ops: written out
+                f0, f1 = formulas
+                args = (F, g, *vals, *params)
+                return (
+                    None if f0 is None or meta[0] is None else f0(*args),
+                    None if f1 is None or meta[1] is None else f1(*args),
+                )
+            res = []
             for k, f in enumerate(formulas):
                 res.append(None if f is None or meta[k] is None else f(F, g, *vals, *params))
             return res
