@@ -161,6 +161,18 @@ SAMPLES = [
         lambda lib, a, b, w: lib.lerp(a, b, w),
         [((2, 3),) * 3, ((2, 3), (3,), ())],
     ),
+    S(
+        ("addcmul",),
+        lambda lib, a, b, c: lib.addcmul(a, b, c, value=0.5),
+        [((2, 3),) * 3, ((2, 3), (3,), (2, 1)), ((), (2, 3), ())],
+    ),
+    S(("addcmul",), lambda lib, a, b, c: a.addcmul(b, c), [((3,),) * 3], name="addcmul_method"),
+    S(
+        ("addcdiv",),
+        lambda lib, a, b, c: lib.addcdiv(a, b, c, value=-2),
+        [((2, 3),) * 3, ((2, 3), (3,), (2, 1))],
+        domain=(None, None, "nonzero"),
+    ),
     S(("nan_to_num",), lambda lib, a: lib.nan_to_num(a), UN),
     S(
         ("nan_to_num",),

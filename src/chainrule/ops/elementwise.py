@@ -668,6 +668,55 @@ LERP_TENSOR = defop(
 )
 
 
+def _value_as(value, a):
+    """``value`` converted to the dtype of the computation, as PyTorch casts its Scalar
+    (``addcmul`` of integer tensors with ``value=0.5`` adds 0)."""
+    kind = np.result_type(a).kind
+    if kind in "iub":
+        return int(value)
+    return value
+
+
+def _addcmul_fwd(a, t1, t2, value):
+    return a + _value_as(value, a) * t1 * t2
+
+
+def _addcdiv_fwd(a, t1, t2, value):
+    return a + _value_as(value, a) * t1 / t2
+
+
+ADDCMUL = defop(
+    "addcmul",
+    _addcmul_fwd,
+    inputs=("self", "tensor1", "tensor2"),
+    saves=("tensor1", "tensor2"),
+    grads=(
+        lambda F, g, t1, t2, value: g,
+        lambda F, g, t1, t2, value: g * (value * t2),
+        lambda F, g, t1, t2, value: g * (value * t1),
+    ),
+    uses={"tensor1": ("tensor2",), "tensor2": ("tensor1",)},
+    explain={"self": "1", "tensor1": "{value}·{tensor2}", "tensor2": "{value}·{tensor1}"},
+)
+ADDCDIV = defop(
+    "addcdiv",
+    _addcdiv_fwd,
+    inputs=("self", "tensor1", "tensor2"),
+    saves=("tensor1", "tensor2"),
+    grads=(
+        lambda F, g, t1, t2, value: g,
+        lambda F, g, t1, t2, value: g * (value / t2),
+        lambda F, g, t1, t2, value: -g * (value * t1) / (t2 * t2),
+    ),
+    uses={"tensor1": ("tensor2",), "tensor2": ("tensor1", "tensor2")},
+    explain={
+        "self": "1",
+        "tensor1": "{value}/{tensor2}",
+        "tensor2": "-{value}·{tensor1}/{tensor2}²",
+    },
+)
+
+
 def _nan_to_num_fwd(x, nan, posinf, neginf):
     return np.nan_to_num(
         x, copy=True, nan=0.0 if nan is None else nan, posinf=posinf, neginf=neginf
@@ -973,6 +1022,42 @@ def lerp(input, end, weight):
     return apply(LERP, (input, end), (weight,))
 
 
+def addcmul(input, tensor1, tensor2, *, value=1, out=None):
+    """``input + value * tensor1 * tensor2`` (one node, ``AddcmulBackward0``).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.addcmul(torch.ones(2), torch.tensor([1.0, 2.0]), torch.tensor([3.0, 4.0]), value=0.5)
+        tensor([2.5000, 5.0000])
+    """
+    return apply(ADDCMUL, (input, tensor1, tensor2), (value,))
+
+
+def _check_addcdiv(tensor1, tensor2) -> None:
+    if tensor1._data.dtype.kind in "iub" and tensor2._data.dtype.kind in "iub":
+        raise RuntimeError(
+            "Integer division with addcdiv is no longer supported, and in a future  "
+            "release addcdiv will perform a true division of tensor1 and tensor2. The "
+            "historic addcdiv behavior can be implemented as (input + value * "
+            "torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as "
+            "(input + value * tensor1 / tensor2) for float inputs. The future addcdiv "
+            "behavior is just the latter implementation: (input + value * tensor1 / "
+            "tensor2), for all dtypes."
+        )
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
+    """``input + value * tensor1 / tensor2`` (one node, ``AddcdivBackward0``).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.addcdiv(torch.ones(2), torch.tensor([1.0, 2.0]), torch.tensor([4.0, 4.0]))
+        tensor([1.2500, 1.5000])
+    """
+    _check_addcdiv(tensor1, tensor2)
+    return apply(ADDCDIV, (input, tensor1, tensor2), (value,))
+
+
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     """Replace NaN and infinities by finite numbers."""
     return apply(NAN_TO_NUM, (input,), (nan, posinf, neginf))
@@ -1165,6 +1250,8 @@ for _f in (
     clamp_max,
     where,
     lerp,
+    addcmul,
+    addcdiv,
     nan_to_num,
     round,
     atan2,
@@ -1239,6 +1326,17 @@ def lerp_(self, end, weight):
     return apply_inplace(LERP, (self, end), (weight,))
 
 
+def addcmul_(self, tensor1, tensor2, *, value=1):
+    """In-place ``addcmul``: ``self += value * tensor1 * tensor2``."""
+    return apply_inplace(ADDCMUL, (self, tensor1, tensor2), (value,))
+
+
+def addcdiv_(self, tensor1, tensor2, *, value=1):
+    """In-place ``addcdiv``: ``self += value * tensor1 / tensor2``."""
+    _check_addcdiv(tensor1, tensor2)
+    return apply_inplace(ADDCDIV, (self, tensor1, tensor2), (value,))
+
+
 def nan_to_num_(self, nan=0.0, posinf=None, neginf=None):
     return apply_inplace(NAN_TO_NUM, (self,), (nan, posinf, neginf))
 
@@ -1259,6 +1357,8 @@ for _f in (
     remainder_,
     floor_divide_,
     lerp_,
+    addcmul_,
+    addcdiv_,
     nan_to_num_,
     round_,
 ):

@@ -199,70 +199,6 @@ expose(equal)
 # ---------------------------------------------------------------- pointwise composites
 
 
-def addcmul(
-    input: Tensor,  # noqa: A002
-    tensor1: Tensor,
-    tensor2: Tensor,
-    *,
-    value: Any = 1,
-    out: Tensor | None = None,
-) -> Tensor:
-    """``input + value * tensor1 * tensor2``.
-
-    Example:
-        >>> import chainrule as torch
-        >>> torch.addcmul(torch.ones(2), torch.tensor([1.0, 2.0]), torch.tensor([3.0, 4.0]), value=0.5)
-        tensor([2.5000, 5.0000])
-    """
-    prod = tensor1 * tensor2
-    return input + (prod if value == 1 else value * prod)
-
-
-def _check_addcdiv(tensor1: Tensor, tensor2: Tensor) -> None:
-    if not tensor1.dtype.is_floating_point and not tensor1.dtype.is_complex:
-        if not tensor2.dtype.is_floating_point and not tensor2.dtype.is_complex:
-            raise RuntimeError(
-                "Integer division with addcdiv is no longer supported, and in a future  "
-                "release addcdiv will perform a true division of tensor1 and tensor2. The "
-                "historic addcdiv behavior can be implemented as (input + value * "
-                "torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as "
-                "(input + value * tensor1 / tensor2) for float inputs. The future addcdiv "
-                "behavior is just the latter implementation: (input + value * tensor1 / "
-                "tensor2), for all dtypes."
-            )
-
-
-def addcdiv(
-    input: Tensor,  # noqa: A002
-    tensor1: Tensor,
-    tensor2: Tensor,
-    *,
-    value: Any = 1,
-    out: Tensor | None = None,
-) -> Tensor:
-    """``input + value * tensor1 / tensor2``.
-
-    Example:
-        >>> import chainrule as torch
-        >>> torch.addcdiv(torch.ones(2), torch.tensor([1.0, 2.0]), torch.tensor([4.0, 4.0]))
-        tensor([1.2500, 1.5000])
-    """
-    _check_addcdiv(tensor1, tensor2)
-    q = tensor1 / tensor2
-    return input + (q if value == 1 else value * q)
-
-
-def addcmul_(self: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
-    """In-place ``addcmul``: ``self += value * tensor1 * tensor2``."""
-    return self.add_(tensor1 * tensor2, alpha=value)
-
-
-def addcdiv_(self: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
-    """In-place ``addcdiv``: ``self += value * tensor1 / tensor2``."""
-    _check_addcdiv(tensor1, tensor2)
-    return self.add_(tensor1 / tensor2, alpha=value)
-
-
 def _to_float(t: Tensor) -> Tensor:
     if t.dtype.is_floating_point or t.dtype.is_complex:
         return t
@@ -325,12 +261,6 @@ def rad2deg(input: Tensor) -> Tensor:  # noqa: A002
     return _to_float(input) * (180 / math.pi)
 
 
-expose(addcmul)
-expose(addcdiv)
-expose(addcmul_, method=True)
-PUBLIC.pop("addcmul_")
-expose(addcdiv_, method=True)
-PUBLIC.pop("addcdiv_")
 expose(xlogy)
 expose(logit)
 expose(deg2rad)
