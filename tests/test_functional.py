@@ -252,3 +252,35 @@ def test_create_graph_jacobian_is_differentiable():
     assert j.requires_grad
     (g,) = chainrule.autograd.grad(j, x, chainrule.ones(2, 2))
     np.testing.assert_allclose(g.numpy(), 6 * x.detach().numpy())
+
+
+def test_is_grads_batched_runs_one_batched_walk_and_matches_torch():
+    torch = pytest.importorskip("torch")
+    from chainrule.autograd import functional as F
+
+    def run(lib):
+        x = lib.tensor([0.1, 0.2, 0.3], dtype=lib.float64, requires_grad=True)
+        w = lib.tensor([[0.5, -0.2, 0.1], [0.3, 0.4, -0.6]], dtype=lib.float64, requires_grad=True)
+        y = lib.tanh(w @ (x * x)) + x[:2]
+        v = lib.tensor([[1.0, 0.0], [0.0, 1.0], [2.0, -1.0]], dtype=lib.float64)
+        return lib.autograd.grad(y, (x, w), v, is_grads_batched=True)
+
+    F.counters["backward"] = 0
+    ours = run(chainrule)
+    assert F.counters["backward"] == 1  # one walk for the three cotangents
+    theirs = run(torch)
+    for a, b in zip(ours, theirs):
+        assert a.shape == tuple(b.shape)
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-12, atol=1e-12)
+
+
+def test_is_grads_batched_unused_input_raises_like_torch():
+    x = chainrule.tensor([1.0, 2.0], requires_grad=True)
+    z = chainrule.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    with pytest.raises(RuntimeError, match="appears to not have been used"):
+        chainrule.autograd.grad(y, (x, z), chainrule.eye(2), is_grads_batched=True)
+    gx, gz = chainrule.autograd.grad(
+        x * 2, (x, z), chainrule.eye(2), is_grads_batched=True, allow_unused=True
+    )
+    assert gz is None and gx.tolist() == [[2.0, 0.0], [0.0, 2.0]]

@@ -203,8 +203,10 @@ def grad(
             raise RuntimeError("One of the differentiated Tensors does not require grad")
     if retain_graph is None:
         retain_graph = create_graph
-    _check_roots(outs)
     if is_grads_batched:
+        batched = None if create_graph else _grad_batched(outs, ins, grads, allow_unused)
+        if batched is not None:
+            return batched
         results = []
         for k in range(grads[0].shape[0]):
             results.append(
@@ -230,6 +232,35 @@ def grad(
     if materialize_grads:
         res = tuple(wrap(np.zeros_like(t._data)) if g is None else g for t, g in zip(ins, res))
     return res
+
+
+def _grad_batched(outs: tuple, ins: tuple, grads: tuple, allow_unused: bool) -> tuple | None:
+    """``is_grads_batched``: all cotangents through ONE batched walk of the graph (None when
+    that walk cannot run: missing cotangents, or hooks in the graph; the caller then loops)."""
+    if any(not isinstance(g, Tensor) for g in grads):
+        return None
+    b = grads[0]._data.shape[0] if grads[0]._data.ndim else None
+    for g, o in zip(grads, outs):
+        if g._data.ndim == 0 or g._data.shape[0] != b or g._data.shape[1:] != o._data.shape:
+            return None  # the loop raises PyTorch's shape error
+    from .functional import _batched_grad
+
+    res = _batched_grad(outs, ins, tuple(g._data for g in grads), b)
+    if res is None:
+        return None
+    out = []
+    for k, (t, r) in enumerate(zip(ins, res)):
+        if r is None:
+            if not allow_unused:
+                raise RuntimeError(
+                    f"The differentiated Tensor at index {k} appears to not have been used in "
+                    "the graph. Set allow_unused=True if this is the desired behavior."
+                )
+            out.append(None)
+            continue
+        full = np.broadcast_to(r, (b,) + t._data.shape).astype(t._data.dtype, copy=True)
+        out.append(wrap(full))
+    return tuple(out)
 
 
 # gradcheck: imported last so the name ``gradcheck`` is the function (as in torch.autograd)
