@@ -6,7 +6,6 @@ from __future__ import annotations
 import inspect
 import re
 
-import pytest
 from op_samples import all_samples
 
 import chainrule
@@ -99,8 +98,15 @@ def test_node_names_look_like_pytorch():
         ), f"{name}: node name {node!r}"
 
 
-@pytest.mark.xfail(strict=False, reason="forward-mode (JVP) rules are being filled in")
+# ops PyTorch records but cannot differentiate (backward raises): no forward rule either
+_NO_DERIVATIVE = {"unique", "unique_dim", "unique_consecutive"}
+
+
 def test_every_differentiable_op_has_a_jvp_rule():
-    missing = sorted(name for name, op in OPS.items() if _needs_samples(op) and op.jvp is None)
+    missing = sorted(
+        name
+        for name, op in OPS.items()
+        if _needs_samples(op) and op.jvp is None and name not in _NO_DERIVATIVE
+    )
     print("ops without a jvp rule or kind:", missing)
     assert not missing, f"differentiable ops without a jvp rule or kind: {missing}"

@@ -13,8 +13,8 @@ from .. import _creation as C
 from .. import _dtype as D
 from .._tensor import Tensor, wrap
 from . import linalg as _linalg  # noqa: F401  (creates PUBLIC['linalg'] first)
-from ._dispatch import result_dtype
-from ._registry import PUBLIC, expose
+from ._dispatch import apply, result_dtype
+from ._registry import PUBLIC, defop, expose
 
 _bool = builtins.bool
 
@@ -695,6 +695,67 @@ def _pack(main: Tensor, *extras: tuple) -> Any:
     return (main, *chosen) if chosen else main
 
 
+def _unique_fwd(a, dim):
+    if dim is None:
+        vals, inv, cnt = np.unique(a.reshape(-1), return_inverse=True, return_counts=True)
+        inv = inv.reshape(a.shape)
+    else:
+        vals, inv, cnt = np.unique(a, return_inverse=True, return_counts=True, axis=dim)
+        inv = inv.reshape(-1)
+    return vals, inv.astype(np.int64), cnt.astype(np.int64)
+
+
+def _unique_consecutive_fwd(a, dim):
+    if dim is None:
+        x, d = a.reshape(-1), 0
+    else:
+        x, d = a, dim
+    n = x.shape[d]
+    xm = np.moveaxis(x, d, 0).reshape(n, -1)
+    starts = np.ones(n, dtype=np.bool_)
+    if n > 1:
+        starts[1:] = (xm[1:] != xm[:-1]).any(axis=1)
+    first = np.flatnonzero(starts)
+    vals = np.take(x, first, axis=d)
+    inv = np.cumsum(starts) - 1
+    if dim is None:
+        inv = inv.reshape(a.shape)
+    cnt = np.diff(np.append(first, n))
+    return vals, inv.astype(np.int64), cnt.astype(np.int64)
+
+
+def _no_derivative(aten_name: str):
+    """PyTorch records these ops (their output has a grad_fn) but has no derivative."""
+
+    def rule(F, g, *params):
+        raise NotImplementedError(f"the derivative for '{aten_name}' is not implemented.")
+
+    return rule
+
+
+def _unique_op(name, fwd, node, aten_name):
+    return defop(
+        name,
+        fwd,
+        grads=(_no_derivative(aten_name),),
+        node=node,
+        promote="keep",
+        outputs=3,
+        nondiff_outputs=2,
+        jvp=None,
+    )
+
+
+UNIQUE = _unique_op("unique", _unique_fwd, "Unique2Backward0", "_unique2")
+UNIQUE_DIM = _unique_op("unique_dim", _unique_fwd, "UniqueDimBackward0", "unique_dim")
+UNIQUE_CONSECUTIVE = _unique_op(
+    "unique_consecutive",
+    _unique_consecutive_fwd,
+    "UniqueConsecutiveBackward0",
+    "unique_consecutive",
+)
+
+
 def unique(
     input: Tensor,  # noqa: A002
     sorted: bool = True,  # noqa: A002
@@ -710,19 +771,12 @@ def unique(
         >>> torch.unique(torch.tensor([3, 1, 3]), return_counts=True)
         (tensor([1, 3]), tensor([1, 2]))
     """
-    a = input._data
     if dim is None:
-        vals, inv, cnt = np.unique(a.reshape(-1), return_inverse=True, return_counts=True)
-        inv = inv.reshape(a.shape)
+        vals, inv, cnt = apply(UNIQUE, (input,), (None,))
     else:
-        d = dim + a.ndim if dim < 0 else dim
-        vals, inv, cnt = np.unique(a, return_inverse=True, return_counts=True, axis=d)
-        inv = inv.reshape(-1)
-    return _pack(
-        wrap(vals),
-        (return_inverse, wrap(inv.astype(np.int64))),
-        (return_counts, wrap(cnt.astype(np.int64))),
-    )
+        d = dim + input.ndim if dim < 0 else dim
+        vals, inv, cnt = apply(UNIQUE_DIM, (input,), (d,))
+    return _pack(vals, (return_inverse, inv), (return_counts, cnt))
 
 
 def unique_consecutive(
@@ -738,27 +792,9 @@ def unique_consecutive(
         >>> torch.unique_consecutive(torch.tensor([1, 1, 2, 2, 1]))
         tensor([1, 2, 1])
     """
-    a = input._data
-    if dim is None:
-        x, d = a.reshape(-1), 0
-    else:
-        x, d = a, (dim + a.ndim if dim < 0 else dim)
-    n = x.shape[d]
-    xm = np.moveaxis(x, d, 0).reshape(n, -1)
-    starts = np.ones(n, dtype=np.bool_)
-    if n > 1:
-        starts[1:] = (xm[1:] != xm[:-1]).any(axis=1)
-    first = np.flatnonzero(starts)
-    vals = np.take(x, first, axis=d)
-    inv = np.cumsum(starts) - 1
-    if dim is None:
-        inv = inv.reshape(a.shape)
-    cnt = np.diff(np.append(first, n))
-    return _pack(
-        wrap(vals),
-        (return_inverse, wrap(inv.astype(np.int64))),
-        (return_counts, wrap(cnt.astype(np.int64))),
-    )
+    d = None if dim is None else (dim + input.ndim if dim < 0 else dim)
+    vals, inv, cnt = apply(UNIQUE_CONSECUTIVE, (input,), (d,))
+    return _pack(vals, (return_inverse, inv), (return_counts, cnt))
 
 
 def _index_out(arr: np.ndarray, out_int32: bool) -> Tensor:
