@@ -104,3 +104,17 @@ def test_svg_has_node_ids_for_highlighting():
     for nid in ("n0", "n1", "n2", "n0_n1"):
         assert f'id="{nid}"' in svg
     assert g._repr_mimebundle_()["image/svg+xml"] == svg
+
+
+def test_graph_labels_follow_the_language():
+    import chainrule
+
+    x = chainrule.tensor([1.0, 2.0], requires_grad=True)
+    zh = chainrule.viz.graph((x * x).sum(), lang="zh").mermaid
+    assert "形状 [2]" in zh and "值 [1, 2]" in zh and "标量" in zh and "value" not in zh
+    en = chainrule.viz.graph((x * x).sum(), lang="en").mermaid
+    assert "shape [2]" in en and "形状" not in en
+    d = chainrule.explain((x * x).sum(), lang="zh")
+    assert "梯度 [2, 4]" in chainrule.viz.graph(d).mermaid  # a Derivation's language
+    with pytest.raises(ValueError, match="lang must be one of"):
+        chainrule.viz.graph((x * x).sum(), lang="fr")

@@ -69,8 +69,10 @@ class Graph:
         show_saved: bool,
         max_elements: int,
         derivation: Any = None,
+        lang: str = "en",
     ) -> None:
         self._g = g
+        self._words = _LABELS[lang]
         self.show_values = show_values
         self.show_grads = show_grads
         self.show_saved = show_saved
@@ -111,16 +113,17 @@ class Graph:
                 lines = [f"{v.name} = {v.expr_py}", v.node.name()]
             else:
                 lines = [v.name]
+            w = self._words
             if v.value is not None:
-                lines.append(f"shape {_shape(v.value)}" if np.ndim(v.value) else "scalar")
+                lines.append(f"{w['shape']} {_shape(v.value)}" if np.ndim(v.value) else w["scalar"])
             if self.show_values:
-                lines.append(f"value {_fmt(v.value, me)}")
+                lines.append(f"{w['value']} {_fmt(v.value, me)}")
             if self.show_grads:
                 g = self._grad_of(v)
                 if g is not None:
-                    lines.append(f"grad {_fmt(g, me)}")
+                    lines.append(f"{w['grad']} {_fmt(g, me)}")
             if self.show_saved and v.kind == "op" and v.op is not None and v.op.saves:
-                lines.append("saves " + ", ".join(v.op.saves))
+                lines.append(f"{w['saves']} " + ", ".join(v.op.saves))
             nodes.append((nid, v.kind, lines))
             if v.kind == "op":
                 for o in v.operands:
@@ -234,12 +237,15 @@ def graph(
     show_grads: bool = True,
     show_saved: bool = False,
     max_elements: int = DEFAULT_MAX_ELEMENTS,
+    lang: str | None = None,
 ) -> Graph:
     """A picture of ``y``'s graph (``y`` a Tensor that requires grad, or a Derivation).
 
     Leaves show name, shape, value and (after backward) grad; op boxes show the expression and
     PyTorch's node name; edges show shapes. ``names`` maps names to tensors (default: the
     caller's variable names). Given a Derivation, intermediate boxes also show their gradients.
+    ``lang`` (``"en"`` or ``"zh"``) picks the label words; by default a Derivation's language,
+    else the locale's (as ``explain``).
 
     Example:
         >>> import chainrule as torch
@@ -265,4 +271,25 @@ def graph(
             if v.kind == "op":
                 v.tree = None
                 g._exprs(v)
-    return Graph(g, show_values, show_grads, show_saved, max_elements, derivation)
+    if lang is None:
+        lang = getattr(derivation, "lang", None)
+    if lang is None:
+        from ..explain import default_lang
+
+        lang = default_lang()
+    if lang not in _LABELS:
+        raise ValueError(f"viz.graph(): lang must be one of {sorted(_LABELS)}, got {lang!r}")
+    return Graph(g, show_values, show_grads, show_saved, max_elements, derivation, lang)
+
+
+# the words inside the boxes, per language
+_LABELS = {
+    "en": {
+        "shape": "shape",
+        "scalar": "scalar",
+        "value": "value",
+        "grad": "grad",
+        "saves": "saves",
+    },
+    "zh": {"shape": "形状", "scalar": "标量", "value": "值", "grad": "梯度", "saves": "保存"},
+}
