@@ -143,7 +143,7 @@ _formula_ns = _LazyFormulaNS()
 
 
 def __getattr__(name: str):
-    if name in ("nn", "optim", "explain", "viz", "func", "utils"):
+    if name in ("nn", "optim", "explain", "viz", "func", "utils", "cuda", "backends"):
         mod = _importlib.import_module(f".{name}", __name__)
         globals()[name] = mod
         return mod

@@ -201,6 +201,10 @@ def _seq_promote(a: D.dtype, b: D.dtype) -> D.dtype:
 
 def _to_nested(data: Any) -> Any:
     if isinstance(data, Tensor):
+        if data._requires_grad:
+            from ._tensor import warn_scalar_conversion
+
+            warn_scalar_conversion()
         return data._data
     if isinstance(data, (list, tuple)):
         return [_to_nested(x) for x in data]

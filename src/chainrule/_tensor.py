@@ -19,6 +19,28 @@ from .autograd.graph import AccumulateGrad, RemovableHandle, add_hook
 
 __all__ = ["Tensor", "wrap"]
 
+_scalar_warned: list = [False]
+
+
+def warn_scalar_conversion() -> None:
+    """PyTorch's warning for ``float(t)`` on a tensor that requires grad: once per process, as
+    PyTorch's TORCH_WARN_ONCE; attributed to the first caller outside chainrule."""
+    if not _scalar_warned[0]:
+        _scalar_warned[0] = True
+        import sys
+
+        stacklevel, frame = 2, sys._getframe(1)
+        while frame is not None and frame.f_globals.get("__name__", "").startswith("chainrule"):
+            stacklevel += 1
+            frame = frame.f_back
+        warnings.warn(
+            "Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
+            "behavior.\nConsider using tensor.detach() first.",
+            UserWarning,
+            stacklevel=stacklevel,
+        )
+
+
 # per-tensor autograd fields kept in the instance __dict__ (never copied by deepcopy)
 _AUTOGRAD_STATE = frozenset(("_grad", "_base", "_hooks", "_retains_grad", "_accum", "_fw", "_cut"))
 
@@ -428,12 +450,7 @@ class Tensor:
     def __float__(self) -> float:
         self._scalar_check("float")
         if self._requires_grad:
-            warnings.warn(
-                "Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
-                "behavior.\nConsider using tensor.detach() first.",
-                UserWarning,
-                stacklevel=2,
-            )
+            warn_scalar_conversion()
         return float(self._data.reshape(()))
 
     def __int__(self) -> int:
@@ -513,7 +530,8 @@ class Tensor:
                 if v == dtype:
                     return self.to(D._BY_NAME[k])
             raise ValueError(f"invalid type: '{dtype}'")
-        return self.to(dtype)
+        legacy = getattr(dtype, "_dtype", None)  # torch.DoubleTensor and friends
+        return self.to(legacy if legacy is not None else dtype)
 
 
 _LEGACY_NAMES = {

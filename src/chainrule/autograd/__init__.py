@@ -310,3 +310,28 @@ __all__ += [
     "is_anomaly_enabled",
     "is_anomaly_check_nan_enabled",
 ]
+
+
+class _VariableMeta(type):
+    def __instancecheck__(cls, obj: object) -> bool:
+        return isinstance(obj, Tensor)
+
+
+class Variable(metaclass=_VariableMeta):
+    """The pre-0.4 wrapper, kept by PyTorch for old code: ``Variable(t, requires_grad=True)``
+    returns a new leaf tensor sharing ``t``'s data; every tensor is a ``Variable``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> from chainrule.autograd import Variable
+        >>> Variable(torch.ones(2), requires_grad=True)
+        tensor([1., 1.], requires_grad=True)
+    """
+
+    def __new__(cls, data: Tensor, requires_grad: bool = False, volatile: bool = False) -> Tensor:
+        if not isinstance(data, Tensor):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")
+        return data.detach().requires_grad_(requires_grad)
+
+
+__all__ += ["Variable"]

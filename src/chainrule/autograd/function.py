@@ -156,7 +156,8 @@ class BackwardCFunction(Node, FunctionCtx):
             f"inplace operation: [{tname} {list(arr.shape)}]{where} is at version {now}; "
             f"expected version {ver} instead. Hint: enable anomaly detection to find the "
             "operation that failed to compute its gradient, with "
-            "torch.autograd.set_detect_anomaly(True)." + explain_version_error(self, vc)
+            "torch.autograd.set_detect_anomaly(True, check_nan=False)."
+            + explain_version_error(self, vc)
         )
 
     # ---- engine interface

@@ -151,7 +151,7 @@ def _check_versions(node: Node) -> None:
                 f"inplace operation: [{tname} {list(arr.shape)}]{where} is at version "
                 f"{vc[0][0]}; expected version {vc[1]} instead. Hint: enable anomaly detection "
                 "to find the operation that failed to compute its gradient, with "
-                "torch.autograd.set_detect_anomaly(True)."
+                "torch.autograd.set_detect_anomaly(True, check_nan=False)."
                 + _anomaly.explain_version_error(node, vc[0])
             )
 

@@ -10,7 +10,7 @@ import numpy as np
 from .._backend import precise
 from .._tensor import Tensor
 from ._dispatch import apply, apply_inplace, specialize, write_out
-from ._registry import defop, expose
+from ._registry import METHODS, defop, expose
 
 LN2 = math.log(2.0)
 LN10 = math.log(10.0)
@@ -1058,6 +1058,12 @@ def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
     return apply(ADDCDIV, (input, tensor1, tensor2), (value,))
 
 
+def _where_method(self, condition, y):
+    """``x.where(condition, y)``: ``x`` where ``condition`` else ``y`` (the method's argument
+    order differs from ``torch.where(condition, x, y)``)."""
+    return where(condition, self, y)
+
+
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     """Replace NaN and infinities by finite numbers."""
     return apply(NAN_TO_NUM, (input,), (nan, posinf, neginf))
@@ -1521,3 +1527,4 @@ OPERATORS = {
     "__ixor__": lambda self, other: apply_inplace(BITWISE_XOR, (self, other)),
     "__invert__": _invert,
 }
+METHODS["where"] = _where_method
