@@ -64,6 +64,13 @@ _F64 = np.dtype(np.float64)
 _f64 = np.float64
 
 
+def erf(x):
+    """The error function on arrays (NumPy has none): math.erf per element, dtype kept."""
+    x = np.asarray(x)
+    out = np.frompyfunc(math.erf, 1, 1)(x)
+    return np.asarray(out, dtype=x.dtype)
+
+
 def precise(fn):
     """``fn`` evaluated in float64 for float32/float16 input, then rounded back.
 
@@ -107,6 +114,10 @@ class _ArrayNS:
     floor = staticmethod(np.floor)
     trunc = staticmethod(np.trunc)
     isfinite = staticmethod(np.isfinite)
+
+    @staticmethod
+    def erf(x):
+        return erf(x)
 
     @staticmethod
     def sigmoid(x):

@@ -156,6 +156,8 @@ RULES_ZH = {
     "1 for the k selected elements": "被选出的 k 个元素处为 1",
     "1 if min ≤ {u} ≤ max else 0": "若 min ≤ {u} ≤ max 则为 1,否则为 0",
     "1 if {u} > 0 else 0": "若 {u} > 0 则为 1,否则为 0",
+    "1 if {u} > 0 else {negative_slope}": "若 {u} > 0 则为 1,否则为 {negative_slope}",
+    "1 if {u} > 0 else {alpha}·exp({u})": "若 {u} > 0 则为 1,否则为 {alpha}·exp({u})",
     "1 if {u} ≤ max else 0": "若 {u} ≤ max 则为 1,否则为 0",
     "1 if {u} ≥ min else 0": "若 {u} ≥ min 则为 1,否则为 0",
     "1 inside, 0 on the padding": "原区域内为 1,填充处为 0",

@@ -19,6 +19,7 @@ import numpy as np
 import chainrule as _c
 
 from .._tensor import Tensor, wrap
+from ..ops import activation as _act
 from ..ops import nn_ops as _N
 from ..ops._registry import PUBLIC as _PUBLIC
 
@@ -518,40 +519,28 @@ def tanh(input: Tensor) -> Tensor:  # noqa: A002
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:  # noqa: A002
     """x for x > 0, else negative_slope * x."""
-    if _has("leaky_relu"):
-        if inplace and _has("leaky_relu_"):
-            return _op("leaky_relu_")(input, negative_slope)
-        return _op("leaky_relu")(input, negative_slope)
-    return _c.where(input > 0, input, input * negative_slope)
+    return _act.leaky_relu(input, negative_slope, inplace)
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:  # noqa: A002
     """x * Φ(x) (or the tanh approximation)."""
-    if _has("gelu"):
-        return _op("gelu")(input, approximate=approximate)
-    if approximate == "tanh":
-        return 0.5 * input * (1 + ((2 / math.pi) ** 0.5 * (input + 0.044715 * input**3)).tanh())
-    return 0.5 * input * (1 + (input / math.sqrt(2.0)).erf())
+    return _act.gelu(input, approximate)
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     """x * sigmoid(x)."""
-    if _has("silu"):
-        return _op("silu")(input)
-    return input * input.sigmoid()
+    out = _act.silu(input)
+    return input.copy_(out) if inplace else out
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
-    if _has("elu"):
-        return _op("elu")(input, alpha)
-    return _c.where(input > 0, input, alpha * (input.exp() - 1))
+    """x for x > 0, else alpha * (exp(x) - 1)."""
+    return _act.elu(input, alpha, inplace)
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:  # noqa: A002
-    if _has("softplus"):
-        return _op("softplus")(input, beta, threshold)
-    bx = input * beta
-    return _c.where(bx > threshold, input, (bx.exp() + 1).log() / beta)
+    """log(1 + exp(beta * x)) / beta, linear above ``threshold``."""
+    return _act.softplus(input, beta, threshold)
 
 
 def _softmax_dim(ndim: int) -> int:

@@ -7,6 +7,7 @@ import operator
 
 import numpy as np
 
+from .._backend import erf as _backend_erf
 from .._backend import precise
 from .._tensor import Tensor
 from ._dispatch import apply, apply_inplace, specialize, write_out
@@ -482,10 +483,7 @@ SIGMOID = _unary(
 )
 
 
-def _erf(x):
-    x = np.asarray(x)
-    out = np.frompyfunc(math.erf, 1, 1)(x)
-    return np.asarray(out, dtype=x.dtype)
+_erf = _backend_erf
 
 
 ERF = _unary(
