@@ -91,3 +91,19 @@ def test_version_error_hint_matches_torch():
             z.sum().backward()
         msgs.append(str(info.value).splitlines()[0].replace("chainrule", "torch"))
     assert msgs[0] == msgs[1]
+
+
+def test_saved_attributes_on_grad_fn_as_in_the_autograd_mechanics_notes():
+    x = chainrule.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    y = x.pow(2)
+    assert x.equal(y.grad_fn._saved_self) and x is y.grad_fn._saved_self
+    assert y.grad_fn._saved_exponent == 2
+    y = x.exp()
+    assert y.equal(y.grad_fn._saved_result) and y is not y.grad_fn._saved_result
+    z = x * 3
+    assert repr(z.grad_fn._saved_other) == "tensor(3)" and z.grad_fn._saved_self is None
+    y.sum().backward()
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        y.grad_fn._saved_result
+    with pytest.raises(AttributeError, match="has no attribute '_saved_nothing'"):
+        y.grad_fn._saved_nothing

@@ -106,6 +106,23 @@ class OpNode(Node):
             raise RuntimeError(SECOND_BACKWARD)
         return _unpack_tensors(self, self._saved)
 
+    def __getattr__(self, name: str):
+        # PyTorch's ``grad_fn._saved_<name>``: what this node saved (``_saved_self``,
+        # ``_saved_result`` ...) and its parameters (``_saved_exponent`` ...)
+        if name.startswith("_saved_"):
+            key = name[7:]
+            op = self._op
+            if key in op.saves:
+                v = self._unpack_saved()[op.saves.index(key)]
+                # a Python number operand shows as PyTorch's wrapped-number tensor
+                return wrap(np.asarray(v)) if isinstance(v, (bool, int, float)) else v
+            from ..explain._rules import param_names
+
+            names = param_names(op)
+            if key in names and names.index(key) < len(self._params):
+                return self._params[names.index(key)]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
 
 def _fill(node: Node, grads: list, create: bool):
     for i, g in enumerate(grads):
