@@ -117,8 +117,12 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             f"{weight.shape[1] if weight.dim() > 1 else weight.shape[0]}x{weight.shape[0]})"
         )
     wt = weight.t()
-    if input.dim() == 2 and bias is not None and bias.dim() <= 1:
-        return _op("addmm")(bias, input, wt)
+    if bias is not None and bias.dim() <= 1 and input.dim() >= 1:
+        if input.dim() == 2:
+            return _op("addmm")(bias, input, wt)
+        # as PyTorch: rows folded into one addmm, then viewed back (ViewBackward0)
+        out = _op("addmm")(bias, input.reshape(-1, input.shape[-1]), wt)
+        return out.view(*input.shape[:-1], wt.shape[-1])
     out = input.matmul(wt)
     return out if bias is None else out + bias
 
@@ -346,6 +350,8 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:  # noqa: A00
         raise NotImplementedError(
             "chainrule: adaptive_avg_pool2d needs input sizes divisible by the output size"
         )
+    if osz == (1, 1):  # PyTorch takes the mean (MeanBackward1)
+        return input.mean((-2, -1), keepdim=True)
     k = (h // osz[0], w // osz[1])
     return _N.avg_pool2d(input, k, k, (0, 0), False, True, None)
 
