@@ -21,6 +21,76 @@ from .graph import AccumulateGrad, Node
 _state = grad_mode.state
 _ndarray = np.ndarray
 
+# Gradient buffers of at least this many elements are reused in place when the engine owns them
+# (made by a formula during this pass, held by nothing else): a fan-in sum adds into one of
+# them, and an op whose formulas are marked ``donate`` writes its arithmetic into the incoming
+# one. Below this size allocation is cheap; above it each fresh array costs page faults.
+DONATE_MIN = 1 << 16
+_INPLACE_UFUNCS = frozenset((np.add, np.subtract, np.multiply, np.true_divide, np.negative))
+
+
+class _Donated(np.ndarray):
+    """A gradient buffer the engine owns, lent to one formula that uses it once.
+
+    ``+ - * /`` and unary ``-`` write their result into it (and return it) when the result has
+    its shape and dtype, so ``g * r`` costs no allocation; every other NumPy call sees a plain
+    array. Only formulas audited to read their gradient once (``Op.donate``) receive one.
+    """
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        plain = tuple(a.view(_ndarray) if a.__class__ is _Donated else a for a in inputs)
+        if "out" in kwargs:
+            kwargs["out"] = tuple(
+                a.view(_ndarray) if a.__class__ is _Donated else a for a in kwargs["out"]
+            )
+        elif method == "__call__" and ufunc in _INPLACE_UFUNCS and not kwargs:
+            base = self.view(_ndarray)
+            if (
+                np.broadcast_shapes(*(np.shape(a) for a in plain)) == base.shape
+                and np.result_type(*plain) == base.dtype
+            ):
+                ufunc(*plain, out=base)
+                return self
+        return getattr(ufunc, method)(*plain, **kwargs)
+
+
+def _apply_donated(node: Node, g: np.ndarray) -> list:
+    """``node._apply([g])`` letting the formula write into ``g`` (owned by the engine)."""
+    lent = g.view(_Donated)
+    outs = node._apply([lent], False)
+    res = []
+    for r in outs:
+        if r is not None and r.__class__ is _Donated:
+            r = g if r is lent else r.view(_ndarray)
+        res.append(r)
+    return res
+
+
+def _donatable(node: Node) -> bool:
+    """The node's op reads its gradient once, and exactly one of its formulas will run."""
+    op = node._op
+    if op is None or not op.donate or op.grads is None:
+        return False
+    meta = node._meta
+    return sum(1 for k, f in enumerate(op.grads) if f is not None and meta[k] is not None) == 1
+
+
+def _fresh(r: np.ndarray, outs, saved) -> bool:
+    """``r`` (a large formula result) is a new array that nothing else references."""
+    if r.base is not None or not r.flags.writeable:
+        return False
+    n = 0
+    for o in outs:
+        if o is r:
+            n += 1
+    if n > 1:
+        return False
+    if saved:
+        for v in saved:
+            if v is r or (v.__class__ is Tensor and v._data is r):
+                return False
+    return True
+
 
 def sum_to(g, shape: tuple, create: bool):
     """Sum ``g`` down to ``shape`` (undo broadcasting)."""
@@ -114,6 +184,9 @@ def run_backward(
     create = create_graph
     buffers: dict = {}
     borrowed: set = set()
+    # id -> array: large gradient buffers this pass made and nothing else holds (see DONATE_MIN);
+    # holding them here also keeps their ids from being reused while they are listed
+    owned: dict = {}
     start = []
     for t, g in zip(roots, root_grads):
         if create:
@@ -167,11 +240,18 @@ def run_backward(
                 gs = buffers.pop(node, None)
                 if gs is None:
                     gs = [None] * _n_out(node)
+            lend = None  # an owned gradient this node's formula may write into
+            if owned:
+                for h in gs:
+                    if h is not None and owned.pop(id(h), None) is not None and len(gs) == 1:
+                        lend = h
             x = node._x
             if x is not None:
+                lend = None  # hooks may keep the gradient
                 gs = _pre_node(node, x, gs, create)
             if capture is not None:
                 if node in capture_nodes:
+                    lend = None  # returned to the caller
                     for nr, g in enumerate(gs):
                         for k in capture.get((node, nr), ()):
                             results[k] = g
@@ -185,13 +265,18 @@ def run_backward(
                 g = gs[0]
             else:
                 g = next((h for h in gs if h is not None), None)
+            saved = node._saved
             if g is None:
                 outs = [None] * len(node._edges)
             else:
-                outs = node._apply(gs, create)
+                if lend is not None and _donatable(node):
+                    outs = _apply_donated(node, lend)
+                    g = None  # consumed: a result that is ``lend`` is a buffer we own
+                else:
+                    outs = node._apply(gs, create)
                 if x is not None and x.post_hooks:
                     outs = _post_node(x, outs, gs, create)
-                if not retain_graph and node._saved:
+                if not retain_graph and saved:
                     node._saved = None
             meta = node._meta
             i = -1
@@ -213,12 +298,16 @@ def run_backward(
                     rdt = r.dtype
                     if rdt is not dt and rdt != dt:
                         r = r.to(_dtype_of(dt)) if create else np.asarray(r).astype(dt)
-                    if r.__class__ is _ndarray and (
-                        r is g or (len(gs) > 1 and any(r is h for h in gs))
-                    ):
-                        borrowed.add(id(r))  # (NumPy scalars are immutable: no need)
+                    own = False
+                    if r.__class__ is _ndarray:
+                        if r is g or (len(gs) > 1 and any(r is h for h in gs)):
+                            borrowed.add(id(r))  # (NumPy scalars are immutable: no need)
+                        elif r.size >= DONATE_MIN and not create:
+                            own = _fresh(r, outs, saved)
                     buf = buffers.get(nxt)
                     if buf is None:
+                        if own:
+                            owned[id(r)] = r
                         if nxt._out is None:
                             if d == 0 and ready is None and (not heap or nxt._seq > -heap[0][0]):
                                 # runs next, its only gradient in hand: no buffer round trip
@@ -231,7 +320,26 @@ def run_backward(
                             buf[e[1]] = r
                     else:
                         old = buf[e[1]]
-                        buf[e[1]] = r if old is None else old + r
+                        if old is None:
+                            if own:
+                                owned[id(r)] = r
+                            buf[e[1]] = r
+                        elif owned and id(old) in owned and old.dtype == r.dtype:
+                            np.add(old, r, out=old)  # sum into a buffer we own
+                        elif own and old.__class__ is _ndarray and old.dtype == r.dtype:
+                            np.add(r, old, out=r)
+                            owned[id(r)] = r
+                            buf[e[1]] = r
+                        else:
+                            s = old + r
+                            if (
+                                not create
+                                and s.__class__ is _ndarray
+                                and s.size >= DONATE_MIN
+                                and s.base is None
+                            ):
+                                owned[id(s)] = s
+                            buf[e[1]] = s
                 if d == 0:
                     if ready is None:
                         if not heap or nxt._seq > -heap[0][0]:

@@ -38,6 +38,10 @@ Entry format (every field of ``defop``):
 ``scalar_fast``  True when forward and formulas also accept NumPy scalars: 0-d tensors are then
                 computed on NumPy scalars (ten times cheaper than 0-d arrays), the path of
                 scalar-heavy code such as the seeds' examples.
+``donate``      True when every formula reads its ``grad`` once, only as an operand of ``+ - * /``
+                or unary ``-`` (``g * r``, ``-g * a / (b * b)``), never passing it to a function:
+                the engine may then hand it a large gradient buffer it owns, and that
+                arithmetic writes into the buffer instead of allocating (see ``engine.py``).
 ``domain``      test-input hint: ``"positive"``, ``"unit"`` (-1..1), ``"nonzero"`` or None.
 
 ``register_op`` creates the node class. Public functions are written next to their entries and
@@ -81,6 +85,7 @@ class Op:
         "save_plans",
         "ufunc",
         "scalar_fast",
+        "donate",
     )
 
     def __repr__(self) -> str:
@@ -135,6 +140,7 @@ def defop(
     uses: dict | None = None,
     ufunc=None,
     scalar_fast: bool = False,
+    donate: bool = False,
 ) -> Op:
     """Register one primitive op (see the module docstring for the entry format)."""
     if name in OPS:
@@ -164,6 +170,7 @@ def defop(
     op.scalar_edges = scalar_edges
     op.ufunc = ufunc
     op.scalar_fast = scalar_fast
+    op.donate = donate
     # for each set of inputs requiring grad (a bit mask): the ``(k, kind, i)`` entries of the
     # plan that their formulas read (all of them without ``uses``)
     op.uses = uses is not None

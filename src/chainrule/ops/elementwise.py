@@ -728,6 +728,17 @@ NAN_TO_NUM = defop(
     grads=(lambda F, g, x, *p: g * F.isfinite(x),),
 )
 
+# Formulas audited to read their gradient once, only through + - * / and unary minus: on large
+# tensors the engine lets them write into a gradient buffer it owns (``Op.donate``).
+for _op in (
+    ADD, SUB, RSUB, RSUB_TENSOR, MUL, DIV, POW, NEG, ABS, RECIPROCAL,
+    EXP, EXP2, EXPM1, LOG, LOG2, LOG10, LOG1P, SQRT, RSQRT,
+    SIN, COS, TAN, ASIN, ACOS, ATAN, SINH, COSH, TANH, SIGMOID, ERF, ERFC, RELU,
+):  # fmt: skip
+    _op.donate = True
+del _op
+
+
 # ---------------------------------------------------------------- not differentiable
 
 
