@@ -75,6 +75,22 @@ def _donatable(node: Node) -> bool:
     return sum(1 for k, f in enumerate(op.grads) if f is not None and meta[k] is not None) == 1
 
 
+def _fan_in(old: np.ndarray, r, owned: dict) -> np.ndarray:
+    """``old + r`` for a large buffer, written into whichever of the two the engine owns."""
+    if r.__class__ is _ndarray and old.dtype == r.dtype and old.shape == r.shape:
+        if id(old) in owned:
+            owned.pop(id(r), None)  # summed in: no longer held
+            return np.add(old, r, out=old)
+        if id(r) in owned:
+            return np.add(r, old, out=r)
+    owned.pop(id(old), None)
+    owned.pop(id(r), None)
+    s = old + r
+    if s.__class__ is _ndarray and s.base is None:
+        owned[id(s)] = s
+    return s
+
+
 def _fresh(r: np.ndarray, outs, saved) -> bool:
     """``r`` (a large formula result) is a new array that nothing else references."""
     if r.base is not None or not r.flags.writeable:
@@ -265,7 +281,6 @@ def run_backward(
                 g = gs[0]
             else:
                 g = next((h for h in gs if h is not None), None)
-            saved = node._saved
             if g is None:
                 outs = [None] * len(node._edges)
             else:
@@ -276,8 +291,6 @@ def run_backward(
                     outs = node._apply(gs, create)
                 if x is not None and x.post_hooks:
                     outs = _post_node(x, outs, gs, create)
-                if not retain_graph and saved:
-                    node._saved = None
             meta = node._meta
             i = -1
             for e in node._edges:
@@ -298,16 +311,13 @@ def run_backward(
                     rdt = r.dtype
                     if rdt is not dt and rdt != dt:
                         r = r.to(_dtype_of(dt)) if create else np.asarray(r).astype(dt)
-                    own = False
                     if r.__class__ is _ndarray:
                         if r is g or (len(gs) > 1 and any(r is h for h in gs)):
                             borrowed.add(id(r))  # (NumPy scalars are immutable: no need)
-                        elif r.size >= DONATE_MIN and not create:
-                            own = _fresh(r, outs, saved)
+                        elif r.size >= DONATE_MIN and not create and _fresh(r, outs, node._saved):
+                            owned[id(r)] = r
                     buf = buffers.get(nxt)
                     if buf is None:
-                        if own:
-                            owned[id(r)] = r
                         if nxt._out is None:
                             if d == 0 and ready is None and (not heap or nxt._seq > -heap[0][0]):
                                 # runs next, its only gradient in hand: no buffer round trip
@@ -321,25 +331,11 @@ def run_backward(
                     else:
                         old = buf[e[1]]
                         if old is None:
-                            if own:
-                                owned[id(r)] = r
                             buf[e[1]] = r
-                        elif owned and id(old) in owned and old.dtype == r.dtype:
-                            np.add(old, r, out=old)  # sum into a buffer we own
-                        elif own and old.__class__ is _ndarray and old.dtype == r.dtype:
-                            np.add(r, old, out=r)
-                            owned[id(r)] = r
-                            buf[e[1]] = r
+                        elif old.__class__ is _ndarray and old.size >= DONATE_MIN and not create:
+                            buf[e[1]] = _fan_in(old, r, owned)
                         else:
-                            s = old + r
-                            if (
-                                not create
-                                and s.__class__ is _ndarray
-                                and s.size >= DONATE_MIN
-                                and s.base is None
-                            ):
-                                owned[id(s)] = s
-                            buf[e[1]] = s
+                            buf[e[1]] = old + r
                 if d == 0:
                     if ready is None:
                         if not heap or nxt._seq > -heap[0][0]:
@@ -354,6 +350,8 @@ def run_backward(
                         ready = nxt
                     else:
                         heappush(heap, (-nxt._seq, id(nxt), nxt))
+            if not retain_graph and node._saved:
+                node._saved = None
     finally:
         _state.enabled = prev_enabled
 
