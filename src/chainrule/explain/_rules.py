@@ -8,11 +8,11 @@ its local derivative, the numbers from its backward formula).
 
 from __future__ import annotations
 
-import inspect
 import math
 from collections.abc import Callable
 from fractions import Fraction
 
+from ..ops._registry import param_names  # noqa: F401  (explain reads it from here)
 from . import _sym as S
 from ._sym import Fn, Num, add, div, fn, mul, neg, pow_, sub
 
@@ -190,23 +190,6 @@ TEXT_FALLBACK = {
 
 # forward expressions as Python code, for ops without a tree
 PY_NAMES = {"sum_dim": "sum", "mean_dim": "mean", "pow_tensor": "pow", "to_copy": "to"}
-
-_SIG_CACHE: dict = {}
-
-
-def param_names(op) -> list:
-    """Names of an op's non-tensor parameters, read from its forward's signature."""
-    names = _SIG_CACHE.get(op.name)
-    if names is None:
-        try:
-            ps = list(inspect.signature(op.forward).parameters)
-            names = ps[len(op.inputs) :]
-        except (TypeError, ValueError):
-            names = []
-        if op.name == "pow_rscalar":  # forward(exponent, base): the base is the parameter
-            names = ["base"]
-        _SIG_CACHE[op.name] = names
-    return names
 
 
 def _full_2norm(p: dict, c: dict) -> None:

@@ -106,22 +106,34 @@ class OpNode(Node):
             raise RuntimeError(SECOND_BACKWARD)
         return _unpack_tensors(self, self._saved)
 
-    def __getattr__(self, name: str):
-        # PyTorch's ``grad_fn._saved_<name>``: what this node saved (``_saved_self``,
-        # ``_saved_result`` ...) and its parameters (``_saved_exponent`` ...)
-        if name.startswith("_saved_"):
-            key = name[7:]
-            op = self._op
-            if key in op.saves:
-                v = self._unpack_saved()[op.saves.index(key)]
-                # a Python number operand shows as PyTorch's wrapped-number tensor
-                return wrap(np.asarray(v)) if isinstance(v, (bool, int, float)) else v
-            from ..explain._rules import param_names
 
-            names = param_names(op)
-            if key in names and names.index(key) < len(self._params):
-                return self._params[names.index(key)]
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+def saved_attributes(op, params: list) -> dict:
+    """PyTorch's ``grad_fn._saved_<name>`` properties for a node class: what the node saved
+    (``_saved_self``, ``_saved_result`` ...) and its parameters (``_saved_exponent`` ...).
+
+    Properties on the generated class, not ``__getattr__``: the engine's attribute reads stay
+    plain slot reads.
+    """
+    attrs = {}
+    for k, key in enumerate(op.saves):
+        if key.isidentifier():
+            attrs["_saved_" + key] = property(lambda node, k=k: _saved_value(node, k))
+    for k, key in enumerate(params):
+        if key.isidentifier() and "_saved_" + key not in attrs:
+            attrs["_saved_" + key] = property(lambda node, k=k, key=key: _saved_param(node, k, key))
+    return attrs
+
+
+def _saved_value(node, k: int):
+    v = node._unpack_saved()[k]
+    # a Python number operand shows as PyTorch's wrapped-number tensor
+    return wrap(np.asarray(v)) if isinstance(v, (bool, int, float)) else v
+
+
+def _saved_param(node, k: int, key: str):
+    if k < len(node._params):
+        return node._params[k]
+    raise AttributeError(f"'{type(node).__name__}' object has no attribute '_saved_{key}'")
 
 
 def _fill(node: Node, grads: list, create: bool):

@@ -50,10 +50,11 @@ call ``_dispatch.apply``; ``expose`` installs them as chainrule functions and Te
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
-from ._dispatch import OpNode
+from ._dispatch import OpNode, saved_attributes
 
 __all__ = ["Op", "defop", "OPS", "expose", "PUBLIC", "METHODS"]
 
@@ -96,12 +97,28 @@ class Op:
         """The node class, created on first use (keeps ``import chainrule`` fast)."""
         cls = self._node_cls
         if cls is None:
-            cls = self._node_cls = type(
-                self.node_name,
-                (OpNode,),
-                {"__slots__": (), "_op": self, "_scalar_edges": self.scalar_edges},
-            )
+            ns = {"__slots__": (), "_op": self, "_scalar_edges": self.scalar_edges}
+            ns.update(saved_attributes(self, param_names(self)))
+            cls = self._node_cls = type(self.node_name, (OpNode,), ns)
         return cls
+
+
+_SIG_CACHE: dict = {}
+
+
+def param_names(op: Op) -> list:
+    """Names of an op's non-tensor parameters, read from its forward's signature."""
+    names = _SIG_CACHE.get(op.name)
+    if names is None:
+        try:
+            ps = list(inspect.signature(op.forward).parameters)
+            names = ps[len(op.inputs) :]
+        except (TypeError, ValueError):
+            names = []
+        if op.name == "pow_rscalar":  # forward(exponent, base): the base is the parameter
+            names = ["base"]
+        _SIG_CACHE[op.name] = names
+    return names
 
 
 def _plan(inputs: tuple, saves: tuple) -> tuple:
