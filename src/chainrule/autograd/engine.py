@@ -271,7 +271,7 @@ def run_backward(
                     for nr, g in enumerate(gs):
                         for k in capture.get((node, nr), ()):
                             results[k] = g
-                if node not in needed:
+                if pruning and node not in needed:
                     continue
             if node.__class__ is AccumulateGrad:
                 if accumulate and gs[0] is not None:
@@ -398,8 +398,9 @@ def plan(start: list, capture: dict | None, accumulate: bool = True) -> tuple:
 
     Returns ``(order, deps, needed)``: the number of incoming edges per node (``deps``) and,
     when gradients are captured, the nodes found (``order``) and the set of nodes that must run
-    (those above a capture point), with ``deps`` counting only edges from those nodes. Without
-    capture points ``order`` and ``needed`` are None.
+    (those above a capture point), with ``deps`` counting only edges from those nodes; ``needed``
+    is None when every node found runs. Without capture points ``order`` and ``needed`` are
+    None.
     """
     deps: dict = {}
     starts = set(start)
@@ -443,11 +444,9 @@ def plan(start: list, capture: dict | None, accumulate: bool = True) -> tuple:
             sinks_targeted = False
     if sinks_targeted and not any(n._edges for n in target_nodes):
         # the usual autograd.grad(y, leaves) with no other leaf below y: every path ends at a
-        # capture point, so every node but the capture points runs, and the counts stand
-        needed = set(order) - target_nodes
-        if accumulate:
-            needed |= {n for n in target_nodes if isinstance(n, AccumulateGrad)}
-        return order, deps, needed
+        # capture point, so every node runs (the capture points are leaves) and the counts
+        # stand: nothing to prune (``needed`` None)
+        return order, deps, None
     # a node runs only if a capture point lies below it: walk up from the targets
     parents: dict = {}
     for node in order:

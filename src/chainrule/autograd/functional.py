@@ -730,7 +730,7 @@ def _batched_grad(outputs: tuple, inputs: tuple, grad_outputs: tuple, b: int) ->
             for nr, g in enumerate(gs):
                 for k in capture.get((node, nr), ()):
                     results[k] = g
-            if node not in needed or type(node) is AccumulateGrad:
+            if (needed is not None and node not in needed) or type(node) is AccumulateGrad:
                 continue
             if all(g is None for g in gs):
                 outs = [None] * len(node._edges)
@@ -745,7 +745,7 @@ def _batched_grad(outputs: tuple, inputs: tuple, grad_outputs: tuple, b: int) ->
                 if e is None or e[0] is None:
                     continue
                 nxt = e[0]
-                if nxt not in needed and (nxt, e[1]) not in capture:
+                if needed is not None and nxt not in needed and (nxt, e[1]) not in capture:
                     continue
                 r = outs[i]
                 if r is not None:

@@ -913,6 +913,12 @@ def specialize(op, params: tuple = (), name: str | None = None):
         single_save = True
     elif nplan == 1 and save_plans[1] == ((0, "in", 0),):
         single_save = False
+    # binary ops that save (self, other) (mul, div ...): per mask, which of the two are kept
+    pair_saves = None
+    if not unary_op and op.plan == (("in", 0), ("in", 1)):
+        pair_saves = tuple(
+            (any(k == 0 for k, _, _ in p), any(k == 1 for k, _, _ in p)) for p in save_plans
+        )
 
     def finish(out, a, b, other):
         """Wrap ``out``; record the node when an input requires grad. ``b``: ``other`` when
@@ -977,6 +983,22 @@ def specialize(op, params: tuple = (), name: str | None = None):
                 if inference_seen[0]:
                     _no_inference(a)
             node._vcs = ((vc, vc[0]),)
+        elif pair_saves is not None:
+            keep_a, keep_b = pair_saves[mask]
+            if inference_seen[0]:
+                if keep_a:
+                    _no_inference(a)
+                if keep_b and b is not None:
+                    _no_inference(b)
+            vc0 = vc1 = None
+            if keep_a:
+                vc = a._vc
+                vc0 = (vc, vc[0])
+            if keep_b and b is not None:
+                vc = b._vc
+                vc1 = (vc, vc[0])
+            node._saved = (a if keep_a else None, other if keep_b else None)
+            node._vcs = () if vc0 is None and vc1 is None else (vc0, vc1)
         elif nplan:
             # the saved values and version stamps, as _record keeps them
             saved = [None] * nplan
