@@ -21,7 +21,7 @@ import numpy as np
 from .. import _dtype as D
 from .._backend import array_ns, norm_dims
 from .._tensor import Tensor, wrap
-from ._dispatch import apply
+from ._dispatch import apply, specialize
 from ._registry import PUBLIC, defop, expose
 
 _bmax = builtins.max
@@ -150,13 +150,16 @@ class return_types:  # noqa: N801  (PyTorch's module name)
 
 
 # ---------------------------------------------------------------- sum / mean
+_add_reduce = np.add.reduce
+
+
 def _sum_fwd(x, dims, keepdim, dtype):
     return np.asarray(np.sum(x, axis=dims, keepdims=keepdim, dtype=dtype))
 
 
 SUM = defop(
     "sum",
-    lambda x, dtype: np.sum(x, dtype=dtype),
+    lambda x, dtype: _add_reduce(x, axis=None, dtype=dtype),  # np.sum without its wrapper
     saves=("self.shape",),
     grads=(lambda F, g, shape, dtype: F.expand(g, shape),),
     jvp="linear",
@@ -894,6 +897,9 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
         >>> torch.ones(2, 3).sum(0)
         tensor([2., 2., 2.])
     """
+    if dim is None and dtype is None and not keepdim and input.__class__ is Tensor:
+        if input._data.dtype.kind == "f":
+            return _sum_all(input)  # the commonest call (a loss): the specialized entry
     _check_tensor(input, "sum")
     npd = _int_acc(input._data, _np_dtype(dtype))
     if _is_full(dim) and not keepdim:
@@ -910,6 +916,9 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
         >>> torch.tensor([[1.0, 2.0], [3.0, 4.0]]).mean()
         tensor(2.5000)
     """
+    if dim is None and dtype is None and not keepdim and input.__class__ is Tensor:
+        if input._data.dtype.kind == "f":
+            return _mean_all(input)
     _check_tensor(input, "mean")
     npd = _np_dtype(dtype)
     kind = (npd or input._data.dtype).kind
@@ -1318,6 +1327,10 @@ def count_nonzero(input: Tensor, dim=None) -> Tensor:
     x = input._data
     dims = _axes(None if _is_full(dim) else dim, x.ndim)
     return apply(COUNT_NONZERO, (input,), (dims,))
+
+
+_sum_all = specialize(SUM, (None,))
+_mean_all = specialize(MEAN, (None,))
 
 
 def _np_aliases(fn):
