@@ -1145,13 +1145,11 @@ def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, out=None, dtyp
     if isinstance(p, str):
         if p == "fro" and (dim is None or isinstance(dim, _int) or len(dim) <= 2):
             return vector_norm(input, 2, dim, keepdim, dtype=dtype)
-        if p == "nuc":
-            if input._data.ndim < 2:
-                raise RuntimeError(
-                    "linalg.matrix_norm: The input tensor A must have at least 2 dimensions."
-                )
-            raise NotImplementedError("chainrule: the nuclear norm is not supported")
-        raise RuntimeError(f"linalg.vector_norm: ord must be a number, got {p!r}")
+        # the nuclear norm, or matrix_norm's own error for other strings (as PyTorch)
+        from .decomp import matrix_norm
+
+        dims = list(range(input._data.ndim)) if dim is None else dim
+        return matrix_norm(input, p, dims, keepdim, dtype=dtype)
     if p is None:
         p = 2
     return vector_norm(input, p, dim, keepdim, dtype=dtype)
