@@ -220,3 +220,20 @@ SAMPLES = [
         name="chain",
     ),
 ]
+
+SAMPLES += [
+    # ---- in-place view ops (PyTorch's in-place node names)
+    S(("squeeze_",), lambda lib, a: (a * 1).squeeze_(), [((2, 1, 3),)], name="squeeze_"),
+    S(("squeeze_dim_",), lambda lib, a: (a * 1).squeeze_(1), [((2, 1, 3),)], name="squeeze_dim_"),
+    S(
+        ("squeeze_dims_",),
+        lambda lib, a: (a * 1).squeeze_((1, 2)),
+        [((2, 1, 1),)],
+        name="squeeze_dims_",
+    ),
+    S(("unsqueeze_",), lambda lib, a: (a * 1).unsqueeze_(0), [((2, 3),)], name="unsqueeze_"),
+    S(("t_",), lambda lib, a: (a * 1).t_(), [((2, 3),)], name="t_"),
+    S(("transpose_",), lambda lib, a: (a * 1).transpose_(0, 2), [((2, 3, 4),)], name="transpose_"),
+    S(("transpose_",), lambda lib, a: (a * 1).swapdims_(0, 1), [((2, 3),)], name="swapdims_"),
+    S(("transpose_",), lambda lib, a: (a * 1).swapaxes_(1, 0), [((2, 3),)], name="swapaxes_"),
+]
