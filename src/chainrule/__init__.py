@@ -65,6 +65,7 @@ from .ops import misc as _misc  # noqa: F401
 from .ops import nn_ops as _nn_ops  # noqa: F401
 from .ops import reduce as _reduce  # noqa: F401
 from .ops import shape as _shape  # noqa: F401
+from .ops import shape_more as _shape_more  # noqa: F401
 
 double = float64
 float = float32  # noqa: A001

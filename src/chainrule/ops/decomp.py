@@ -1911,6 +1911,9 @@ def cond(A: Tensor, p=None, *, out=None) -> Tensor:
     if isinstance(pname, float) and math.isinf(pname):
         pname = "inf" if pname > 0 else "-inf"
     _check_matrix(a, f"linalg.cond(ord={pname})")
+    if p == "nuc":  # from the singular values, as PyTorch (finite for nearly singular A)
+        s = svdvals(A)
+        return (s.sum(-1) * s.reciprocal().sum(-1)).nan_to_num(math.inf, math.inf, -math.inf)
     inverse, info = inv_ex(A)
     bad = wrap(info._data.reshape(info.shape + (1, 1)) > 0)
     inverse.masked_fill_(bad, math.inf)  # in place, as PyTorch (so no backward through it)

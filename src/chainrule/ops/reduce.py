@@ -1003,7 +1003,7 @@ def logcumsumexp(input: Tensor, dim: int, *, out=None) -> Tensor:
     _check_tensor(input, "logcumsumexp")
     x = input._data
     if x.dtype.kind not in "fc":
-        raise RuntimeError(f"\"logcumsumexp_out_cpu\" not implemented for '{_word(x)}'")
+        raise NotImplementedError(f"\"logcumsumexp_out_cpu\" not implemented for '{_word(x)}'")
     return apply(LOGCUMSUMEXP_CUM, (input,), (_axis(dim, x.ndim),))
 
 
