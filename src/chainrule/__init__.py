@@ -56,6 +56,7 @@ from .autograd.grad_mode import (
 )
 from .ops import _props, _registry
 from .ops import activation as _activation  # noqa: F401
+from .ops import decomp as _decomp  # noqa: F401  (after linalg: fills chainrule.linalg)
 from .ops import elementwise as _elementwise  # noqa: F401  (registers ops)
 from .ops import extra as _extra  # noqa: F401
 from .ops import indexing as _indexing  # noqa: F401
@@ -64,6 +65,7 @@ from .ops import misc as _misc  # noqa: F401
 from .ops import nn_ops as _nn_ops  # noqa: F401
 from .ops import reduce as _reduce  # noqa: F401
 from .ops import shape as _shape  # noqa: F401
+from .ops import shape_more as _shape_more  # noqa: F401
 
 double = float64
 float = float32  # noqa: A001

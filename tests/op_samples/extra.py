@@ -35,3 +35,10 @@ SAMPLES = [
         name="unique_consecutive_dim",
     ),
 ]
+
+SAMPLES += [
+    S(("kthvalue",), lambda lib, a: tuple(lib.kthvalue(a, 2, 1)), [((3, 4),), ((2, 5),)]),
+    S(("kthvalue",), lambda lib, a: a.kthvalue(1, 0, True).values, [((3, 4),), ((),)], name="kth0"),
+    S(("mode",), lambda lib, a: tuple(lib.mode(a.round(), 1)), [((3, 4),)]),
+    S(("mode",), lambda lib, a: a.mode(0, keepdim=True).values, [((3, 4),)], name="mode_keep"),
+]

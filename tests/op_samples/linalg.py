@@ -245,3 +245,213 @@ SAMPLES = [
     S(("linalg_inv",), lambda lib, a: lib.linalg.inv(_spd(lib, a)), [((3, 3),), ((2, 2, 2),)]),
     S(("linalg_inv",), lambda lib, a: lib.inverse(_spd(lib, a)), [((2, 2),)], name="inverse"),
 ]
+
+
+def _tri(lib, a, upper=True):
+    """A well-conditioned triangular matrix from ``a`` (for triangular solves)."""
+    n = a.shape[-1]
+    t = a.triu() if upper else a.tril()
+    return t + 3 * lib.eye(n, dtype=a.dtype)
+
+
+def _sq(u):
+    """Elementwise square: invariant to the sign of singular/eigen vectors (LAPACK builds
+    differ on it), so the values and gradients can be compared with torch's."""
+    return u * u
+
+
+SAMPLES += [
+    # ---- matmul family: addmv / addr / addbmm / vdot
+    S(
+        ("addmv",),
+        lambda lib, c, a, b: lib.addmv(c, a, b),
+        [((2,), (2, 3), (3,)), ((1,), (2, 3), (3,))],
+    ),
+    S(
+        ("addmv",),
+        lambda lib, c, a, b: c.addmv(a, b, beta=0.5, alpha=-2.0),
+        [((2,), (2, 3), (3,))],
+        name="addmv_scaled",
+    ),
+    S(
+        ("addr",),
+        lambda lib, c, a, b: lib.addr(c, a, b),
+        [((2, 3), (2,), (3,)), ((3,), (2,), (3,))],
+    ),
+    S(
+        ("addr",),
+        lambda lib, c, a, b: c.addr(a, b, beta=2.0, alpha=0.5),
+        [((2, 3), (2,), (3,))],
+        name="addr_scaled",
+    ),
+    S(
+        ("addbmm",),
+        lambda lib, c, a, b: lib.addbmm(c, a, b, beta=0.5, alpha=2.0),
+        [((2, 4), (3, 2, 5), (3, 5, 4)), ((4,), (1, 2, 3), (1, 3, 4))],
+    ),
+    S(("vdot",), lambda lib, a, b: lib.vdot(a, b), [((4,), (4,))]),
+    S(
+        ("addmm",),
+        lambda lib, c, a, b: c.clone().addmm_(a, b, alpha=2.0),
+        [((2, 4), (2, 3), (3, 4))],
+        name="addmm_",
+    ),
+    S(("addr",), lambda lib, c, a, b: c.clone().addr_(a, b), [((2, 3), (2,), (3,))], name="addr_"),
+    # ---- solves
+    S(
+        ("linalg_solve",),
+        lambda lib, a, b: lib.linalg.solve(_spd(lib, a), b),
+        [((3, 3), (3, 2)), ((3, 3), (3,)), ((2, 3, 3), (2, 3)), ((2, 3, 3), (3, 1))],
+    ),
+    S(
+        ("linalg_solve",),
+        lambda lib, a, b: lib.linalg.solve(a + 3 * lib.eye(3, dtype=a.dtype), b, left=False),
+        [((3, 3), (2, 3)), ((2, 3, 3), (1, 3))],
+        name="solve_right",
+    ),
+    S(
+        ("linalg_solve_triangular",),
+        lambda lib, a, b: lib.linalg.solve_triangular(_tri(lib, a), b, upper=True),
+        [((3, 3), (3, 2)), ((2, 3, 3), (3, 1))],
+    ),
+    S(
+        ("linalg_solve_triangular",),
+        lambda lib, a, b: lib.linalg.solve_triangular(
+            a, b, upper=False, left=False, unitriangular=True
+        ),
+        [((3, 3), (2, 3))],
+        name="solve_tri_unit_right",
+    ),
+    S(
+        ("triangular_solve",),
+        lambda lib, b, a: tuple(lib.triangular_solve(b, _tri(lib, a, False), upper=False)),
+        [((3, 2), (3, 3))],
+    ),
+    S(
+        ("triangular_solve",),
+        lambda lib, b, a: tuple(lib.triangular_solve(b, _tri(lib, a), transpose=True)),
+        [((2, 3, 2), (3, 3))],
+        name="triangular_solve_t",
+    ),
+    # ---- Cholesky
+    S(
+        ("linalg_cholesky",),
+        lambda lib, a: lib.linalg.cholesky(_spd(lib, a)),
+        [((3, 3),), ((2, 2, 2),)],
+    ),
+    S(
+        ("linalg_cholesky",),
+        lambda lib, a: lib.linalg.cholesky(_spd(lib, a), upper=True),
+        [((3, 3),)],
+        name="cholesky_upper",
+    ),
+    S(
+        ("linalg_cholesky",),
+        lambda lib, a: lib.linalg.cholesky_ex(_spd(lib, a)).L,
+        [((3, 3),)],
+        name="cholesky_ex",
+    ),
+    S(("cholesky",), lambda lib, a: lib.cholesky(_spd(lib, a)), [((3, 3),)]),
+    S(
+        ("cholesky_solve",),
+        lambda lib, b, a: lib.cholesky_solve(b, _tri(lib, a, False)),
+        [((3, 2), (3, 3)), ((2, 3, 1), (3, 3))],
+    ),
+    S(
+        ("cholesky_solve",),
+        lambda lib, b, a: lib.cholesky_solve(b, _tri(lib, a), upper=True),
+        [((3, 2), (3, 3))],
+        name="cholesky_solve_upper",
+    ),
+    S(("cholesky_inverse",), lambda lib, a: lib.cholesky_inverse(_tri(lib, a, False)), [((3, 3),)]),
+    S(
+        ("cholesky_inverse",),
+        lambda lib, a: (
+            a.cholesky_inverse(upper=True) if False else lib.cholesky_inverse(_tri(lib, a), True)
+        ),
+        [((2, 3, 3),)],
+        name="cholesky_inverse_upper",
+    ),
+    # ---- QR
+    S(
+        ("linalg_qr",),
+        lambda lib, a: tuple(lib.linalg.qr(a)),
+        [((4, 3),), ((3, 3),), ((3, 5),), ((2, 4, 2),)],
+    ),
+    S(
+        ("linalg_qr",),
+        lambda lib, a: tuple(lib.linalg.qr(a, "complete")),
+        [((3, 5),), ((3, 3),)],
+        name="qr_complete",
+    ),
+    S(("linalg_qr",), lambda lib, a: lib.linalg.qr(a).R, [((4, 3),)], name="qr_r_only"),
+    # ---- eigh / svd (sign-invariant functions of the vectors)
+    S(
+        ("linalg_eigh",),
+        lambda lib, a: (lambda w, v: (w, _sq(v)))(*lib.linalg.eigh(a + a.mT)),
+        [((3, 3),), ((2, 4, 4),)],
+    ),
+    S(
+        ("linalg_eigh",),
+        lambda lib, a: lib.linalg.eigvalsh(a + a.mT, UPLO="U"),
+        [((3, 3),)],
+        name="eigvalsh",
+    ),
+    S(
+        ("linalg_svd",),
+        lambda lib, a: (lambda u, s, vh: (_sq(u), s, _sq(vh), u @ vh))(
+            *lib.linalg.svd(a, full_matrices=False)
+        ),
+        [((4, 3),), ((3, 3),), ((2, 3, 4),)],
+    ),
+    S(
+        ("linalg_svd",),
+        lambda lib, a: lib.linalg.svdvals(a),
+        [((4, 3),), ((2, 2, 3),)],
+        name="svdvals",
+    ),
+    S(
+        ("linalg_svd",),
+        lambda lib, a: (lambda u, s, v: (_sq(u), s, _sq(v)))(*lib.svd(a)),
+        [((4, 3),)],
+        name="torch_svd",
+    ),
+    # ---- slogdet / logdet / matrix_exp / pinv / lstsq / householder_product
+    S(("linalg_slogdet",), lambda lib, a: tuple(lib.linalg.slogdet(a)), [((3, 3),), ((2, 2, 2),)]),
+    S(("linalg_slogdet",), lambda lib, a: lib.logdet(_spd(lib, a)), [((3, 3),)], name="logdet"),
+    S(
+        ("linalg_matrix_exp",),
+        lambda lib, a: lib.linalg.matrix_exp(a),
+        [((3, 3),), ((2, 2, 2),), ((1, 1),)],
+    ),
+    S(
+        ("linalg_matrix_exp",),
+        lambda lib, a: lib.matrix_exp(3 * a),
+        [((3, 3),)],
+        name="matrix_exp_scaled",
+    ),
+    S(("linalg_pinv",), lambda lib, a: lib.linalg.pinv(a), [((4, 3),), ((3, 4),), ((2, 3, 3),)]),
+    S(
+        ("linalg_pinv",),
+        lambda lib, a: lib.linalg.pinv(_spd(lib, a), hermitian=True),
+        [((3, 3),)],
+        name="pinv_hermitian",
+    ),
+    S(("linalg_pinv",), lambda lib, a: lib.pinverse(a), [((4, 3),)], name="pinverse"),
+    S(
+        ("linalg_lstsq",),
+        lambda lib, a, b: lib.linalg.lstsq(a, b).solution,
+        [((4, 3), (4, 2)), ((3, 3), (3, 1)), ((2, 4, 3), (2, 4, 2))],
+    ),
+    S(
+        ("linalg_lstsq",),
+        lambda lib, a, b: tuple(lib.linalg.lstsq(a, b, driver="gelsd"))[:2],
+        [((4, 3), (4, 2))],
+        name="lstsq_residuals",
+    ),
+    S(
+        ("linalg_householder_product",),
+        lambda lib, a, t: lib.linalg.householder_product(a, t),
+        [((4, 3), (2,)), ((3, 3), (3,)), ((2, 4, 2), (2, 2))],
+    ),
+]

@@ -111,3 +111,54 @@ SAMPLES = [
     S(("topk",), lambda lib, a: a.topk(1, 0, largest=False)[0], MAT, name="topk_smallest"),
     S(("topk",), lambda lib, a: lib.topk(a, 3).values, [((5,),)], name="topk_1d"),
 ]
+
+SAMPLES += [
+    # ---- running max/min, logcumsumexp
+    S(("cummax",), lambda lib, a: tuple(lib.cummax(a, 1)), MAT),
+    S(("cummax",), lambda lib, a: tuple(a.cummax(0)), [((5,),), ((),)], name="cummax_1d"),
+    S(("cummin",), lambda lib, a: tuple(lib.cummin(a, -1)), MAT),
+    S(("cummin",), lambda lib, a: a.cummin(0).values, [((4, 2),)], name="cummin_values"),
+    S(("logcumsumexp",), lambda lib, a: lib.logcumsumexp(a, 1), MAT),
+    S(("logcumsumexp",), lambda lib, a: a.logcumsumexp(0), [((5,),), ((),)], name="lcse_1d"),
+    # ---- aminmax, nanmedian, nansum
+    S(("aminmax",), lambda lib, a: tuple(lib.aminmax(a)), ND),
+    S(("aminmax",), lambda lib, a: tuple(lib.aminmax(a, dim=1)), MAT, name="aminmax_dim"),
+    S(
+        ("aminmax",),
+        lambda lib, a: tuple(a.aminmax(dim=0, keepdim=True)),
+        MAT,
+        name="aminmax_keep",
+    ),
+    S(("nanmedian",), lambda lib, a: a.nanmedian(), [((2, 3),), ((5,),), ((),)]),
+    S(
+        ("nanmedian",),
+        lambda lib, a: lib.nanmedian(lib.where(a > 1.0, float("nan"), a)),
+        [((3, 4),)],
+        name="nanmedian_nan",
+    ),
+    S(("nanmedian_dim",), lambda lib, a: tuple(lib.nanmedian(a, 1)), [((3, 4),), ((2, 5),)]),
+    S(
+        ("nanmedian_dim",),
+        lambda lib, a: lib.nanmedian(lib.where(a > 1.0, float("nan"), a), 0, True).values,
+        [((3, 4),)],
+        name="nanmedian_dim_nan",
+    ),
+    S(("nansum",), lambda lib, a: lib.nansum(a), ND),
+    S(("nansum",), lambda lib, a: a.nansum((0, 1), keepdim=True), MAT, name="nansum_dims"),
+    S(
+        ("nansum",),
+        lambda lib, a: lib.nansum(lib.where(a > 0.5, float("nan"), a), 1),
+        MAT,
+        name="nansum_nan",
+    ),
+    S(("nansum",), lambda lib, a: lib.nanmean(a, -1), MAT, name="nanmean"),
+    # ---- quantiles (composites: sort, gather, lerp)
+    S(("sort",), lambda lib, a: lib.quantile(a, 0.3, dim=1), MAT, name="quantile"),
+    S(
+        ("sort",),
+        lambda lib, a: a.quantile(0.6, dim=0, keepdim=True, interpolation="midpoint"),
+        MAT,
+        name="quantile_midpoint",
+    ),
+    S(("sort",), lambda lib, a: lib.nanquantile(a, 0.25), ND[:2], name="nanquantile"),
+]

@@ -220,3 +220,54 @@ SAMPLES = [
         name="chain",
     ),
 ]
+
+SAMPLES += [
+    # ---- in-place view ops (PyTorch's in-place node names)
+    S(("squeeze_",), lambda lib, a: (a * 1).squeeze_(), [((2, 1, 3),)], name="squeeze_"),
+    S(("squeeze_dim_",), lambda lib, a: (a * 1).squeeze_(1), [((2, 1, 3),)], name="squeeze_dim_"),
+    S(
+        ("squeeze_dims_",),
+        lambda lib, a: (a * 1).squeeze_((1, 2)),
+        [((2, 1, 1),)],
+        name="squeeze_dims_",
+    ),
+    S(("unsqueeze_",), lambda lib, a: (a * 1).unsqueeze_(0), [((2, 3),)], name="unsqueeze_"),
+    S(("t_",), lambda lib, a: (a * 1).t_(), [((2, 3),)], name="t_"),
+    S(("transpose_",), lambda lib, a: (a * 1).transpose_(0, 2), [((2, 3, 4),)], name="transpose_"),
+    S(("transpose_",), lambda lib, a: (a * 1).swapdims_(0, 1), [((2, 3),)], name="swapdims_"),
+    S(("transpose_",), lambda lib, a: (a * 1).swapaxes_(1, 0), [((2, 3),)], name="swapaxes_"),
+]
+
+SAMPLES += [
+    # ---- scatters into a region (shape_more.py)
+    S(("select_scatter",), lambda lib, a, b: lib.select_scatter(a, b, 0, 1), [((3, 4), (4,))]),
+    S(
+        ("select_scatter",),
+        lambda lib, a, b: a.select_scatter(b, -1, -1),
+        [((2, 3, 4), (2, 3))],
+        name="select_scatter_last",
+    ),
+    S(("slice_scatter",), lambda lib, a, b: lib.slice_scatter(a, b, 1, 0, 2), [((3, 4), (3, 2))]),
+    S(
+        ("slice_scatter",),
+        lambda lib, a, b: a.slice_scatter(b, 2, 1, None, 2),
+        [((2, 3, 4), (2, 3, 2))],
+        name="slice_scatter_step",
+    ),
+    S(("diagonal_scatter",), lambda lib, a, b: lib.diagonal_scatter(a, b), [((3, 4), (3,))]),
+    S(
+        ("diagonal_scatter",),
+        lambda lib, a, b: a.diagonal_scatter(b, -1, 0, 2),
+        [((2, 3, 4), (3, 1))],
+        name="diagonal_scatter_3d",
+    ),
+    S(("narrow_copy",), lambda lib, a: lib.narrow_copy(a, 1, 1, 2), [((3, 4),)]),
+    S(("unsafe_split",), lambda lib, a: lib.unsafe_split(a, 3, 1), [((3, 4),)]),
+    S(("unsafe_split",), lambda lib, a: a.unsafe_chunk(2, 0), [((5, 2),)], name="unsafe_chunk"),
+    S(
+        ("unsafe_split_with_sizes",),
+        lambda lib, a: lib.unsafe_split_with_sizes(a, [1, 3], 1),
+        [((3, 4),)],
+    ),
+    S(("diag_embed",), lambda lib, a: lib.diagflat(a, 1), [((2, 3),)], name="diagflat"),
+]

@@ -188,6 +188,19 @@ RULES_ZH = {
     "{vec2} (row sums)": "{vec2}(按行求和)",
     "{y}·(δ - {y}) (Jacobian of softmax)": "{y}·(δ - {y})(softmax 的雅可比矩阵)",
     "· {other}ᵀ (gradient @ otherᵀ)": "· {other}ᵀ(梯度 @ otherᵀ)",
+    "1 (0 at NaN)": "1(NaN 处为 0)",
+    "1 (copied)": "1(复制)",
+    "1 inside the written region": "写入区域内为 1",
+    "1 outside the written region": "写入区域外为 1",
+    "1 at the index of each running maximum": "各前缀最大值所在位置为 1",
+    "1 at the index of each running minimum": "各前缀最小值所在位置为 1",
+    "1 at the selected element": "被选中的元素处为 1",
+    "1/k where {u} is the median of the non-NaN values (k ties)": "{u} 为非 NaN 值的中位数处为 1/k(k 个并列)",
+    "1/k where {u} is the minimum / maximum (k ties)": "{u} 取最小值 / 最大值处为 1/k(k 个并列)",
+    "block of exp([[Aᵀ, G], [0, Aᵀ]])": "exp([[Aᵀ, G], [0, Aᵀ]]) 的右上块",
+    "softmax weights of each later prefix": "各后续前缀的 softmax 权重",
+    "through each reflector H_i = I - τᵢ vᵢ vᵢᵀ": "经由每个反射 H_i = I - τᵢ vᵢ vᵢᵀ",
+    "{u}⁻ᵀ (for log|det|)": "{u}⁻ᵀ(对 log|det|)",
 }
 
 CATALOGS = {"en": EN, "zh": ZH}

@@ -432,27 +432,6 @@ def _sum(x: Tensor, dim: Any, keepdim: bool, dtype: Any = None) -> Tensor:
     return x.sum(dim=dim, keepdim=keepdim, dtype=dtype)
 
 
-def nansum(
-    input: Tensor,  # noqa: A002
-    dim: Any = None,
-    keepdim: bool = False,
-    *,
-    dtype: Any = None,
-    out: Tensor | None = None,
-) -> Tensor:
-    """Sum treating NaN as zero.
-
-    Example:
-        >>> import chainrule as torch
-        >>> torch.nansum(torch.tensor([1.0, float("nan"), 2.0]))
-        tensor(3.)
-    """
-    x = input
-    if x.dtype.is_floating_point or x.dtype.is_complex:
-        x = _cr().where(x.isnan(), _cr().zeros((), dtype=x.dtype), x)
-    return _sum(x, dim, keepdim, dtype)
-
-
 def nanmean(
     input: Tensor,  # noqa: A002
     dim: Any = None,
@@ -473,6 +452,8 @@ def nanmean(
             "nanmean(): expected input to have floating point or complex dtype but got "
             f"{input.dtype.word}"
         )
+    from .reduce import nansum
+
     count = _sum(~input.isnan(), dim, keepdim)
     return nansum(input, dim, keepdim, dtype=dtype) / count
 
@@ -675,7 +656,6 @@ def trapz(y: Tensor, x: Tensor | None = None, *, dx: float | None = None, dim: i
 
 expose(sum_to_size)
 PUBLIC.pop("sum_to_size")
-expose(nansum)
 expose(nanmean)
 expose(diff)
 expose(kron)
@@ -998,13 +978,41 @@ def _rt(name: str) -> type:
     return _mode_type
 
 
-def _pick(input: Tensor, idx: np.ndarray, d: int, keepdim: bool) -> tuple:
-    """Values at ``idx`` (keepdim layout) through ``gather``, so they carry gradients."""
-    it = wrap(idx.astype(np.int64))
-    vals = input.gather(d, it) if input.ndim else input.clone()
-    if not keepdim and input.ndim:
-        vals, it = vals.squeeze(d), it.squeeze(d)
-    return vals, it
+def _picked_fwd(x, idx, d, keepdim):
+    """The values at ``idx`` (keepdim layout) along ``d``, and the int64 indices."""
+    if x.ndim == 0:
+        return x.copy(), np.zeros((), np.int64)
+    vals = np.take_along_axis(x, idx, d)
+    if not keepdim:
+        vals, idx = np.squeeze(vals, d), np.squeeze(idx, d)
+    return vals, idx.astype(np.int64, copy=False)
+
+
+def _picked_entry(name: str, node: str):
+    from .reduce import _select_grad, _select_jvp
+
+    return defop(
+        name,
+        _picked_fwd,
+        saves=("self.shape", "result1"),
+        grads=(
+            lambda F, g, shape, idx, i0, d, keepdim: _select_grad(F, g, shape, idx, d, keepdim),
+        ),
+        node=node,
+        outputs=2,
+        nondiff_outputs=1,
+        promote="keep",
+        jvp=lambda F, ts, shape, idx, i0, d, keepdim: _select_jvp(F, ts, shape, idx, d, keepdim),
+        explain={"self": "1 at the selected element"},
+    )
+
+
+KTHVALUE = _picked_entry("kthvalue", "KthvalueBackward0")
+MODE = _picked_entry("mode", "ModeBackward0")
+
+
+def _pick(op, input: Tensor, idx: np.ndarray, d: int, keepdim: bool) -> tuple:
+    return apply(op, (input,), (idx.astype(np.int64), d, bool(keepdim)))
 
 
 def kthvalue(
@@ -1037,7 +1045,7 @@ def kthvalue(
     idx = np.take(order, [k - 1], axis=d)
     if a.ndim == 0:
         idx = idx.reshape(())
-    vals, it = _pick(input, idx, d, keepdim)
+    vals, it = _pick(KTHVALUE, input, idx, d, keepdim)
     return _rt("kthvalue")((vals, it))
 
 
@@ -1078,7 +1086,7 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False, *, out: Any = None
     last = n - 1 - hit[:, ::-1].argmax(-1)
     idx = last.reshape(moved.shape[:-1])
     idx = idx.reshape(()) if a.ndim == 0 else np.expand_dims(idx, d)
-    vals, it = _pick(input, idx, d, keepdim)
+    vals, it = _pick(MODE, input, idx, d, keepdim)
     return _rt("mode")((vals, it))
 
 
@@ -1303,6 +1311,36 @@ PUBLIC["linalg"].cross = _linalg_cross
 # ---------------------------------------------------------------- in-place shape methods
 
 
+def _inplace_twin(name: str, node: str):
+    """The entry of an in-place view op (``squeeze_`` ...): the out-of-place entry's rule under
+    the node name PyTorch records for the in-place overload."""
+    from . import shape  # noqa: F401  (registers the out-of-place entries)
+    from ._registry import OPS
+
+    op = OPS[name]
+    return defop(
+        name + "_",
+        op.forward,
+        inputs=op.inputs,
+        saves=op.saves,
+        grads=op.grads,
+        node=node,
+        promote=op.promote,
+        jvp=op.jvp,
+        explain=op.explain,
+    )
+
+
+_INPLACE_TWINS = {
+    "squeeze": _inplace_twin("squeeze", "SqueezeBackward3"),
+    "squeeze_dim": _inplace_twin("squeeze_dim", "SqueezeBackward4"),
+    "squeeze_dims": _inplace_twin("squeeze_dims", "SqueezeBackward5"),
+    "unsqueeze": _inplace_twin("unsqueeze", "UnsqueezeBackward1"),
+    "t": _inplace_twin("t", "TBackward1"),
+    "transpose": _inplace_twin("transpose", "TransposeBackward1"),
+}
+
+
 def _become(self: Tensor, make: Any) -> Tensor:
     """Make ``self`` the view ``make(self)`` of its old self (shape, graph, tangent), in place."""
     from ._dispatch import _LIVE_VIEWS, _check_inplace
@@ -1316,6 +1354,10 @@ def _become(self: Tensor, make: Any) -> Tensor:
             "supported; use the out-of-place version"
         )
     view = make(self)
+    node = view._grad_fn
+    twin = _INPLACE_TWINS.get(getattr(node, "_op", None).name) if node is not None else None
+    if twin is not None and type(node) is node._op.node_cls:
+        node.__class__ = twin.node_cls  # same slots and saved values: PyTorch's in-place name
     self._data = view._data
     if self._base is not None:
         self._base = view._base  # the view chain from the common base, now one op longer
@@ -1371,6 +1413,28 @@ def transpose_(self: Tensor, dim0: int, dim1: int) -> Tensor:
     return _become(self, lambda s: s.transpose(dim0, dim1))
 
 
-for _f in (squeeze_, unsqueeze_, t_, transpose_):
+def swapaxes_(self: Tensor, axis0: int, axis1: int) -> Tensor:
+    """In-place ``swapaxes`` (``transpose_``).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.zeros(2, 3).swapaxes_(0, 1).shape
+        torch.Size([3, 2])
+    """
+    return transpose_(self, axis0, axis1)
+
+
+def swapdims_(self: Tensor, dim0: int, dim1: int) -> Tensor:
+    """In-place ``swapdims`` (``transpose_``).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.zeros(2, 3).swapdims_(0, 1).shape
+        torch.Size([3, 2])
+    """
+    return transpose_(self, dim0, dim1)
+
+
+for _f in (squeeze_, unsqueeze_, t_, transpose_, swapaxes_, swapdims_):
     expose(_f)
     PUBLIC.pop(_f.__name__)  # Tensor methods only

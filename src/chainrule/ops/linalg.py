@@ -410,17 +410,24 @@ BADDBMM = _addmm_entry("baddbmm", "BaddbmmBackward0")
 
 
 def _check_add_input(c: np.ndarray, out_shape: tuple) -> None:
-    try:
-        np.broadcast_shapes(c.shape, out_shape)
-        if np.broadcast_shapes(c.shape, out_shape) != tuple(out_shape):
-            raise ValueError
-    except ValueError:
-        k = len(out_shape) - 1
+    """``input`` must expand to the product's shape (PyTorch's expand error otherwise)."""
+    n = len(out_shape)
+    if c.ndim > n:
+        from .._tensor import legacy_type_name, wrap
+
+        shape = ", ".join(map(str, c.shape))
         raise RuntimeError(
-            f"The expanded size of the tensor ({out_shape[-1]}) must match the existing size "
-            f"({c.shape[-1] if c.ndim else 1}) at non-singleton dimension {k}.  Target sizes: "
-            f"{list(out_shape)}.  Tensor sizes: {list(c.shape)}"
-        ) from None
+            f"expand({legacy_type_name(wrap(c))}{{[{shape}]}}, size={list(out_shape)}): the number "
+            f"of sizes provided ({n}) must be greater or equal to the number of dimensions in the "
+            f"tensor ({c.ndim})"
+        )
+    for k in range(1, c.ndim + 1):  # from the last dim, as expand checks
+        if c.shape[-k] not in (1, out_shape[-k]):
+            raise RuntimeError(
+                f"The expanded size of the tensor ({out_shape[-k]}) must match the existing size "
+                f"({c.shape[-k]}) at non-singleton dimension {n - k}.  Target sizes: "
+                f"{list(out_shape)}.  Tensor sizes: {list(c.shape)}"
+            )
 
 
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1, out=None) -> Tensor:
@@ -476,6 +483,235 @@ def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1, o
         )
     _check_add_input(c, (a.shape[0], a.shape[1], b.shape[2]))
     return apply(BADDBMM, (input, batch1, batch2), (beta, alpha))
+
+
+ADDMV = _addmm_entry("addmv", "AddmvBackward0")
+
+
+def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1, out=None) -> Tensor:
+    """``beta * input + alpha * (mat @ vec)``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.addmv(torch.ones(2), torch.ones(2, 3), torch.ones(3), alpha=2)
+        tensor([7., 7.])
+    """
+    c = _tensor_arg(input, "addmv")
+    a = _tensor_arg(mat, "addmv", 2, "mat")
+    b = _tensor_arg(vec, "addmv", 3, "vec")
+    _addmv_check(c, a, b)
+    return apply(ADDMV, (input, mat, vec), (beta, alpha))
+
+
+def _addmv_check(c, a, b) -> None:
+    if a.ndim != 2 or b.ndim != 1 or c.ndim > 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got {c.ndim}, {a.ndim}, {b.ndim}")
+    if a.shape[1] != b.shape[0] or (c.ndim == 1 and c.shape[0] not in (1, a.shape[0])):
+        shown = c.shape[0] if c.ndim else 1
+        raise RuntimeError(
+            f"size mismatch, got input ({shown}), mat ({a.shape[0]}x{a.shape[1]}), vec ({b.shape[0]})"
+        )
+    if not (a.dtype == b.dtype == c.dtype):
+        raise RuntimeError(
+            "addmv input tensors must have the same dtype, but got "
+            f"{_word(c)}, {_word(a)}, and {_word(b)}"
+        )
+
+
+def _addr_fwd(c, v1, v2, beta, alpha):
+    p = np.multiply.outer(v1, v2)
+    if v1.dtype == np.bool_ and v2.dtype == np.bool_ and c.dtype == np.bool_:
+        return np.asarray((c & bool(beta)) | (p & bool(alpha)))
+    if alpha != 1:
+        p = p * alpha
+    if beta == 0:
+        return np.asarray(np.broadcast_to(p, p.shape) + np.zeros_like(p))
+    return np.asarray(p + (c if beta == 1 else c * beta))
+
+
+def _addr_jvp(F, tangents, v1, v2, beta, alpha):
+    tc, t1, t2 = tangents
+    out = None if tc is None else _scaled(tc, beta)
+    if t1 is not None:
+        out = _add_opt(out, _scaled(F.outer(t1, v2), alpha))
+    if t2 is not None:
+        out = _add_opt(out, _scaled(F.outer(v1, t2), alpha))
+    return out
+
+
+def _add_opt(a, b):
+    return b if a is None else a + b
+
+
+ADDR = defop(
+    "addr",
+    _addr_fwd,
+    inputs=("self", "vec1", "vec2"),
+    saves=("vec1", "vec2"),
+    grads=(
+        lambda F, g, v1, v2, beta, alpha: _scaled(g, beta),
+        lambda F, g, v1, v2, beta, alpha: _scaled(F.sum(g * v2, -1), alpha),
+        lambda F, g, v1, v2, beta, alpha: _scaled(
+            F.sum(g * F.unsqueeze_dims(v1, (1,), 2), 0), alpha
+        ),
+    ),
+    jvp=_addr_jvp,
+    explain={"self": "beta", "vec1": "alpha · gradient @ vec2", "vec2": "alpha · gradientᵀ @ vec1"},
+)
+
+
+def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1, out=None) -> Tensor:
+    """``beta * input + alpha * outer(vec1, vec2)`` (types promote as PyTorch's).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.addr(torch.zeros(2, 2), torch.tensor([1.0, 2.0]), torch.tensor([1.0, 3.0]))
+        tensor([[1., 3.],
+                [2., 6.]])
+    """
+    c = _tensor_arg(input, "addr")
+    v1 = _tensor_arg(vec1, "addr", 2, "vec1")
+    v2 = _tensor_arg(vec2, "addr", 3, "vec2")
+    for v, nm in ((v1, "vec1"), (v2, "vec2")):
+        if v.ndim != 1:
+            raise RuntimeError(f"addr: Expected 1-D argument {nm}, but got {v.ndim}-D")
+    _check_add_input(c, (v1.shape[0], v2.shape[0]))
+    return apply(ADDR, (input, vec1, vec2), (beta, alpha))
+
+
+def _addbmm_fwd(c, a, b, beta, alpha):
+    p = np.matmul(a, b).sum(0)
+    if alpha != 1:
+        p = p * alpha
+    if beta == 0:
+        return np.asarray(p + np.zeros_like(p))
+    return np.asarray(p + (c if beta == 1 else c * beta), dtype=p.dtype)
+
+
+def _addbmm_jvp(F, tangents, a, b, beta, alpha):
+    tc, ta, tb = tangents
+    out = None if tc is None else _scaled(tc, beta)
+    p = _matmul_jvp(F, (ta, tb), a, b)
+    if p is not None:
+        out = _add_opt(out, _scaled(F.sum(p, 0), alpha))
+    return out
+
+
+ADDBMM = defop(
+    "addbmm",
+    _addbmm_fwd,
+    inputs=("self", "batch1", "batch2"),
+    saves=("batch1", "batch2"),
+    grads=(
+        lambda F, g, a, b, beta, alpha: _scaled(g, beta),
+        lambda F, g, a, b, beta, alpha: _scaled(F.matmul(g, F.transpose(b, -1, -2)), alpha),
+        lambda F, g, a, b, beta, alpha: _scaled(F.matmul(F.transpose(a, -1, -2), g), alpha),
+    ),
+    promote="keep",
+    jvp=_addbmm_jvp,
+    explain={
+        "self": "beta",
+        "batch1": "alpha · gradient @ batch2[b]ᵀ",
+        "batch2": "alpha · batch1[b]ᵀ @ gradient",
+    },
+)
+
+
+def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1, out=None) -> Tensor:
+    """``beta * input + alpha * sum_b(batch1[b] @ batch2[b])``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.addbmm(torch.zeros(2, 2), torch.ones(3, 2, 4), torch.ones(3, 4, 2))
+        tensor([[12., 12.],
+                [12., 12.]])
+    """
+    c = _tensor_arg(input, "addbmm")
+    a = _tensor_arg(batch1, "addbmm", 2, "batch1")
+    b = _tensor_arg(batch2, "addbmm", 3, "batch2")
+    for t in (a, b):
+        if t.ndim < 3:
+            raise IndexError(
+                f"Dimension out of range (expected to be in range of [-{t.ndim}, {t.ndim - 1}], "
+                "but got 2)"
+            )
+    if a.ndim != 3 or b.ndim != 3:
+        raise RuntimeError(
+            "batch1 must be a 3D tensor" if a.ndim != 3 else "batch2 must be a 3D tensor"
+        )
+    if a.shape[0] != b.shape[0]:
+        raise RuntimeError(
+            f"batch1 and batch2 must have same number of batches, got {a.shape[0]} and {b.shape[0]}"
+        )
+    if a.shape[2] != b.shape[1]:
+        raise RuntimeError(
+            f"Incompatible matrix sizes for bmm ({a.shape[1]}x{a.shape[2]} and "
+            f"{b.shape[1]}x{b.shape[2]})"
+        )
+    if not (a.dtype == b.dtype == c.dtype):
+        raise RuntimeError(
+            f"expected scalar type {_word(c)} but found {_word(a if a.dtype != c.dtype else b)}"
+        )
+    _check_add_input(c, (a.shape[1], b.shape[2]))
+    return apply(ADDBMM, (input, batch1, batch2), (beta, alpha))
+
+
+def _inplace(op_fn, op, name):
+    def method(self: Tensor, *args, beta=1, alpha=1) -> Tensor:
+        op_fn(self, *args, beta=beta, alpha=alpha)  # the out-of-place checks (shapes, dtypes)
+        return apply_inplace(op, (self, *args), (beta, alpha))
+
+    method.__name__ = name
+    method.__doc__ = f"In-place ``{name[:-1]}``: ``self`` becomes ``beta * self + alpha * (...)``."
+    return method
+
+
+VDOT = _mm_entry("vdot", "VdotBackward0", {"self": "{other}", "other": "{self}"})
+
+
+def vdot(input: Tensor, other: Tensor, *, out=None) -> Tensor:
+    """Dot product of two 1-D tensors, conjugating the first (``dot`` for real tensors).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.vdot(torch.tensor([1.0, 2.0]), torch.tensor([3.0, 4.0]))
+        tensor(11.)
+    """
+    a = _tensor_arg(input, "vdot")
+    b = _tensor_arg(other, "vdot", 2, "other")
+    if a.ndim != 1 or b.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
+    if a.shape[0] != b.shape[0]:
+        raise _dot_size_error(a.shape[0], b.shape[0])
+    if a.dtype != b.dtype:
+        raise RuntimeError(
+            f"vdot : expected both vectors to have same dtype, but found {_word(a)} and {_word(b)}"
+        )
+    if a.dtype.kind == "c":
+        input = input.conj()
+    return apply(VDOT, (input, other))
+
+
+def inner(input: Tensor, other: Tensor, *, out=None) -> Tensor:
+    """Inner product over the last dims (a product when either is 0-d).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.inner(torch.ones(2, 3), torch.ones(4, 3)).shape
+        torch.Size([2, 4])
+    """
+    from .extra import tensordot
+
+    a = _tensor_arg(input, "inner")
+    b = _tensor_arg(other, "inner", 2, "other")
+    if a.ndim == 0 or b.ndim == 0:
+        return input * other
+    if a.shape[-1] != b.shape[-1]:
+        raise RuntimeError(
+            "inner() the last dimension must match on both input tensors but got shapes "
+            f"{list(a.shape)} and {list(b.shape)}"
+        )
+    return tensordot(input, other, ([-1], [-1]))
 
 
 # ---------------------------------------------------------------- trace / diag / tril / triu
@@ -877,9 +1113,14 @@ def _inv_fwd(x):
     try:
         return np.linalg.inv(x)
     except np.linalg.LinAlgError:
-        raise RuntimeError(
-            "linalg.inv: The diagonal element 1 is zero, the inversion could not be completed "
-            "because the input matrix is singular."
+        from .decomp import LinAlgError, lu_factor_partial
+
+        info = lu_factor_partial(x)[2]
+        k = int(np.flatnonzero(info.reshape(-1))[0])
+        where = f"(Batch element {k}): " if x.ndim > 2 else ""
+        raise LinAlgError(
+            f"linalg.inv: {where}The diagonal element {int(info.reshape(-1)[k])} is zero, the "
+            "inversion could not be completed because the input matrix is singular."
         ) from None
 
 
@@ -952,21 +1193,9 @@ def det(A: Tensor, *, out=None) -> Tensor:
     return apply(DET, (A,))
 
 
-def _linalg_norm(A: Tensor, ord=None, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
-    """``linalg.norm`` for vector norms (and 'fro' over two dims)."""
-    if ord is None or ord == "fro":
-        return vector_norm(A, 2, dim, keepdim, dtype=dtype)
-    if isinstance(ord, str):
-        raise NotImplementedError(f"chainrule: linalg.norm with ord={ord!r}")
-    if dim is None and A._data.ndim != 1:
-        raise NotImplementedError("chainrule: matrix norms other than 'fro'")
-    return vector_norm(A, ord, dim, keepdim, dtype=dtype)
-
-
 def _make_linalg_module() -> types.ModuleType:
     mod = types.ModuleType("chainrule.linalg", "Linear algebra (``torch.linalg``).")
     mod.vector_norm = vector_norm
-    mod.norm = _linalg_norm
     mod.inv = inv
     mod.det = det
     mod.matmul = matmul
@@ -974,8 +1203,30 @@ def _make_linalg_module() -> types.ModuleType:
     return mod
 
 
-for _f in (matmul, mm, bmm, mv, dot, outer, addmm, baddbmm, trace, diag, tril, triu):
+for _f in (
+    matmul,
+    mm,
+    bmm,
+    mv,
+    dot,
+    outer,
+    addmm,
+    baddbmm,
+    addmv,
+    addr,
+    addbmm,
+    vdot,
+    inner,
+    trace,
+    diag,
+    tril,
+    triu,
+):
     expose(_f)
+for _f, _op in ((addmm, ADDMM), (baddbmm, BADDBMM), (addmv, ADDMV), (addr, ADDR), (addbmm, ADDBMM)):
+    expose(_inplace(_f, _op, _f.__name__ + "_"), method=True)
+    if _f is not addmv:  # torch.addmv_ exists; the others are Tensor methods only
+        PUBLIC.pop(_f.__name__ + "_", None)
 expose(outer, "ger")
 expose(einsum, method=False)
 expose(det, "det")

@@ -146,6 +146,10 @@ class return_types:  # noqa: N801  (PyTorch's module name)
     median = return_type("median")
     sort = return_type("sort")
     topk = return_type("topk")
+    cummax = return_type("cummax")
+    cummin = return_type("cummin")
+    aminmax = return_type("aminmax", ("min", "max"))
+    nanmedian = return_type("nanmedian")
     var_mean = None  # PyTorch returns plain tuples for var_mean/std_mean
 
 
@@ -862,6 +866,425 @@ CUMPROD = defop(
 )
 
 
+# ---------------------------------------------------------------- cummax / cummin / logcumsumexp
+def _cumext_fwd(x, dim, acc):
+    """Running max (min) along ``dim`` and, as PyTorch, the index of the last element equal to
+    it (a NaN becomes the running value and keeps its index)."""
+    if x.ndim == 0:
+        return x.copy(), np.zeros((), np.int64)
+    vals = acc(x, axis=dim)
+    hit = x == vals
+    if x.dtype.kind in "fc":
+        hit |= np.isnan(x)
+    pos = np.arange(x.shape[dim]).reshape([-1 if i == dim else 1 for i in range(x.ndim)])
+    idx = np.maximum.accumulate(np.where(hit, pos, 0), axis=dim)
+    return np.asarray(vals), idx.astype(np.int64, copy=False)
+
+
+def _scatter_add_back(F, g, shape, idx, dim):
+    """Gradient of a gather along ``dim`` whose indices repeat: ``g`` summed into zeros."""
+    if isinstance(g, tuple):
+        g = g[0]
+    if len(shape) == 0:
+        return g
+    idx = _data(idx)
+    if F is array_ns:
+        out = np.zeros(shape, np.result_type(g))
+        full = list(np.indices(idx.shape, sparse=True))
+        full[dim] = idx
+        np.add.at(out, tuple(full), g)
+        return out
+    from .._creation import zeros
+
+    return zeros(shape, dtype=g.dtype).scatter_add(dim, wrap(idx), g)
+
+
+CUMMAX = defop(
+    "cummax",
+    lambda x, dim: _cumext_fwd(x, dim, np.maximum.accumulate),
+    saves=("self.shape", "result1"),
+    grads=(_scatter_add_back,),
+    outputs=2,
+    nondiff_outputs=1,
+    promote="keep",
+    jvp=_gather_jvp,
+    explain={"self": "1 at the index of each running maximum"},
+)
+CUMMIN = defop(
+    "cummin",
+    lambda x, dim: _cumext_fwd(x, dim, np.minimum.accumulate),
+    saves=("self.shape", "result1"),
+    grads=(_scatter_add_back,),
+    outputs=2,
+    nondiff_outputs=1,
+    promote="keep",
+    jvp=_gather_jvp,
+    explain={"self": "1 at the index of each running minimum"},
+)
+
+
+def _logcumsumexp_fwd(x, dim):
+    if x.ndim == 0:
+        return x.copy()
+    return np.asarray(np.logaddexp.accumulate(x, axis=dim))
+
+
+def _rev_lcse(F, z, dim):
+    return F.flip(_call(F, LOGCUMSUMEXP_CUM, (F.flip(z, (dim,)),), (dim,)), (dim,))
+
+
+def _logcumsumexp_grad(F, g, x, r, dim):
+    """sum_{j >= i} g_j exp(x_i - r_j), stably: the positive and negative parts of ``g`` are
+    summed in log space (TensorFlow's and PyTorch's formulation)."""
+    if x.ndim == 0:
+        return g
+    pos = g > 0
+    neg = g < 0
+    low = _float(np.finfo(_data(x).dtype).min)  # PyTorch's stand-in for log(0): no inf - inf
+    lp = F.where(pos, F.log(F.where(pos, g, 1.0)), low)
+    ln = F.where(neg, F.log(F.where(neg, -g, 1.0)), low)
+    return F.exp(_rev_lcse(F, lp - r, dim) + x) - F.exp(_rev_lcse(F, ln - r, dim) + x)
+
+
+def _logcumsumexp_jvp(F, tangents, x, r, dim):
+    t = tangents[0]
+    if x.ndim == 0:
+        return t
+    m = _const(F, np.max(_data(x), axis=dim, keepdims=True))
+    m = F.where(m == m, m, 0.0) if F is array_ns else m
+    return F.cumsum(t * F.exp(x - m), dim) * F.exp(m - r)
+
+
+LOGCUMSUMEXP_CUM = defop(
+    "logcumsumexp",
+    _logcumsumexp_fwd,
+    saves=("self", "result"),
+    grads=(_logcumsumexp_grad,),
+    promote="keep",
+    jvp=_logcumsumexp_jvp,
+    explain={"self": "softmax weights of each later prefix"},
+)
+
+
+def _cumext(op, name, input, dim):
+    _check_tensor(input, name)
+    d = _axis(dim, input._data.ndim)
+    v, i = apply(op, (input,), (d,))
+    return getattr(return_types, name)((v, i))
+
+
+def cummax(input: Tensor, dim: int, *, out=None):
+    """Running maximum along ``dim`` and its index (the last of equal values, as PyTorch).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.cummax(torch.tensor([1.0, 3.0, 2.0, 3.0]), 0).indices
+        tensor([0, 1, 1, 3])
+    """
+    return _cumext(CUMMAX, "cummax", input, dim)
+
+
+def cummin(input: Tensor, dim: int, *, out=None):
+    """Running minimum along ``dim`` and its index (the last of equal values, as PyTorch).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.cummin(torch.tensor([3.0, 1.0, 2.0, 1.0]), 0).values
+        tensor([3., 1., 1., 1.])
+    """
+    return _cumext(CUMMIN, "cummin", input, dim)
+
+
+def logcumsumexp(input: Tensor, dim: int, *, out=None) -> Tensor:
+    """``log(cumsum(exp(input), dim))`` computed stably.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.logcumsumexp(torch.tensor([0.0, 0.0]), 0)
+        tensor([0.0000, 0.6931])
+    """
+    _check_tensor(input, "logcumsumexp")
+    x = input._data
+    if x.dtype.kind not in "fc":
+        raise NotImplementedError(f"\"logcumsumexp_out_cpu\" not implemented for '{_word(x)}'")
+    return apply(LOGCUMSUMEXP_CUM, (input,), (_axis(dim, x.ndim),))
+
+
+# ---------------------------------------------------------------- aminmax / nanmedian / nansum
+def _aminmax_fwd(x, dims, keepdim):
+    return (
+        np.asarray(np.min(x, axis=dims, keepdims=keepdim)),
+        np.asarray(np.max(x, axis=dims, keepdims=keepdim)),
+    )
+
+
+def _aminmax_grad(F, g, x, rmin, rmax, dims, keepdim):
+    gmin, gmax = g
+    return _evenly(F, gmin, x, rmin, dims, keepdim) + _evenly(F, gmax, x, rmax, dims, keepdim)
+
+
+AMINMAX = defop(
+    "aminmax",
+    _aminmax_fwd,
+    saves=("self", "result", "result1"),
+    grads=(_aminmax_grad,),
+    outputs=2,
+    promote="keep",
+    jvp=lambda F, ts, x, rmin, rmax, dims, keepdim: (
+        _evenly_jvp(F, ts, x, rmin, dims, keepdim),
+        _evenly_jvp(F, ts, x, rmax, dims, keepdim),
+    ),
+    explain={"self": "1/k where {u} is the minimum / maximum (k ties)"},
+)
+
+
+def aminmax(input: Tensor, *, dim: int | None = None, keepdim: bool = False, out=None):
+    """``(min, max)`` of all elements, or along ``dim``; ties share the gradient.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.aminmax(torch.tensor([1.0, -2.0, 3.0]))
+        torch.return_types.aminmax(
+        min=tensor(-2.),
+        max=tensor(3.))
+    """
+    _check_tensor(input, "aminmax")
+    x = input._data
+    if dim is None:
+        if x.size == 0:
+            raise RuntimeError(
+                "aminmax(): cannot compute aminmax over an empty dimension as the operation has "
+                "no identity."
+            )
+        dims = tuple(range(x.ndim))
+    else:
+        d = _axis(dim, x.ndim)
+        if x.ndim and x.shape[d] == 0:
+            raise IndexError(f"aminmax: Expected reduction dim {d} to have non-zero size.")
+        dims = (d,) if x.ndim else ()
+    lo, hi = apply(AMINMAX, (input,), (dims, _bool(keepdim)))
+    return return_types.aminmax((lo, hi))
+
+
+def _nanmedian_fwd(x, dim, keepdim):
+    """Lower median of the non-NaN values and its index (NaN, index 0... when all are NaN)."""
+    if x.ndim == 0:
+        return x.copy(), np.zeros((), np.int64)
+    order = np.argsort(x, axis=dim, kind="stable")  # NaN sorts last
+    if x.dtype.kind in "fc":
+        count = np.sum(~np.isnan(x), axis=dim, keepdims=True)
+    else:
+        count = np.full([1 if i == dim else s for i, s in enumerate(x.shape)], x.shape[dim])
+    k = np.maximum((count - 1) // 2, 0)
+    idx = np.take_along_axis(order, k, dim)
+    vals = np.take_along_axis(x, idx, dim)
+    if not keepdim:
+        idx = np.squeeze(idx, dim)
+        vals = np.squeeze(vals, dim)
+    return vals, idx.astype(np.int64, copy=False)
+
+
+NANMEDIAN = defop(
+    "nanmedian",
+    lambda x: _nanmedian_fwd(x.reshape(-1), 0, False)[0],
+    saves=("self", "result"),
+    grads=(lambda F, g, x, r: _evenly(F, g, x, r, tuple(range(x.ndim)), False, True),),
+    promote="keep",
+    jvp=lambda F, ts, x, r: _evenly_jvp(F, ts, x, r, tuple(range(x.ndim)), False),
+    explain={"self": "1/k where {u} is the median of the non-NaN values (k ties)"},
+)
+NANMEDIAN_DIM = defop(
+    "nanmedian_dim",
+    _nanmedian_fwd,
+    saves=("self.shape", "result1"),
+    grads=(_select_grad,),
+    node="NanmedianBackward1",
+    outputs=2,
+    nondiff_outputs=1,
+    promote="keep",
+    jvp=_select_jvp,
+    explain={"self": "1 at the median element"},
+)
+
+
+def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False, *, out=None):
+    """``median`` ignoring NaN (NaN only where a slice is all NaN).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nanmedian(torch.tensor([1.0, float("nan"), 3.0, 2.0]))
+        tensor(2.)
+    """
+    _check_tensor(input, "nanmedian")
+    x = input._data
+    if dim is None:
+        if x.size == 0:
+            return wrap(np.asarray(np.nan, x.dtype))
+        return apply(NANMEDIAN, (input,))
+    d = _axis(dim, x.ndim)
+    if x.ndim and x.shape[d] == 0:
+        raise IndexError(f"nanmedian(): Expected reduction dim {d} to have non-zero size.")
+    v, i = apply(NANMEDIAN_DIM, (input,), (d, _bool(keepdim)))
+    return return_types.nanmedian((v, i))
+
+
+def _nansum_fwd(x, dims, keepdim, dtype):
+    return np.asarray(np.nansum(x, axis=dims, keepdims=keepdim, dtype=dtype))
+
+
+def _nansum_grad(F, g, x, dims, keepdim, dtype):
+    g = _unsq(F, g, dims, keepdim, x.ndim)
+    # a product with the mask, as PyTorch: an infinite gradient gives NaN at NaN inputs
+    return (F.expand(g, x.shape) if x.ndim else g) * F.to(x == x, g)
+
+
+NANSUM = defop(
+    "nansum",
+    _nansum_fwd,
+    saves=("self",),
+    grads=(_nansum_grad,),
+    promote="keep",
+    jvp=lambda F, ts, x, dims, keepdim, dtype: F.sum(F.where(x != x, 0.0, ts[0]), dims, keepdim),
+    explain={"self": "1 (0 at NaN)"},
+)
+
+
+def nansum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None, out=None) -> Tensor:
+    """Sum treating NaN as zero.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nansum(torch.tensor([1.0, float("nan"), 2.0]))
+        tensor(3.)
+    """
+    _check_tensor(input, "nansum")
+    x = input._data
+    if x.dtype.kind == "c":
+        raise RuntimeError("nansum does not support complex inputs")
+    npd = _int_acc(x, _np_dtype(dtype))
+    dims = _axes(None if _is_full(dim) else dim, x.ndim)
+    return apply(NANSUM, (input,), (dims, _bool(keepdim), npd))
+
+
+# ---------------------------------------------------------------- quantile / nanquantile
+_INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
+def _quantile(input, q, dim, keepdim, interpolation, ignore_nan, fname):
+    """PyTorch's quantile: sort, gather the two neighbouring ranks, lerp; the gradient flows
+    through sort and gather to the selected elements."""
+    import chainrule as C
+
+    _check_tensor(input, fname)
+    x = input._data
+    if x.size == 0:
+        raise RuntimeError(f"{fname}() input tensor must be non-empty")
+    if x.dtype.kind != "f" or x.dtype == np.float16:
+        raise RuntimeError(f"{fname}() input tensor must be either float or double dtype")
+    if isinstance(q, Tensor):
+        if q._data.ndim > 1:
+            raise RuntimeError(f"{fname}() q must be a scalar or 1D tensor")
+        if q._data.dtype != x.dtype:
+            raise RuntimeError(f"{fname}() q tensor must be same dtype as the input tensor")
+        qa = q._data
+        if not np.all((qa >= 0) & (qa <= 1)):
+            raise RuntimeError(f"{fname}() q values must be in the range [0, 1]")
+        qt = q
+    else:
+        qf = _float(q)
+        if not 0 <= qf <= 1:
+            raise RuntimeError(f"{fname}() q must be in the range [0, 1] but got {qf}")
+        qt = wrap(np.asarray(qf, x.dtype))
+    if interpolation not in _INTERPOLATIONS:
+        raise RuntimeError(
+            f"{fname}() interpolation must be one of linear, lower, higher, midpoint or nearest. "
+            f"Got {interpolation}"
+        )
+    scalar_q = qt._data.ndim == 0
+    if dim is None:
+        out_shape = [1] * x.ndim if keepdim else []
+        srt = input.flatten().sort().values
+    else:
+        d = _axis(dim, x.ndim)
+        out_shape = list(x.shape)
+        if keepdim:
+            out_shape[d] = 1
+        elif x.ndim:
+            del out_shape[d]
+        if d == x.ndim - 1 or x.ndim == 0:
+            srt = input.sort().values if x.ndim else input.reshape(1)
+        else:
+            srt = input.unsqueeze(-1).transpose(d, -1).sort().values
+    n = srt.shape[-1]
+    srt = srt.reshape(out_shape + [n])
+    qv = qt.reshape(-1)
+    isnan = srt.isnan()
+    if ignore_nan:
+        ranks = qv * (isnan.logical_not().sum(-1, keepdim=True) - 1)
+        ranks = ranks.masked_fill(ranks < 0, 0)
+    else:
+        last = n - 1
+        tl = C.broadcast_tensors(qv * last, isnan.any(-1, keepdim=True))
+        ranks = tl[0].masked_fill(tl[1], last)
+    if interpolation == "lower":
+        ranks = ranks.floor()
+    elif interpolation == "higher":
+        ranks = ranks.ceil()
+    elif interpolation == "nearest":
+        ranks = ranks.round()
+    below_i = ranks.to(C.int64)
+    values = srt.gather(-1, below_i)
+    if interpolation in ("linear", "midpoint"):
+        weights = C.full_like(ranks, 0.5) if interpolation == "midpoint" else ranks - below_i
+        values_above = srt.gather(-1, ranks.ceil().to(C.int64))
+        values.lerp_(values_above, weights)
+    if scalar_q:
+        values.squeeze_(-1)
+    else:
+        values.unsqueeze_(0).transpose_(0, -1).squeeze_(-1)
+    return values
+
+
+def quantile(
+    input: Tensor,
+    q,
+    dim: int | None = None,
+    keepdim: bool = False,
+    *,
+    interpolation="linear",
+    out=None,
+) -> Tensor:
+    """The ``q``-th quantiles (a number or 1-D tensor in [0, 1]) over ``dim`` (all elements by
+    default); ``interpolation``: 'linear', 'lower', 'higher', 'midpoint' or 'nearest'. NaN
+    anywhere in a slice gives NaN.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.quantile(torch.tensor([1.0, 2.0, 3.0, 4.0]), 0.5)
+        tensor(2.5000)
+    """
+    return _quantile(input, q, dim, keepdim, interpolation, False, "quantile")
+
+
+def nanquantile(
+    input: Tensor,
+    q,
+    dim: int | None = None,
+    keepdim: bool = False,
+    *,
+    interpolation="linear",
+    out=None,
+) -> Tensor:
+    """``quantile`` ignoring NaN (NaN only where a slice is all NaN).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nanquantile(torch.tensor([1.0, float("nan"), 3.0]), 0.5)
+        tensor(2.)
+    """
+    return _quantile(input, q, dim, keepdim, interpolation, True, "nanquantile")
+
+
 # ---------------------------------------------------------------- logical / counting
 def _logical_fwd(x, dims, keepdim, fn):
     out = np.asarray(fn(x, axis=dims, keepdims=keepdim))
@@ -1154,13 +1577,11 @@ def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, out=None, dtyp
     if isinstance(p, str):
         if p == "fro" and (dim is None or isinstance(dim, _int) or len(dim) <= 2):
             return vector_norm(input, 2, dim, keepdim, dtype=dtype)
-        if p == "nuc":
-            if input._data.ndim < 2:
-                raise RuntimeError(
-                    "linalg.matrix_norm: The input tensor A must have at least 2 dimensions."
-                )
-            raise NotImplementedError("chainrule: the nuclear norm is not supported")
-        raise RuntimeError(f"linalg.vector_norm: ord must be a number, got {p!r}")
+        # the nuclear norm, or matrix_norm's own error for other strings (as PyTorch)
+        from .decomp import matrix_norm
+
+        dims = list(range(input._data.ndim)) if dim is None else dim
+        return matrix_norm(input, p, dims, keepdim, dtype=dtype)
     if p is None:
         p = 2
     return vector_norm(input, p, dim, keepdim, dtype=dtype)
@@ -1372,6 +1793,8 @@ for _f in (
     expose(_np_aliases(_f), _f.__name__)
 for _f in (var_mean, std_mean):
     expose(_np_aliases(_f), _f.__name__, method=False)
+for _f in (cummax, cummin, logcumsumexp, aminmax, nanmedian, nansum, quantile, nanquantile):
+    expose(_np_aliases(_f), _f.__name__)
 expose(vector_norm, "_linalg_vector_norm", method=False)
 # ``torch.return_types``: other families add theirs (``return_types.sort = return_type("sort")``)
 PUBLIC["return_types"] = return_types
