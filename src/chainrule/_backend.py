@@ -40,12 +40,13 @@ def broadcast_view(g, shape: tuple):
     A 0-d gradient (the usual case after ``sum()``/``mean()``) takes a direct zero-stride view,
     ten times cheaper than ``np.broadcast_to`` on small tensors.
     """
-    if np.ndim(g) == 0:
+    if not isinstance(g, np.generic):
         g = np.asarray(g)
-        out = np.ndarray(shape, g.dtype, g, 0, (0,) * len(shape))
-        out.flags.writeable = False
-        return out
-    return np.broadcast_to(g, shape)
+        if g.ndim:
+            return np.broadcast_to(g, shape)
+        g = g[()]
+    # a NumPy scalar's buffer is read-only, so the zero-stride view over it is too
+    return np.ndarray(shape, g.dtype, g, 0, (0,) * len(shape))
 
 
 def unsqueeze_dims(g, dims: tuple, ndim: int):
