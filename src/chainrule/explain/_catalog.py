@@ -188,6 +188,28 @@ RULES_ZH = {
     "{vec2} (row sums)": "{vec2}(按行求和)",
     "{y}·(δ - {y}) (Jacobian of softmax)": "{y}·(δ - {y})(softmax 的雅可比矩阵)",
     "· {other}ᵀ (gradient @ otherᵀ)": "· {other}ᵀ(梯度 @ otherᵀ)",
+    # nn activations (hardtanh, hardswish, prelu, glu, rrelu ...)
+    "0 if {u} < -3, {u}/3 + 1/2 if {u} ≤ 3, else 1": "{u} < -3 时为 0,{u} ≤ 3 时为 {u}/3 + 1/2,否则为 1",
+    "0 if {u} > 0 else {u}": "若 {u} > 0 则为 0,否则为 {u}",
+    "1 if {min_val} < {u} < {max_val} else 0": "若 {min_val} < {u} < {max_val} 则为 1,否则为 0",
+    "1 if {min_val} < {y} < {max_val} else 0": "若 {min_val} < {y} < {max_val} 则为 1,否则为 0",
+    "1 if {u} > 0 else exp({u}/α)": "若 {u} > 0 则为 1,否则为 exp({u}/α)",
+    "1 if {u} > 0 else {weight}": "若 {u} > 0 则为 1,否则为 {weight}",
+    "1 if {u} > {threshold} else 0": "若 {u} > {threshold} 则为 1,否则为 0",
+    "1 if {y} > 0 else {negative_slope}": "若 {y} > 0 则为 1,否则为 {negative_slope}",
+    "1 if {y} > 0 else {y}/α + 1": "若 {y} > 0 则为 1,否则为 {y}/α + 1",
+    "1 if {y} > {threshold} else 0": "若 {y} > {threshold} 则为 1,否则为 0",
+    "1 if |{u}| > {lambd} else 0": "若 |{u}| > {lambd} 则为 1,否则为 0",
+    "1/6 if -3 < {u} < 3 else 0": "若 -3 < {u} < 3 则为 1/6,否则为 0",
+    "[σ(b), a·σ(b)(1 - σ(b))] for the halves a, b": "对两半 a、b 分别为 [σ(b), a·σ(b)(1 - σ(b))]",
+    "the sampled slope if {u} ≤ 0 (training), else 1": "{u} ≤ 0 时为采样的斜率(训练模式),否则为 1",
+    "the sampled slope if {y} ≤ 0 (training), else 1": "{y} ≤ 0 时为采样的斜率(训练模式),否则为 1",
+    "{scale} if {u} > 0 else {scale}·{alpha}·{input_scale}·exp({input_scale}·{u})": (
+        "{scale}(若 {u} > 0),否则为 {scale}·{alpha}·{input_scale}·exp({input_scale}·{u})"
+    ),
+    "{scale} if {y} > 0 else {input_scale}·({y} + {alpha}·{scale})": (
+        "{scale}(若 {y} > 0),否则为 {input_scale}·({y} + {alpha}·{scale})"
+    ),
 }
 
 CATALOGS = {"en": EN, "zh": ZH}

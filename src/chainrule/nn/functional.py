@@ -39,15 +39,39 @@ __all__ = [
     "layer_norm",
     "relu",
     "relu_",
+    "relu6",
     "leaky_relu",
+    "leaky_relu_",
     "gelu",
     "silu",
+    "mish",
     "sigmoid",
     "tanh",
     "softmax",
+    "softmin",
     "log_softmax",
     "softplus",
     "elu",
+    "elu_",
+    "selu",
+    "selu_",
+    "celu",
+    "celu_",
+    "hardtanh",
+    "hardtanh_",
+    "hardswish",
+    "hardsigmoid",
+    "logsigmoid",
+    "softsign",
+    "tanhshrink",
+    "softshrink",
+    "hardshrink",
+    "threshold",
+    "threshold_",
+    "glu",
+    "prelu",
+    "rrelu",
+    "rrelu_",
     "mse_loss",
     "l1_loss",
     "smooth_l1_loss",
@@ -524,8 +548,19 @@ def tanh(input: Tensor) -> Tensor:  # noqa: A002
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:  # noqa: A002
-    """x for x > 0, else negative_slope * x."""
+    """x for x > 0, else negative_slope * x.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.leaky_relu(torch.tensor([-1.0, 2.0]), 0.1)
+        tensor([-0.1000,  2.0000])
+    """
     return _act.leaky_relu(input, negative_slope, inplace)
+
+
+def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:  # noqa: A002
+    """In-place ``leaky_relu`` (``LeakyReluBackward1``)."""
+    return _act.leaky_relu(input, negative_slope, True)
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:  # noqa: A002
@@ -535,13 +570,241 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:  # noqa: A002
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     """x * sigmoid(x)."""
-    out = _act.silu(input)
-    return input.copy_(out) if inplace else out
+    return _act.silu(input, inplace)
+
+
+def mish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x * tanh(softplus(x)).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.mish(torch.tensor([1.0]))
+        tensor([0.8651])
+    """
+    return _act.mish(input, inplace)
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
-    """x for x > 0, else alpha * (exp(x) - 1)."""
+    """x for x > 0, else alpha * (exp(x) - 1).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.elu(torch.tensor([-1.0, 1.0]))
+        tensor([-0.6321,  1.0000])
+    """
     return _act.elu(input, alpha, inplace)
+
+
+def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:  # noqa: A002
+    """In-place ``elu`` (``EluBackward1``)."""
+    return _act.elu(input, alpha, True)
+
+
+def selu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """scale * elu(x, alpha) with SELU's constants (alpha ≈ 1.6733, scale ≈ 1.0507).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.selu(torch.tensor([-1.0, 1.0]))
+        tensor([-1.1113,  1.0507])
+    """
+    return _act.selu(input, inplace)
+
+
+def selu_(input: Tensor) -> Tensor:  # noqa: A002
+    """In-place ``selu``."""
+    return _act.selu(input, True)
+
+
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
+    """max(0, x) + min(0, alpha * (exp(x / alpha) - 1)).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.celu(torch.tensor([-1.0, 1.0]), alpha=2.0)
+        tensor([-0.7869,  1.0000])
+    """
+    return _act.celu(input, alpha, inplace)
+
+
+def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:  # noqa: A002
+    """In-place ``celu``."""
+    return _act.celu(input, alpha, True)
+
+
+def hardtanh(
+    input: Tensor,  # noqa: A002
+    min_val: float = -1.0,
+    max_val: float = 1.0,
+    inplace: bool = False,
+) -> Tensor:
+    """x clamped to [min_val, max_val] (gradient 1 strictly inside, else 0).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.hardtanh(torch.tensor([-2.0, 0.5, 3.0]))
+        tensor([-1.0000,  0.5000,  1.0000])
+    """
+    return _act.hardtanh(input, min_val, max_val, inplace)
+
+
+def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:  # noqa: A002
+    """In-place ``hardtanh``."""
+    return _act.hardtanh(input, min_val, max_val, True)
+
+
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """min(max(x, 0), 6): ``hardtanh(x, 0, 6)``, as PyTorch records it (HardtanhBackward0).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.relu6(torch.tensor([-1.0, 3.0, 8.0]))
+        tensor([0., 3., 6.])
+    """
+    return _act.hardtanh(input, 0.0, 6.0, inplace)
+
+
+def hardswish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x * relu6(x + 3) / 6.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.hardswish(torch.tensor([-4.0, 0.0, 1.0, 4.0]))
+        tensor([-0.0000,  0.0000,  0.6667,  4.0000])
+    """
+    return _act.hardswish(input, inplace)
+
+
+def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """relu6(x + 3) / 6.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.hardsigmoid(torch.tensor([-4.0, 0.0, 4.0]))
+        tensor([0.0000, 0.5000, 1.0000])
+    """
+    return _act.hardsigmoid(input, inplace)
+
+
+def logsigmoid(input: Tensor) -> Tensor:  # noqa: A002
+    """log(sigmoid(x)), computed stably.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.logsigmoid(torch.tensor([0.0]))
+        tensor([-0.6931])
+    """
+    return _act.logsigmoid(input)
+
+
+def softsign(input: Tensor) -> Tensor:  # noqa: A002
+    """x / (1 + |x|) (a composite, as in PyTorch: DivBackward0).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.softsign(torch.tensor([1.0, -3.0]))
+        tensor([ 0.5000, -0.7500])
+    """
+    return input / (input.abs() + 1)
+
+
+def tanhshrink(input: Tensor) -> Tensor:  # noqa: A002
+    """x - tanh(x) (SubBackward0, as in PyTorch).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.tanhshrink(torch.tensor([0.0]))
+        tensor([0.])
+    """
+    return input - input.tanh()
+
+
+def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
+    """x - lambd above lambd, x + lambd below -lambd, else 0.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.softshrink(torch.tensor([-1.0, 0.2, 2.0]))
+        tensor([-0.5000,  0.0000,  1.5000])
+    """
+    return _act.softshrink(input, lambd)
+
+
+def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
+    """x where |x| > lambd, else 0.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.hardshrink(torch.tensor([-1.0, 0.2, 2.0]))
+        tensor([-1.,  0.,  2.])
+    """
+    return _act.hardshrink(input, lambd)
+
+
+def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x where x > threshold, else value.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.threshold(torch.tensor([0.5, 2.0]), 1.0, -1.0)
+        tensor([-1.,  2.])
+    """
+    return _act.threshold(input, threshold, value, inplace)
+
+
+def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:  # noqa: A002
+    """In-place ``threshold`` (``ThresholdBackward1``)."""
+    return _act.threshold(input, threshold, value, True)
+
+
+def glu(input: Tensor, dim: int = -1) -> Tensor:  # noqa: A002
+    """a * sigmoid(b) for the two halves a, b of ``input`` along ``dim``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.glu(torch.tensor([1.0, 2.0, 0.0, 0.0]))
+        tensor([0.5000, 1.0000])
+    """
+    return _act.glu(input, dim)
+
+
+def prelu(input: Tensor, weight: Tensor) -> Tensor:  # noqa: A002
+    """x for x > 0, else weight * x, with one weight or one per channel (dim 1).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.prelu(torch.tensor([-2.0, 2.0]), torch.tensor([0.25]))
+        tensor([-0.5000,  2.0000])
+    """
+    return _act.prelu(input, weight)
+
+
+def rrelu(
+    input: Tensor,  # noqa: A002
+    lower: float = 1.0 / 8,
+    upper: float = 1.0 / 3,
+    training: bool = False,
+    inplace: bool = False,
+) -> Tensor:
+    """Randomized leaky ReLU: a slope ~ U(lower, upper) per element in training, the mean
+    slope (lower + upper) / 2 otherwise.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.rrelu(torch.tensor([-1.0, 1.0]), 0.1, 0.3)
+        tensor([-0.2000,  1.0000])
+    """
+    return _act.rrelu(input, lower, upper, training, inplace, _c.default_generator)
+
+
+def rrelu_(
+    input: Tensor,  # noqa: A002
+    lower: float = 1.0 / 8,
+    upper: float = 1.0 / 3,
+    training: bool = False,
+) -> Tensor:
+    """In-place ``rrelu``."""
+    return _act.rrelu(input, lower, upper, training, True, _c.default_generator)
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:  # noqa: A002
@@ -549,9 +812,9 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     return _act.softplus(input, beta, threshold)
 
 
-def _softmax_dim(ndim: int) -> int:
+def _softmax_dim(ndim: int, name: str = "softmax") -> int:
     warnings.warn(
-        "Implicit dimension choice for softmax has been deprecated. Change the call to include "
+        f"Implicit dimension choice for {name} has been deprecated. Change the call to include "
         "dim=X as an argument.",
         UserWarning,
         stacklevel=3,
@@ -575,10 +838,25 @@ def log_softmax(
 ) -> Tensor:  # noqa: A002
     """x - logsumexp(x) along ``dim``."""
     if dim is None:
-        dim = _softmax_dim(input.dim())
+        dim = _softmax_dim(input.dim(), "log_softmax")
     if dtype is not None:
         input = input.to(dtype)
     return _op("log_softmax")(input, dim)
+
+
+def softmin(
+    input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None
+) -> Tensor:  # noqa: A002
+    """softmax(-x) along ``dim``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.softmin(torch.tensor([0.0, 0.0]), dim=0)
+        tensor([0.5000, 0.5000])
+    """
+    if dim is None:
+        dim = _softmax_dim(input.dim(), "softmin")
+    return _op("softmax")(-input, dim, dtype)
 
 
 # ---------------------------------------------------------------- losses

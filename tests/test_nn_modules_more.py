@@ -1,0 +1,156 @@
+"""More nn modules against torch: the same weights in (copied from torch's module) -> the same
+outputs, input and parameter gradients, buffers, reprs and state-dict keys."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import chainrule as cr
+
+torch = pytest.importorskip("torch")
+
+
+def to_cr(t):
+    return cr.tensor(t.detach().numpy().copy())
+
+
+def close(a, b, rtol=1e-6, atol=1e-8):
+    a = a.detach().numpy() if hasattr(a, "detach") else np.asarray(a)
+    b = b.detach().numpy() if hasattr(b, "detach") else np.asarray(b)
+    assert a.shape == b.shape, (a.shape, b.shape)
+    np.testing.assert_allclose(a, b, rtol=rtol, atol=atol)
+
+
+def _flat(out):
+    if isinstance(out, (tuple, list)):
+        res = []
+        for o in out:
+            res.extend(_flat(o))
+        return res
+    return [out]
+
+
+def run_both(make, shapes, *, dtype="float64", train=True, ints=None, seed=0, scale=1.0, args=()):
+    """Build the module in both libraries (torch's state copied), run forward and backward with
+    a random upstream gradient; compare reprs, outputs, gradients and buffers."""
+    rng = np.random.default_rng(seed)
+    tm, cm = make(torch), make(cr)
+    assert repr(cm) == repr(tm)
+    tm = tm.to(getattr(torch, dtype))
+    cm = cm.to(getattr(cr, dtype))
+    tsd = tm.state_dict()
+    assert list(cm.state_dict().keys()) == list(tsd.keys())
+    res = cm.load_state_dict({k: to_cr(v) for k, v in tsd.items()})
+    assert not res.missing_keys and not res.unexpected_keys
+    tm.train(train)
+    cm.train(train)
+    tin, cin = [], []
+    for i, s in enumerate(shapes):
+        if ints and i in ints:
+            a = rng.integers(*ints[i], size=s)
+            tin.append(torch.tensor(a))
+            cin.append(cr.tensor(a))
+        else:
+            a = (rng.standard_normal(s) * scale).astype(dtype)
+            tin.append(torch.tensor(a, requires_grad=True))
+            cin.append(cr.tensor(a, requires_grad=True))
+    rtol, atol = (1e-6, 1e-8) if dtype == "float64" else (1e-4, 1e-5)
+    touts = _flat(tm(*tin, *args))
+    couts = _flat(cm(*cin, *args))
+    assert len(touts) == len(couts)
+    for c, t in zip(couts, touts):
+        close(c, t, rtol, atol)
+        if t.grad_fn is not None:
+            assert c.grad_fn is not None and c.grad_fn.name() == t.grad_fn.name()
+    pairs = [(c, t) for c, t in zip(couts, touts) if t.requires_grad]
+    if pairs:
+        ups = [rng.standard_normal(tuple(t.shape)).astype(dtype) for _, t in pairs]
+        sum((t * torch.tensor(u)).sum() for (_, t), u in zip(pairs, ups)).backward()
+        sum((c * cr.tensor(u)).sum() for (c, _), u in zip(pairs, ups)).backward()
+        for a, b in zip(cin, tin):
+            if b.requires_grad:
+                close(a.grad, b.grad, rtol, atol)
+        tp = dict(tm.named_parameters())
+        for name, p in cm.named_parameters():
+            if tp[name].grad is None:
+                assert p.grad is None
+            else:
+                close(p.grad, tp[name].grad, rtol, atol)
+    tb = dict(tm.named_buffers())
+    for name, b in cm.named_buffers():
+        close(b, tb[name], rtol, atol)
+    return cm, tm
+
+
+# ---------------------------------------------------------------- activations
+
+ACT_MODULES = {
+    "ReLU6": lambda nn: nn.ReLU6(),
+    "ReLU6_inplace": lambda nn: nn.ReLU6(inplace=True),
+    "Hardtanh": lambda nn: nn.Hardtanh(-0.5, 2.0),
+    "Hardswish": lambda nn: nn.Hardswish(),
+    "Hardsigmoid": lambda nn: nn.Hardsigmoid(),
+    "Mish": lambda nn: nn.Mish(),
+    "LogSigmoid": lambda nn: nn.LogSigmoid(),
+    "Softsign": lambda nn: nn.Softsign(),
+    "Softmin": lambda nn: nn.Softmin(dim=1),
+    "Softmax2d": lambda nn: nn.Softmax2d(),
+    "Softshrink": lambda nn: nn.Softshrink(0.3),
+    "Hardshrink": lambda nn: nn.Hardshrink(),
+    "Tanhshrink": lambda nn: nn.Tanhshrink(),
+    "Threshold": lambda nn: nn.Threshold(0.1, 20.0),
+    "GLU": lambda nn: nn.GLU(dim=1),
+    "SELU": lambda nn: nn.SELU(),
+    "CELU": lambda nn: nn.CELU(alpha=1.5),
+    "PReLU": lambda nn: nn.PReLU(),
+    "PReLU_channels": lambda nn: nn.PReLU(4, init=0.1),
+    "RReLU": lambda nn: nn.RReLU(0.1, 0.3),
+}
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("name", list(ACT_MODULES))
+def test_activation_module(name, dtype):
+    # in-place modules act on an intermediate (x * 1), so wrap them
+    make = ACT_MODULES[name]
+    train = name != "RReLU"  # RReLU is random in training mode
+    if "inplace" in name:
+
+        def make2(lib, make=make):
+            return lib.nn.Sequential(lib.nn.Identity(), make(lib.nn))
+
+        cm, tm = make2(cr), make2(torch)
+        assert repr(cm) == repr(tm)
+        x = np.random.default_rng(0).standard_normal((2, 4, 3, 3)) * 4
+        tx = torch.tensor(x, requires_grad=True)
+        cx = cr.tensor(x, requires_grad=True)
+        to, co = tm(tx * 1.0), cm(cx * 1.0)
+        close(co, to)
+        assert co.grad_fn.name() == to.grad_fn.name()
+        to.sum().backward()
+        co.sum().backward()
+        close(cx.grad, tx.grad)
+        return
+    run_both(lambda lib: make(lib.nn), [(2, 4, 3, 3)], dtype=dtype, train=train, scale=3.0)
+
+
+def test_activation_module_reprs():
+    for make in (
+        lambda nn: nn.Hardtanh(-2, 3, True),
+        lambda nn: nn.Hardswish(True),
+        lambda nn: nn.Mish(True),
+        lambda nn: nn.Threshold(0.1, 20, True),
+        lambda nn: nn.SELU(True),
+        lambda nn: nn.CELU(2.0, True),
+        lambda nn: nn.RReLU(0.1, 0.3, True),
+        lambda nn: nn.Softmin(),
+        lambda nn: nn.PReLU(3),
+    ):
+        assert repr(make(cr.nn)) == repr(make(torch.nn))
+
+
+def test_softmax2d_rank_error():
+    for lib in (torch, cr):
+        with pytest.raises(ValueError, match="Softmax2d: expected input to be 3D or 4D, got 2D"):
+            lib.nn.Softmax2d()(lib.ones(2, 3))
