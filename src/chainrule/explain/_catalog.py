@@ -188,6 +188,17 @@ RULES_ZH = {
     "{vec2} (row sums)": "{vec2}(按行求和)",
     "{y}·(δ - {y}) (Jacobian of softmax)": "{y}·(δ - {y})(softmax 的雅可比矩阵)",
     "· {other}ᵀ (gradient @ otherᵀ)": "· {other}ᵀ(梯度 @ otherᵀ)",
+    # nn pooling, resampling, convolution
+    "1 (elements moved back)": "1(元素移回原位)",
+    "1 (the block's sum)": "1(所在块的和)",
+    "1 at the position its index names": "其索引所指的位置处为 1",
+    "1 at the source of each output": "每个输出的来源位置处为 1",
+    "1 for each block it is copied to": "每个包含它的块处为 1",
+    "1/(bin size) for each bin containing it": "每个包含它的区间处为 1/(区间大小)",
+    "convolution with {weight}": "与 {weight} 的卷积",
+    "correlation of the gradient with {input}": "梯度与 {input} 的互相关",
+    "the interpolation weights": "插值权重",
+    "the resampling's weights": "重采样的权重",
     # nn activations (hardtanh, hardswish, prelu, glu, rrelu ...)
     "0 if {u} < -3, {u}/3 + 1/2 if {u} ≤ 3, else 1": "{u} < -3 时为 0,{u} ≤ 3 时为 {u}/3 + 1/2,否则为 1",
     "0 if {u} > 0 else {u}": "若 {u} > 0 则为 0,否则为 {u}",

@@ -259,6 +259,125 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) 
     return _convnd(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
 
 
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor:  # noqa: A002
+    """3-d cross-correlation over (N, C, D, H, W): one im2col product per kernel depth offset.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.conv3d(torch.ones(1, 1, 2, 2, 2), torch.ones(1, 1, 2, 2, 2))
+        tensor([[[[[8.]]]]])
+    """
+    return _convnd(input, weight, bias, stride, padding, dilation, groups, 3, "conv3d")
+
+
+def _conv_transposend(
+    input, weight, bias, stride, padding, output_padding, groups, dilation, n: int, name: str
+):
+    _check_tensor(input, name)
+    want = n + 2
+    if input.dim() not in (want - 1, want):
+        raise RuntimeError(
+            f"Expected {want - 1}D (unbatched) or {want}D (batched) input to {name}, but got "
+            f"input of size: {list(input.shape)}"
+        )
+    if isinstance(padding, str):
+        raise TypeError(f"{name}(): argument 'padding' must be tuple of ints, not str")
+    if input.dtype != weight.dtype or (bias is not None and bias.dtype != input.dtype):
+        other = weight if input.dtype != weight.dtype else bias
+        raise RuntimeError(f"expected scalar type {_word(input)} but found {_word(other)}")
+    batched = input.dim() == want
+    x = input if batched else input.unsqueeze(0)
+    if weight.dim() != want or x.shape[1] != weight.shape[0]:
+        raise RuntimeError(
+            f"Given transposed=1, weight of size {list(weight.shape)}, expected input"
+            f"{list(x.shape)} to have {weight.shape[0]} channels, but got {x.shape[1]} channels "
+            "instead"
+        )
+    if weight.shape[0] % groups:
+        raise RuntimeError("in_channels must be divisible by groups")
+    k = tuple(weight.shape[2:])
+    st = _tuple(stride, n, "stride")
+    pd = _tuple(padding, n, "padding")
+    op = _tuple(output_padding, n, "output_padding")
+    dl = _tuple(dilation, n, "dilation")
+    if any(o >= s and o >= d for o, s, d in zip(op, st, dl)):
+        names = ("height", "width") if n >= 2 else ("height", "width")
+        o2, s2, d2 = ((0,) + op, (1,) + st, (1,) + dl) if n == 1 else (op, st, dl)
+        raise RuntimeError(
+            "output padding must be smaller than either stride or dilation, but got "
+            f"output_padding_{names[0]}: {o2[-2]} output_padding_{names[1]}: {o2[-1]} "
+            f"stride_{names[0]}: {s2[-2]} stride_{names[1]}: {s2[-1]} dilation_{names[0]}: "
+            f"{d2[-2]} dilation_{names[1]}: {d2[-1]}"
+        )
+    spatial = tuple(x.shape[2:])
+    out_sp = tuple(
+        (h - 1) * s - 2 * p + d * (kk - 1) + o + 1
+        for h, s, p, d, kk, o in zip(spatial, st, pd, dl, k, op)
+    )
+    if any(o <= 0 for o in out_sp):
+        raise RuntimeError(
+            f"Given input size per channel: ({' x '.join(str(v) for v in spatial)}). Calculated "
+            f"output size per channel: ({' x '.join(str(v) for v in out_sp)}). Output size is "
+            "too small"
+        )
+    pads = tuple((p, p) for p in pd)
+    if n == 1:  # run as 2-d with a height of 1 (the kernels take 3-d arrays as that)
+        st, dl, pads = (1,) + st, (1,) + dl, ((0, 0),) + pads
+    out = _N.conv_transpose(x, weight, bias, out_sp, st, pads, dl, int(groups))
+    return out if batched else out.squeeze(0)
+
+
+def conv_transpose1d(
+    input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
+) -> Tensor:  # noqa: A002
+    """1-d transposed convolution (the gradient of ``conv1d`` in its input), weight
+    (C_in, C_out/groups, k).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.conv_transpose1d(torch.ones(1, 1, 2), torch.ones(1, 1, 2))
+        tensor([[[1., 2., 1.]]])
+    """
+    return _conv_transposend(
+        input, weight, bias, stride, padding, output_padding, groups, dilation, 1,
+        "conv_transpose1d",
+    )  # fmt: skip
+
+
+def conv_transpose2d(
+    input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
+) -> Tensor:  # noqa: A002
+    """2-d transposed convolution ("deconvolution"), weight (C_in, C_out/groups, kh, kw).
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> F.conv_transpose2d(torch.ones(1, 1, 2, 2), torch.ones(1, 1, 2, 2), stride=2).shape
+        torch.Size([1, 1, 4, 4])
+    """
+    return _conv_transposend(
+        input, weight, bias, stride, padding, output_padding, groups, dilation, 2,
+        "conv_transpose2d",
+    )  # fmt: skip
+
+
+def conv_transpose3d(
+    input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
+) -> Tensor:  # noqa: A002
+    """3-d transposed convolution, weight (C_in, C_out/groups, kd, kh, kw).
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> F.conv_transpose3d(torch.ones(1, 1, 1, 1, 1), torch.ones(1, 2, 2, 2, 2)).shape
+        torch.Size([1, 2, 2, 2, 2])
+    """
+    return _conv_transposend(
+        input, weight, bias, stride, padding, output_padding, groups, dilation, 3,
+        "conv_transpose3d",
+    )  # fmt: skip
+
+
 def _pool_args(kernel_size, stride, padding, dilation, n):
     k = _tuple(kernel_size, n, "kernel_size")
     s = (
@@ -278,14 +397,15 @@ def _pool_args(kernel_size, stride, padding, dilation, n):
 
 
 def _check_pool_output(x: Tensor, k, s, p, d, ceil) -> None:
-    h, w = x.shape[-2:]
-    oh = _N._pool_out(h, k[0], s[0], p[0], d[0], bool(ceil))
-    ow = _N._pool_out(w, k[1], s[1], p[1], d[1], bool(ceil))
-    if oh <= 0 or ow <= 0:
-        c = x.shape[-3] if x.dim() >= 3 else 1
+    nd = len(k)
+    sp = tuple(x.shape[x.dim() - nd :])
+    outs = [_N._pool_out(n, *a, bool(ceil)) for n, a in zip(sp, zip(k, s, p, d))]
+    if any(o <= 0 for o in outs):
+        c = x.shape[-nd - 1] if x.dim() > nd else 1
         raise RuntimeError(
-            f"Given input size: ({c}x{h}x{w}). Calculated output size: ({c}x{max(oh, 0)}x"
-            f"{max(ow, 0)}). Output size is too small"
+            f"Given input size: ({'x'.join(str(v) for v in (c,) + sp)}). Calculated output size: "
+            f"({'x'.join(str(v) for v in [c] + [max(o, 0) for o in outs])}). Output size is too "
+            "small"
         )
 
 
@@ -317,18 +437,6 @@ def max_pool2d(
     return (out, idx) if return_indices else out
 
 
-def max_pool1d(
-    input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
-):  # noqa: A002
-    """Max over sliding windows of the last dim."""
-    k, s, p, d = _pool_args(kernel_size, stride, padding, dilation, 1)
-    out, idx = _N.max_pool2d_with_indices(
-        input.unsqueeze(-2), (1,) + k, (1,) + s, (0,) + p, (1,) + d, bool(ceil_mode)
-    )
-    out = out.squeeze(-2)
-    return (out, idx.squeeze(-2)) if return_indices else out
-
-
 def avg_pool2d(
     input: Tensor,  # noqa: A002
     kernel_size: Any,
@@ -350,34 +458,784 @@ def avg_pool2d(
     return _N.avg_pool2d(input, k, s, p, bool(ceil_mode), bool(count_include_pad), divisor_override)
 
 
-def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):  # noqa: A002
-    """Mean over sliding windows of the last dim."""
+def max_pool1d(
+    input: Tensor,  # noqa: A002
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    dilation: Any = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+):
+    """Max over sliding windows of the last dim (run as 2-d with height 1, as PyTorch).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.max_pool1d(torch.tensor([[1.0, 3.0, 2.0, 0.0]]), 2)
+        tensor([[3., 2.]])
+    """
+    _check_tensor(input, "max_pool1d")
+    if input.dim() not in (2, 3):
+        raise RuntimeError(
+            "max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size "
+            f"for input, but got:{list(input.shape)}"
+        )
+    k = _tuple(kernel_size, 1, "kernel_size")
+    p = _tuple(padding, 1, "padding")
+    if p[0] * 2 > k[0]:
+        raise RuntimeError(
+            "max_pool1d() padding should be at most half of kernel size, but got padding="
+            f"{p[0]} and kernel_size={k[0]}"
+        )
+    k, s, p, d = _pool_args(kernel_size, stride, padding, dilation, 1)
+    out_l = _N._pool_out(input.shape[-1], k[0], s[0], p[0], d[0], bool(ceil_mode))
+    if out_l <= 0:
+        raise RuntimeError(f"max_pool1d() Invalid computed output size: {out_l}")
+    x = input.unsqueeze(-2)
+    out, idx = _N.max_pool2d_with_indices(
+        x, (1,) + k, (1,) + s, (0,) + p, (1,) + d, bool(ceil_mode)
+    )
+    out = out.squeeze(-2)
+    return (out, idx.squeeze(-2)) if return_indices else out
+
+
+def max_pool1d_with_indices(input: Tensor, *args: Any, **kwargs: Any) -> tuple:  # noqa: A002
+    """``max_pool1d(..., return_indices=True)``."""
+    kwargs["return_indices"] = True
+    return max_pool1d(input, *args, **kwargs)
+
+
+def max_pool2d_with_indices(input: Tensor, *args: Any, **kwargs: Any) -> tuple:  # noqa: A002
+    """``max_pool2d(..., return_indices=True)``."""
+    kwargs["return_indices"] = True
+    return max_pool2d(input, *args, **kwargs)
+
+
+def max_pool3d(
+    input: Tensor,  # noqa: A002
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    dilation: Any = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+):
+    """Max over sliding windows of the last three dims (``MaxPool3DWithIndicesBackward0``).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.max_pool3d(torch.arange(8.).reshape(1, 2, 2, 2), 2)
+        tensor([[[[7.]]]])
+    """
+    _check_tensor(input, "max_pool3d")
+    if input.dim() not in (4, 5):
+        raise RuntimeError("non-empty 4D or 5D (batch mode) tensor expected for input")
+    k, s, p, d = _pool_args(kernel_size, stride, padding, dilation, 3)
+    _check_pool_output(input, k, s, p, d, ceil_mode)
+    out, idx = _N.max_pool3d_with_indices(input, k, s, p, d, bool(ceil_mode))
+    return (out, idx) if return_indices else out
+
+
+def max_pool3d_with_indices(input: Tensor, *args: Any, **kwargs: Any) -> tuple:  # noqa: A002
+    """``max_pool3d(..., return_indices=True)``."""
+    kwargs["return_indices"] = True
+    return max_pool3d(input, *args, **kwargs)
+
+
+def avg_pool1d(
+    input: Tensor,  # noqa: A002
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+) -> Tensor:
+    """Mean over sliding windows of the last dim (2-d with height 1, as PyTorch).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.avg_pool1d(torch.tensor([[1.0, 3.0, 2.0, 0.0]]), 2)
+        tensor([[2., 1.]])
+    """
+    _check_tensor(input, "avg_pool1d")
+    if input.dim() not in (2, 3):
+        raise RuntimeError(
+            f"Expected 2 to 3 dimensions, but got {input.dim()}-dimensional tensor for argument "
+            "#1 'self' (while checking arguments for avg_pool1d)"
+        )
     k, s, p, _ = _pool_args(kernel_size, stride, padding, 1, 1)
+    x = input.unsqueeze(-2)
+    _check_pool_output(x, (1,) + k, (1,) + s, (0,) + p, (1, 1), ceil_mode)
     out = _N.avg_pool2d(
-        input.unsqueeze(-2),
-        (1,) + k,
-        (1,) + s,
-        (0,) + p,
-        bool(ceil_mode),
-        bool(count_include_pad),
-        None,
+        x, (1,) + k, (1,) + s, (0,) + p, bool(ceil_mode), bool(count_include_pad), None
     )
     return out.squeeze(-2)
 
 
-def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:  # noqa: A002
-    """Average pooling to a fixed output size (input sizes divisible by it, or output 1)."""
-    osz = _tuple(output_size, 2, "output_size")
-    h, w = input.shape[-2:]
-    osz = tuple(h if o is None else o for o in osz)
-    if h % osz[0] or w % osz[1]:
-        raise NotImplementedError(
-            "chainrule: adaptive_avg_pool2d needs input sizes divisible by the output size"
+def avg_pool3d(
+    input: Tensor,  # noqa: A002
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+) -> Tensor:
+    """Mean over sliding windows of the last three dims (``AvgPool3DBackward0``).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.avg_pool3d(torch.ones(1, 2, 2, 2), 2)
+        tensor([[[[1.]]]])
+    """
+    _check_tensor(input, "avg_pool3d")
+    if input.dim() not in (4, 5):
+        raise RuntimeError("non-empty 4D or 5D (batch mode) tensor expected for input")
+    k, s, p, _ = _pool_args(kernel_size, stride, padding, 1, 3)
+    sp = input.shape[-3:]
+    if any(n + 2 * pp < kk for n, pp, kk in zip(sp, p, k)):
+        raise RuntimeError(
+            f"input image (T: {sp[0]} H: {sp[1]} W: {sp[2]}) smaller than kernel size "
+            f"(kT: {k[0]} kH: {k[1]} kW: {k[2]})"
         )
-    if osz == (1, 1):  # PyTorch takes the mean (MeanBackward1)
-        return input.mean((-2, -1), keepdim=True)
-    k = (h // osz[0], w // osz[1])
-    return _N.avg_pool2d(input, k, k, (0, 0), False, True, None)
+    _check_pool_output(input, k, s, p, (1, 1, 1), ceil_mode)
+    return _N.avg_pool3d(input, k, s, p, bool(ceil_mode), bool(count_include_pad), divisor_override)
+
+
+def _adaptive_size(input: Tensor, output_size: Any, nd: int, name: str) -> tuple:
+    if isinstance(output_size, (list, tuple)):
+        if len(output_size) != nd:
+            raise RuntimeError(f"{name}: output_size must be {nd}")
+        osz = tuple(output_size)
+    else:
+        osz = (output_size,) * nd
+    sp = input.shape[input.dim() - nd :]
+    osz = tuple(int(n) if o is None else int(o) for n, o in zip(sp, osz))
+    if any(o < 0 for o in osz):
+        raise RuntimeError(
+            f"{name}: elements of output_size must be greater than or equal to 0 but received "
+            "{" + ", ".join(str(o) for o in osz) + "}"
+        )
+    return osz
+
+
+def _check_adaptive_rank(input: Tensor, nd: int, name: str, colon: str = "") -> None:
+    _check_tensor(input, name)
+    if nd == 1:
+        if input.dim() not in (2, 3):
+            raise RuntimeError(
+                f"Expected 2 to 3 dimensions, but got {input.dim()}-dimensional tensor for "
+                f"argument #1 'self' (while checking arguments for {name})"
+            )
+    elif input.dim() not in (nd + 1, nd + 2):
+        raise RuntimeError(
+            f"{name}(): Expected {nd + 1}D or {nd + 2}D tensor, but got{colon} {list(input.shape)}"
+        )
+
+
+def _adaptive_avg(input: Tensor, osz: tuple) -> Tensor:
+    nd = len(osz)
+    sp = input.shape[input.dim() - nd :]
+    if all(o == 1 for o in osz):  # PyTorch takes the mean (MeanBackward1)
+        return input.mean(tuple(range(-nd, 0)), keepdim=True)
+    mats = tuple(_N.adaptive_avg_matrix(n, o) for n, o in zip(sp, osz))
+    return _N.separable(_N.ADAPTIVE_AVG_POOL[nd], input, mats)
+
+
+def adaptive_avg_pool1d(input: Tensor, output_size: Any) -> Tensor:  # noqa: A002
+    """Average pooling of the last dim to ``output_size`` bins (PyTorch's bin rule).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.adaptive_avg_pool1d(torch.tensor([[1.0, 2.0, 3.0]]), 2)
+        tensor([[1.5000, 2.5000]])
+    """
+    _check_adaptive_rank(input, 1, "adaptive_avg_pool1d")
+    osz = _adaptive_size(input, output_size, 1, "adaptive_avg_pool1d")
+    return _adaptive_avg(input.unsqueeze(-2), (1,) + osz).squeeze(-2)
+
+
+def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:  # noqa: A002
+    """Average pooling of the last two dims to ``output_size`` (None keeps a size).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.adaptive_avg_pool2d(torch.ones(1, 3, 5), (1, 2))
+        tensor([[[1., 1.]]])
+    """
+    _check_adaptive_rank(input, 2, "adaptive_avg_pool2d")
+    return _adaptive_avg(input, _adaptive_size(input, output_size, 2, "adaptive_avg_pool2d"))
+
+
+def adaptive_avg_pool3d(input: Tensor, output_size: Any) -> Tensor:  # noqa: A002
+    """Average pooling of the last three dims to ``output_size``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.adaptive_avg_pool3d(torch.ones(1, 2, 3, 4), 1).shape
+        torch.Size([1, 1, 1, 1])
+    """
+    _check_adaptive_rank(input, 3, "adaptive_avg_pool3d")
+    return _adaptive_avg(input, _adaptive_size(input, output_size, 3, "adaptive_avg_pool3d"))
+
+
+def _adaptive_max(input, output_size, nd: int, name: str, return_indices: bool):
+    _check_adaptive_rank(input, nd, name, ":")
+    osz = _adaptive_size(input, output_size, nd, name)
+    sp = tuple(input.shape[input.dim() - nd :])
+    if any(n == 0 for n in sp):
+        dim = input.dim() - nd + [n == 0 for n in sp].index(True)
+        raise RuntimeError(
+            f"{name}(): Expected input to have non-zero size for non-batch dimensions, but "
+            f"input has sizes {list(input.shape)} with dimension {dim} being empty"
+        )
+    if nd == 1:
+        out, idx = _N.adaptive_max_pool(input.unsqueeze(-2), (1,) + osz)
+        out, idx = out.squeeze(-2), idx.squeeze(-2)
+    else:
+        out, idx = _N.adaptive_max_pool(input, osz)
+    return (out, idx) if return_indices else out
+
+
+def adaptive_max_pool1d(input: Tensor, output_size: Any, return_indices: bool = False):  # noqa: A002
+    """Max over PyTorch's adaptive bins of the last dim.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.adaptive_max_pool1d(torch.tensor([[1.0, 3.0, 2.0]]), 2)
+        tensor([[3., 3.]])
+    """
+    return _adaptive_max(input, output_size, 1, "adaptive_max_pool1d", return_indices)
+
+
+def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = False):  # noqa: A002
+    """Max over PyTorch's adaptive bins of the last two dims (``AdaptiveMaxPool2DBackward0``).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.adaptive_max_pool2d(torch.arange(9.).reshape(1, 3, 3), 1)
+        tensor([[[8.]]])
+    """
+    return _adaptive_max(input, output_size, 2, "adaptive_max_pool2d", return_indices)
+
+
+def adaptive_max_pool3d(input: Tensor, output_size: Any, return_indices: bool = False):  # noqa: A002
+    """Max over PyTorch's adaptive bins of the last three dims.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.adaptive_max_pool3d(torch.arange(8.).reshape(1, 2, 2, 2), 1)
+        tensor([[[[7.]]]])
+    """
+    return _adaptive_max(input, output_size, 3, "adaptive_max_pool3d", return_indices)
+
+
+def adaptive_max_pool1d_with_indices(input: Tensor, output_size: Any, return_indices=True):  # noqa: A002
+    """``adaptive_max_pool1d(..., return_indices=True)``."""
+    return _adaptive_max(input, output_size, 1, "adaptive_max_pool1d", True)
+
+
+def adaptive_max_pool2d_with_indices(input: Tensor, output_size: Any, return_indices=True):  # noqa: A002
+    """``adaptive_max_pool2d(..., return_indices=True)``."""
+    return _adaptive_max(input, output_size, 2, "adaptive_max_pool2d", True)
+
+
+def adaptive_max_pool3d_with_indices(input: Tensor, output_size: Any, return_indices=True):  # noqa: A002
+    """``adaptive_max_pool3d(..., return_indices=True)``."""
+    return _adaptive_max(input, output_size, 3, "adaptive_max_pool3d", True)
+
+
+def _unpool_size(input, kernel_size, stride, padding, output_size, nd):
+    k = _tuple(kernel_size, nd, "kernel_size")
+    s = k if stride is None else _tuple(stride, nd, "stride")
+    p = _tuple(padding, nd, "padding")
+    sp = input.shape[input.dim() - nd :]
+    default = [(n - 1) * ss - 2 * pp + kk for n, ss, pp, kk in zip(sp, s, p, k)]
+    if output_size is None:
+        return tuple(default)
+    out = list(output_size)
+    if len(out) == nd + 2:
+        out = out[2:]
+    elif len(out) == nd + 1 and input.dim() == nd + 1:
+        out = out[1:]
+    if len(out) != nd:
+        raise ValueError(
+            f"output_size should be a sequence containing {nd} or {nd + 2} elements, but it has "
+            f"a length of '{len(out)}'"
+        )
+    for i, (o, dflt, ss) in enumerate(zip(out, default, s)):
+        if not dflt - ss < o < dflt + ss:
+            raise ValueError(
+                f'invalid output_size "{tuple(out)}" (dim {i} must be between {dflt - ss} and '
+                f"{dflt + ss})"
+            )
+    return tuple(int(o) for o in out)
+
+
+def _max_unpool(input, indices, kernel_size, stride, padding, output_size, nd, name):
+    _check_tensor(input, name)
+    if tuple(indices.shape) != tuple(input.shape):
+        raise RuntimeError(
+            f"Expected shape of indices to be same as that of the input tensor "
+            f"({list(input.shape)}) but got indices tensor with shape: {list(indices.shape)}"
+        )
+    osz = _unpool_size(input, kernel_size, stride, padding, output_size, nd)
+    idx = indices._data.astype(np.int64, copy=False)
+    total = int(np.prod(osz))
+    if idx.size and (idx.min() < 0 or idx.max() >= total):
+        bad = int(idx[(idx < 0) | (idx >= total)].reshape(-1)[0])
+        raise RuntimeError(
+            f"Found an invalid max index: {bad} (output volumes are of size "
+            f"{'x'.join(str(o) for o in osz)}"
+        )
+    if nd == 1:
+        return _N.max_unpool(input.unsqueeze(-2), idx[..., None, :], (1,) + osz).squeeze(-2)
+    return _N.max_unpool(input, idx, osz)
+
+
+def max_unpool1d(
+    input: Tensor,  # noqa: A002
+    indices: Tensor,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    output_size: Any = None,
+) -> Tensor:
+    """The partial inverse of ``max_pool1d``: values back at their indices, zeros elsewhere.
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> F.max_unpool1d(*F.max_pool1d(torch.tensor([[1.0, 3.0]]), 2, return_indices=True), 2)
+        tensor([[0., 3.]])
+    """
+    return _max_unpool(input, indices, kernel_size, stride, padding, output_size, 1, "max_unpool1d")
+
+
+def max_unpool2d(
+    input: Tensor,  # noqa: A002
+    indices: Tensor,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    output_size: Any = None,
+) -> Tensor:
+    """The partial inverse of ``max_pool2d`` (``MaxUnpool2DBackward0``).
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> y, i = F.max_pool2d(torch.arange(4.).reshape(1, 2, 2), 2, return_indices=True)
+        >>> F.max_unpool2d(y, i, 2)
+        tensor([[[0., 0.],
+                 [0., 3.]]])
+    """
+    return _max_unpool(input, indices, kernel_size, stride, padding, output_size, 2, "max_unpool2d")
+
+
+def max_unpool3d(
+    input: Tensor,  # noqa: A002
+    indices: Tensor,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    output_size: Any = None,
+) -> Tensor:
+    """The partial inverse of ``max_pool3d`` (``MaxUnpool3DBackward0``).
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> y, i = F.max_pool3d(torch.ones(1, 2, 2, 2), 2, return_indices=True)
+        >>> F.max_unpool3d(y, i, 2).sum()
+        tensor(1.)
+    """
+    return _max_unpool(input, indices, kernel_size, stride, padding, output_size, 3, "max_unpool3d")
+
+
+def _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, nd):
+    k = _tuple(kernel_size, nd, "kernel_size")
+    pool = {1: avg_pool1d, 2: avg_pool2d, 3: avg_pool3d}[nd]
+    if stride is not None:
+        out = pool(input.pow(norm_type), k, stride, 0, ceil_mode)
+    else:
+        out = pool(input.pow(norm_type), k, padding=0, ceil_mode=ceil_mode)
+    return (out.sign() * relu(out.abs())).mul(math.prod(k)).pow(1.0 / norm_type)
+
+
+def lp_pool1d(
+    input: Tensor,  # noqa: A002
+    norm_type: float,
+    kernel_size: Any,
+    stride: Any = None,
+    ceil_mode: bool = False,
+) -> Tensor:
+    """Power-average pooling: (sum over the window of x^p)^(1/p), as PyTorch composes it.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.lp_pool1d(torch.tensor([[3.0, 4.0]]), 2, 2)
+        tensor([[5.]])
+    """
+    return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 1)
+
+
+def lp_pool2d(
+    input: Tensor,  # noqa: A002
+    norm_type: float,
+    kernel_size: Any,
+    stride: Any = None,
+    ceil_mode: bool = False,
+) -> Tensor:
+    """2-d power-average pooling.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.lp_pool2d(torch.ones(1, 2, 2), 1, 2)
+        tensor([[[4.]]])
+    """
+    return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 2)
+
+
+def lp_pool3d(
+    input: Tensor,  # noqa: A002
+    norm_type: float,
+    kernel_size: Any,
+    stride: Any = None,
+    ceil_mode: bool = False,
+) -> Tensor:
+    """3-d power-average pooling.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.lp_pool3d(torch.ones(1, 2, 2, 2), 1, 2)
+        tensor([[[[8.]]]])
+    """
+    return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 3)
+
+
+# ---------------------------------------------------------------- resampling
+
+_INTERP_MODES = ("nearest", "linear", "bilinear", "bicubic", "trilinear", "area", "nearest-exact")
+_LINEAR_ND = {"linear": 1, "bilinear": 2, "bicubic": 2, "trilinear": 3}
+
+
+def interpolate(
+    input: Tensor,  # noqa: A002
+    size: Any = None,
+    scale_factor: Any = None,
+    mode: str = "nearest",
+    align_corners: bool | None = None,
+    recompute_scale_factor: bool | None = None,
+    antialias: bool = False,
+) -> Tensor:
+    """Resize the spatial dims (after N, C) to ``size`` or by ``scale_factor``, with PyTorch's
+    index and weight rules for each mode (one ``Upsample...Backward0`` node).
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> F.interpolate(torch.tensor([[[1.0, 2.0]]]), scale_factor=2)
+        tensor([[[1., 1., 2., 2.]]])
+        >>> F.interpolate(torch.tensor([[[1.0, 2.0]]]), size=3, mode="linear", align_corners=True)
+        tensor([[[1.0000, 1.5000, 2.0000]]])
+    """
+    _check_tensor(input, "interpolate")
+    if mode in ("nearest", "area", "nearest-exact"):
+        if align_corners is not None:
+            raise ValueError(
+                "align_corners option can only be set with the interpolating modes: "
+                "linear | bilinear | bicubic | trilinear"
+            )
+    elif align_corners is None:
+        align_corners = False
+    dim = input.dim() - 2
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    if size is not None:
+        scales = None
+        if isinstance(size, (list, tuple)):
+            if len(size) != dim:
+                raise ValueError(
+                    "Input and output must have the same number of spatial dimensions, but got "
+                    f"input with spatial dimensions of {list(input.shape[2:])} and output size "
+                    f"of {size}. Please provide input tensor in (N, C, d1, d2, ...,dK) format "
+                    "and output size in (o1, o2, ...,oK) format."
+                )
+            out_size = [int(v) for v in size]
+        else:
+            out_size = [int(size)] * dim
+    elif scale_factor is not None:
+        if isinstance(scale_factor, (list, tuple)):
+            if len(scale_factor) != dim:
+                raise ValueError(
+                    "Input and scale_factor must have the same number of spatial dimensions, but "
+                    f"got input with spatial dimensions of {list(input.shape[2:])} and "
+                    f"scale_factor of shape {scale_factor}. Please provide input tensor in (N, "
+                    "C, d1, d2, ...,dK) format and scale_factor in (s1, s2, ...,sK) format."
+                )
+            scales = [float(v) for v in scale_factor]
+        else:
+            scales = [float(scale_factor)] * dim
+        out_size = [int(math.floor(n * sc)) for n, sc in zip(input.shape[2:], scales)]
+    else:
+        raise ValueError("either size or scale_factor should be defined")
+    if recompute_scale_factor and size is not None:
+        raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
+    if mode == "area" or recompute_scale_factor:
+        scales = None
+    if antialias:
+        if not (mode in ("bilinear", "bicubic") and input.dim() == 4):
+            raise ValueError(
+                "Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and "
+                "requires a 4-D tensor as input"
+            )
+        raise NotImplementedError("chainrule: interpolate(antialias=True) is not supported")
+    if mode not in _INTERP_MODES or input.dim() not in (3, 4, 5):
+        raise NotImplementedError(
+            "Input Error: Only 3D, 4D and 5D input Tensors supported"
+            f" (got {input.dim()}D) for the modes: nearest | linear | bilinear | bicubic | "
+            f"trilinear | lanczos | area | nearest-exact (got {mode})"
+        )
+    if mode == "area":
+        return {1: adaptive_avg_pool1d, 2: adaptive_avg_pool2d, 3: adaptive_avg_pool3d}[dim](
+            input, out_size
+        )
+    want = _LINEAR_ND.get(mode)
+    if want is not None and want != dim:
+        need = {1: 3, 2: 4, 3: 5}[want]
+        raise NotImplementedError(f"Got {input.dim()}D input, but {mode} mode needs {need}D input")
+    if any(o <= 0 for o in out_size):
+        raise RuntimeError(
+            f"Input and output sizes should be greater than 0, but got input "
+            f"({', '.join(str(n) for n in input.shape[2:])}) and output "
+            f"({', '.join(str(o) for o in out_size)})"
+        )
+    dt = np.float32 if input.dtype == _c.float32 else np.float64
+    sp = tuple(input.shape[2:])
+    scs = scales or [None] * dim
+    if mode in ("nearest", "nearest-exact"):
+        mats = [
+            _N.nearest_matrix(n, o, sc, mode == "nearest-exact")
+            for n, o, sc in zip(sp, out_size, scs)
+        ]
+    elif mode == "bicubic":
+        mats = [_N.cubic_matrix(n, o, align_corners, sc, dt) for n, o, sc in zip(sp, out_size, scs)]
+    else:
+        mats = [
+            _N.linear_matrix(n, o, align_corners, sc, dt) for n, o, sc in zip(sp, out_size, scs)
+        ]
+    return _N.separable(_N.UPSAMPLE[(mode, dim)], input, tuple(mats))
+
+
+def upsample(
+    input: Tensor,  # noqa: A002
+    size: Any = None,
+    scale_factor: Any = None,
+    mode: str = "nearest",
+    align_corners: bool | None = None,
+) -> Tensor:
+    """Deprecated alias of ``interpolate`` (warns, as PyTorch).
+
+    Example:
+        >>> import chainrule as torch
+        >>> import warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     torch.nn.functional.upsample(torch.ones(1, 1, 2), scale_factor=2).shape
+        torch.Size([1, 1, 4])
+    """
+    warnings.warn(
+        "`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.",
+        stacklevel=2,
+    )
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input: Tensor, size: Any = None, scale_factor: Any = None) -> Tensor:  # noqa: A002
+    """Deprecated: ``interpolate(..., mode='nearest')``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> import warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     torch.nn.functional.upsample_nearest(torch.ones(1, 1, 2), 3).shape
+        torch.Size([1, 1, 3])
+    """
+    warnings.warn(
+        "`nn.functional.upsample_nearest` is deprecated. Use `nn.functional.interpolate` instead.",
+        stacklevel=2,
+    )
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input: Tensor, size: Any = None, scale_factor: Any = None) -> Tensor:  # noqa: A002
+    """Deprecated: ``interpolate(..., mode='bilinear', align_corners=True)``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> import warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     torch.nn.functional.upsample_bilinear(torch.ones(1, 1, 2, 2), 3).shape
+        torch.Size([1, 1, 3, 3])
+    """
+    warnings.warn(
+        "`nn.functional.upsample_bilinear` is deprecated. Use `nn.functional.interpolate` instead.",
+        stacklevel=2,
+    )
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
+
+
+def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:  # noqa: A002
+    """(*, C·r², H, W) -> (*, C, H·r, W·r) (``PixelShuffleBackward0``).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.pixel_shuffle(torch.arange(4.).reshape(1, 4, 1, 1), 2)
+        tensor([[[[0., 1.],
+                  [2., 3.]]]])
+    """
+    _check_tensor(input, "pixel_shuffle")
+    r = int(upscale_factor)
+    if input.dim() < 3:
+        raise RuntimeError(
+            f"pixel_shuffle expects input to have at least 3 dimensions, but got input with "
+            f"{input.dim()} dimension(s)"
+        )
+    if r <= 0:
+        raise RuntimeError(f"pixel_shuffle expects a positive upscale_factor, but got {r}")
+    c = input.shape[-3]
+    if c % (r * r):
+        raise RuntimeError(
+            "pixel_shuffle expects its input's 'channel' dimension to be divisible by the square "
+            f"of upscale_factor, but input.size(-3)={c} is not divisible by {r * r}"
+        )
+    return _N.pixel_shuffle(input, r)
+
+
+def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:  # noqa: A002
+    """(*, C, H·r, W·r) -> (*, C·r², H, W), the inverse of ``pixel_shuffle``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.pixel_unshuffle(torch.arange(4.).reshape(1, 1, 2, 2), 2).flatten()
+        tensor([0., 1., 2., 3.])
+    """
+    _check_tensor(input, "pixel_unshuffle")
+    r = int(downscale_factor)
+    if input.dim() < 3:
+        raise RuntimeError(
+            f"pixel_unshuffle expects input to have at least 3 dimensions, but got input with "
+            f"{input.dim()} dimension(s)"
+        )
+    if r <= 0:
+        raise RuntimeError(f"pixel_unshuffle expects a positive downscale_factor, but got {r}")
+    h, w = input.shape[-2:]
+    if h % r:
+        raise RuntimeError(
+            "pixel_unshuffle expects height to be divisible by downscale_factor, but "
+            f"input.size(-2)={h} is not divisible by {r}"
+        )
+    if w % r:
+        raise RuntimeError(
+            "pixel_unshuffle expects width to be divisible by downscale_factor, but "
+            f"input.size(-1)={w} is not divisible by {r}"
+        )
+    return _N.pixel_unshuffle(input, r)
+
+
+def _fold_args(kernel_size, dilation, padding, stride):
+    return (
+        _tuple(kernel_size, 2, "kernel_size"),
+        _tuple(dilation, 2, "dilation"),
+        _tuple(padding, 2, "padding"),
+        _tuple(stride, 2, "stride"),
+    )
+
+
+def unfold(
+    input: Tensor,  # noqa: A002
+    kernel_size: Any,
+    dilation: Any = 1,
+    padding: Any = 0,
+    stride: Any = 1,
+) -> Tensor:
+    """im2col: sliding (C·kh·kw) blocks of a (N, C, H, W) input as columns (N, C·kh·kw, L).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.unfold(torch.arange(4.).reshape(1, 1, 2, 2), 2)
+        tensor([[[0.],
+                 [1.],
+                 [2.],
+                 [3.]]])
+    """
+    _check_tensor(input, "unfold")
+    if input.dim() not in (3, 4):
+        raise NotImplementedError(
+            f"Input Error: Only 3D or 4D input Tensors are supported (got {input.dim()}D)"
+        )
+    k, d, p, s = _fold_args(kernel_size, dilation, padding, stride)
+    sp = input.shape[-2:]
+    outs = [(n + 2 * pp - dd * (kk - 1) - 1) // ss + 1 for n, kk, dd, pp, ss in zip(sp, k, d, p, s)]
+    if any(o < 1 for o in outs):
+        raise RuntimeError(
+            f"Given input with spatial size ({sp[0]}, {sp[1]}), kernel_size=({k[0]}, {k[1]}), "
+            f"dilation=({d[0]}, {d[1]}), padding=({p[0]}, {p[1]}), calculated shape of the array "
+            f"of sliding blocks as ({outs[0]}, {outs[1]}), but its components must be at least "
+            "one."
+        )
+    return _N.im2col(input, k, d, p, s)
+
+
+def fold(
+    input: Tensor,  # noqa: A002
+    output_size: Any,
+    kernel_size: Any,
+    dilation: Any = 1,
+    padding: Any = 0,
+    stride: Any = 1,
+) -> Tensor:
+    """col2im: sum (N, C·kh·kw, L) columns back into a (N, C, H, W) image (the adjoint of
+    ``unfold``).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.fold(torch.ones(1, 4, 4), (3, 3), 2)
+        tensor([[[[1., 2., 1.],
+                  [2., 4., 2.],
+                  [1., 2., 1.]]]])
+    """
+    _check_tensor(input, "fold")
+    if input.dim() not in (2, 3):
+        raise NotImplementedError(
+            f"Input Error: Only unbatched (2D) or batched (3D) input Tensors are supported (got "
+            f"{input.dim()}D)"
+        )
+    k, d, p, s = _fold_args(kernel_size, dilation, padding, stride)
+    osz = _tuple(output_size, 2, "output_size")
+    cdim = input.dim() - 2
+    kk = k[0] * k[1]
+    if input.shape[cdim] % kk:
+        raise RuntimeError(
+            f"Expected size of input's dimension 1 to be divisible by the product of "
+            f"kernel_size, but got input.size(1)={input.shape[cdim]} and kernel_size=({k[0]}, "
+            f"{k[1]})"
+        )
+    blocks = [
+        (n + 2 * pp - dd * (kq - 1) - 1) // ss + 1 for n, kq, dd, pp, ss in zip(osz, k, d, p, s)
+    ]
+    if blocks[0] * blocks[1] != input.shape[-1]:
+        raise RuntimeError(
+            f"Given output_size=({osz[0]}, {osz[1]}), kernel_size=({k[0]}, {k[1]}), "
+            f"dilation=({d[0]}, {d[1]}), padding=({p[0]}, {p[1]}), stride=({s[0]}, {s[1]}), "
+            "expected size of input's dimension 2 to match the calculated number of sliding "
+            f"blocks {blocks[0]} * {blocks[1]} = {blocks[0] * blocks[1]}, but got "
+            f"input.size(2)={input.shape[-1]}."
+        )
+    return _N.col2im(input, osz, k, d, p, s)
 
 
 # ---------------------------------------------------------------- embedding, dropout, norms
