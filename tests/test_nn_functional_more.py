@@ -206,3 +206,169 @@ def test_implicit_dim_warnings():
         for L in (torch, cr):
             with pytest.warns(UserWarning, match=f"Implicit dimension choice for {name}"):
                 getattr(F(L), name)(L.tensor(x))
+
+
+# ---------------------------------------------------------------- pooling, resampling, conv
+
+SPATIAL = {
+    "max_pool1d_indices": (
+        lambda L, x: F(L).max_pool1d(x, 3, 2, 1, dilation=2, ceil_mode=True, return_indices=True),
+        [(2, 3, 9)],
+    ),
+    "max_pool2d_with_indices": (
+        lambda L, x: F(L).max_pool2d_with_indices(x, 3, 2, 1, dilation=(1, 2)),
+        [(2, 3, 7, 8)],
+    ),
+    "max_pool3d": (lambda L, x: F(L).max_pool3d(x, (2, 3, 2), (1, 2, 2), 1), [(2, 2, 4, 6, 5)]),
+    "max_pool3d_indices": (
+        lambda L, x: F(L).max_pool3d(x, 2, ceil_mode=True, return_indices=True),
+        [(2, 5, 5, 3)],
+    ),
+    "avg_pool1d_ceil": (
+        lambda L, x: F(L).avg_pool1d(x, 3, 2, 1, ceil_mode=True, count_include_pad=False),
+        [(3, 8)],
+    ),
+    "avg_pool3d": (lambda L, x: F(L).avg_pool3d(x, 3, 2, 1), [(2, 2, 5, 6, 5)]),
+    "avg_pool3d_divisor": (
+        lambda L, x: F(L).avg_pool3d(x, 2, 1, 1, ceil_mode=True, divisor_override=3),
+        [(2, 4, 3, 5)],
+    ),
+    "adaptive_avg_pool1d": (lambda L, x: F(L).adaptive_avg_pool1d(x, 4), [(2, 3, 9)]),
+    "adaptive_avg_pool2d": (lambda L, x: F(L).adaptive_avg_pool2d(x, (3, 4)), [(2, 3, 7, 9)]),
+    "adaptive_avg_pool2d_up": (lambda L, x: F(L).adaptive_avg_pool2d(x, 6), [(3, 4, 5)]),
+    "adaptive_avg_pool2d_one": (lambda L, x: F(L).adaptive_avg_pool2d(x, 1), [(2, 3, 4, 5)]),
+    "adaptive_avg_pool3d": (
+        lambda L, x: F(L).adaptive_avg_pool3d(x, (2, None, 3)),
+        [(2, 2, 5, 3, 7)],
+    ),
+    "adaptive_max_pool1d": (
+        lambda L, x: F(L).adaptive_max_pool1d(x, 4, return_indices=True),
+        [(2, 3, 9)],
+    ),
+    "adaptive_max_pool2d": (
+        lambda L, x: F(L).adaptive_max_pool2d_with_indices(x, (3, 4)),
+        [(2, 3, 7, 9)],
+    ),
+    "adaptive_max_pool3d": (lambda L, x: F(L).adaptive_max_pool3d(x, 2), [(2, 2, 5, 3, 7)]),
+    "lp_pool1d": (lambda L, x: F(L).lp_pool1d(x.abs() + 0.1, 3, 2), [(2, 3, 8)]),
+    "lp_pool2d": (lambda L, x: F(L).lp_pool2d(x, 2, (2, 3), stride=1), [(2, 3, 6, 7)]),
+    "lp_pool3d": (lambda L, x: F(L).lp_pool3d(x, 2, 2, ceil_mode=True), [(1, 2, 5, 4, 3)]),
+    "conv3d": (
+        lambda L, x, w, b: F(L).conv3d(x, w, b, 2, 1, 1, 1),
+        [(2, 2, 5, 4, 5), (3, 2, 3, 3, 2), (3,)],
+    ),
+    "conv_transpose1d": (
+        lambda L, x, w, b: F(L).conv_transpose1d(x, w, b, 3, 1, 2, 2, 2),
+        [(2, 4, 5), (4, 3, 3), (6,)],
+    ),
+    "conv_transpose2d": (
+        lambda L, x, w: F(L).conv_transpose2d(x, w, None, (2, 1), (1, 0), (1, 0), 1, (1, 2)),
+        [(2, 3, 4, 5), (3, 2, 3, 3)],
+    ),
+    "conv_transpose2d_unbatched": (
+        lambda L, x, w: F(L).conv_transpose2d(x, w, stride=2),
+        [(3, 4, 5), (3, 2, 2, 2)],
+    ),
+    "conv_transpose3d": (
+        lambda L, x, w, b: F(L).conv_transpose3d(x, w, b, 2, 1, 1, 2),
+        [(1, 4, 3, 2, 3), (4, 1, 3, 2, 2), (2,)],
+    ),
+    "pixel_shuffle": (lambda L, x: F(L).pixel_shuffle(x, 3), [(2, 18, 2, 3)]),
+    "pixel_unshuffle": (lambda L, x: F(L).pixel_unshuffle(x, 2), [(2, 3, 4, 6)]),
+    "unfold": (lambda L, x: F(L).unfold(x, 3, 2, 2, (1, 2)), [(2, 3, 6, 7)]),
+    "fold": (lambda L, x: F(L).fold(x, (5, 6), (2, 3), padding=(1, 0), stride=2), [(2, 12, 6)]),
+}
+_INTERP = [
+    ({"size": 7}, 1, "nearest"),
+    ({"scale_factor": 1.7}, 2, "nearest"),
+    ({"scale_factor": 0.4}, 3, "nearest"),
+    ({"size": (5, 9)}, 2, "nearest-exact"),
+    ({"size": 11, "align_corners": True}, 1, "linear"),
+    ({"scale_factor": 2.5}, 1, "linear"),
+    ({"size": (3, 8)}, 2, "bilinear"),
+    ({"scale_factor": 1.3, "align_corners": True}, 2, "bilinear"),
+    ({"scale_factor": 1.3, "recompute_scale_factor": True}, 2, "bilinear"),
+    ({"scale_factor": (2, 0.7)}, 2, "bicubic"),
+    ({"size": 4, "align_corners": True}, 2, "bicubic"),
+    ({"size": (3, 5, 2)}, 3, "trilinear"),
+    ({"scale_factor": 1.5, "align_corners": True}, 3, "trilinear"),
+    ({"size": (3, 4)}, 2, "area"),
+]
+for _kw, _nd, _mode in _INTERP:
+    SPATIAL[f"interpolate_{_mode}_{_nd}d_{sorted(_kw)}"] = (
+        lambda L, x, kw=_kw, m=_mode: F(L).interpolate(x, mode=m, **kw),
+        [(2, 3) + (5, 4, 6)[:_nd]],
+    )
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", list(SPATIAL))
+def test_spatial(name, dtype):
+    fn, shapes = SPATIAL[name]
+    both(fn, shapes, dtype)
+
+
+def test_max_unpool_roundtrip():
+    for n in (1, 2, 3):
+        shape = (2, 3) + (6, 4, 4)[:n]
+
+        def fn(L, x, n=n):
+            y, i = getattr(F(L), f"max_pool{n}d")(x, 2, return_indices=True)
+            return getattr(F(L), f"max_unpool{n}d")(y, i, 2)
+
+        both(fn, [shape])
+
+
+def test_spatial_errors():
+    x4 = np.ones((2, 3, 4, 4))
+    same_error(lambda L, a: F(L).max_pool3d(a, 2), np.ones((2, 3)))
+    same_error(lambda L, a: F(L).avg_pool3d(a, 3), np.ones((1, 1, 2, 2, 2)), words=("smaller",))
+    same_error(lambda L, a: F(L).max_pool1d(a, 2), x4, words=("Expected 2D or 3D",))
+    same_error(lambda L, a: F(L).max_pool1d(a, 5), np.ones((2, 3, 3)))
+    same_error(lambda L, a: F(L).max_pool2d(a, 5), x4, words=("Output size is too small",))
+    same_error(lambda L, a: F(L).adaptive_avg_pool2d(a, 2), np.ones((2, 3)))
+    same_error(lambda L, a: F(L).adaptive_max_pool2d(a, 2), np.ones((2, 3)))
+    same_error(lambda L, a: F(L).adaptive_avg_pool1d(a, 2), x4, words=("Expected 2 to 3",))
+    same_error(lambda L, a: F(L).interpolate(a, size=3, mode="linear"), x4)
+    same_error(lambda L, a: F(L).interpolate(a, size=3, mode="trilinear"), x4)
+    same_error(lambda L, a: F(L).interpolate(a, size=3, align_corners=True), x4)
+    same_error(lambda L, a: F(L).interpolate(a, size=3, scale_factor=2), x4)
+    same_error(lambda L, a: F(L).interpolate(a), x4)
+    same_error(lambda L, a: F(L).interpolate(a, size=(2, 3, 4)), x4, words=("same number",))
+    same_error(lambda L, a: F(L).pixel_shuffle(a, 2), x4, words=("divisible by the square",))
+    same_error(lambda L, a: F(L).pixel_unshuffle(a, 3), x4, words=("divisible by downscale",))
+    same_error(lambda L, a: F(L).unfold(a, 5), x4, words=("must be at least one",))
+    same_error(lambda L, a: F(L).fold(a, (5, 5), 2), np.ones((2, 12, 9)))
+    same_error(
+        lambda L, a, w: F(L).conv_transpose2d(a, w), np.ones((2, 5, 4, 4)), np.ones((4, 3, 3, 3))
+    )
+    same_error(
+        lambda L, a, w: F(L).conv_transpose2d(a, w, output_padding=2),
+        np.ones((2, 4, 4, 4)),
+        np.ones((4, 3, 3, 3)),
+    )
+    same_error(lambda L, a, w: F(L).conv3d(a, w), np.ones((2, 4)), np.ones((3, 5, 3, 3, 3)))
+    same_error(
+        lambda L, a, w: F(L).conv3d(a, w), np.ones((2, 4, 4, 4, 4)), np.ones((3, 5, 3, 3, 3))
+    )
+    idx = np.array([[[[0, 1], [2, 99]]]])
+    same_error(
+        lambda L, a, i: F(L).max_unpool2d(a, i, 2), np.ones((1, 1, 2, 2)), idx,
+        words=("Found an invalid max index: 99",),
+    )  # fmt: skip
+
+
+def test_conv_create_graph_through_transpose():
+    # second derivatives through conv_transpose2d, against torch
+    rng = np.random.default_rng(3)
+    x, w = rng.standard_normal((1, 2, 3, 3)), rng.standard_normal((2, 2, 2, 2))
+    res = []
+    for L in (torch, cr):
+        tx = L.tensor(x, requires_grad=True)
+        tw = L.tensor(w, requires_grad=True)
+        y = F(L).conv_transpose2d(tx, tw, stride=2)
+        (gx,) = L.autograd.grad((y**2).sum(), tx, create_graph=True)
+        gx.sum().backward()
+        res.append((gx, tw.grad))
+    close(res[1][0], res[0][0])
+    close(res[1][1], res[0][1])

@@ -154,3 +154,137 @@ def test_softmax2d_rank_error():
     for lib in (torch, cr):
         with pytest.raises(ValueError, match="Softmax2d: expected input to be 3D or 4D, got 2D"):
             lib.nn.Softmax2d()(lib.ones(2, 3))
+
+
+# ---------------------------------------------------------------- conv, pooling, resampling
+
+LAYERS = {
+    "Conv3d": (lambda nn: nn.Conv3d(2, 4, 3, padding=1), [(2, 2, 4, 5, 3)]),
+    "Conv3d_strided_groups": (
+        lambda nn: nn.Conv3d(4, 6, (2, 3, 1), stride=(2, 1, 1), groups=2, bias=False),
+        [(1, 4, 5, 4, 3)],
+    ),
+    "Conv3d_reflect": (
+        lambda nn: nn.Conv3d(2, 3, 3, padding=1, padding_mode="reflect"),
+        [(1, 2, 3, 4, 4)],
+    ),
+    "ConvTranspose1d": (lambda nn: nn.ConvTranspose1d(3, 2, 3, stride=2), [(2, 3, 5)]),
+    "ConvTranspose2d": (
+        lambda nn: nn.ConvTranspose2d(4, 6, 3, stride=2, padding=1, output_padding=1, groups=2),
+        [(2, 4, 3, 4)],
+    ),
+    "ConvTranspose2d_dilated": (
+        lambda nn: nn.ConvTranspose2d(2, 3, (2, 3), dilation=2, bias=False),
+        [(3, 2, 3, 3)],
+    ),
+    "ConvTranspose3d": (lambda nn: nn.ConvTranspose3d(2, 2, 2, stride=2), [(1, 2, 2, 3, 2)]),
+    "MaxPool3d": (lambda nn: nn.MaxPool3d(2, stride=1, padding=1), [(2, 2, 3, 4, 3)]),
+    "MaxPool3d_indices": (lambda nn: nn.MaxPool3d(2, return_indices=True), [(2, 2, 4, 4, 4)]),
+    "MaxPool1d_dilated": (
+        lambda nn: nn.MaxPool1d(3, 2, 1, dilation=2, ceil_mode=True),
+        [(2, 3, 9)],
+    ),
+    "AvgPool3d": (lambda nn: nn.AvgPool3d(3, 2, 1, count_include_pad=False), [(2, 2, 5, 4, 5)]),
+    "AdaptiveAvgPool1d": (lambda nn: nn.AdaptiveAvgPool1d(3), [(2, 3, 7)]),
+    "AdaptiveAvgPool2d": (lambda nn: nn.AdaptiveAvgPool2d((3, None)), [(2, 3, 7, 5)]),
+    "AdaptiveAvgPool3d": (lambda nn: nn.AdaptiveAvgPool3d((2, 3, 2)), [(2, 2, 5, 4, 3)]),
+    "AdaptiveMaxPool1d": (lambda nn: nn.AdaptiveMaxPool1d(4), [(2, 3, 7)]),
+    "AdaptiveMaxPool2d": (
+        lambda nn: nn.AdaptiveMaxPool2d((2, 3), return_indices=True),
+        [(3, 5, 7)],
+    ),
+    "AdaptiveMaxPool3d": (lambda nn: nn.AdaptiveMaxPool3d(2), [(1, 2, 5, 4, 3)]),
+    "LPPool1d": (lambda nn: nn.LPPool1d(2, 3, stride=2), [(2, 3, 8)]),
+    "LPPool2d": (lambda nn: nn.LPPool2d(1.5, 2), [(2, 3, 6, 4)]),
+    "LPPool3d": (lambda nn: nn.LPPool3d(2, 2), [(1, 2, 4, 4, 2)]),
+    "Upsample_nearest": (lambda nn: nn.Upsample(scale_factor=2), [(2, 3, 4, 5)]),
+    "Upsample_bilinear": (
+        lambda nn: nn.Upsample(size=(7, 3), mode="bilinear", align_corners=True),
+        [(2, 3, 4, 5)],
+    ),
+    "Upsample_bicubic": (lambda nn: nn.Upsample(scale_factor=1.5, mode="bicubic"), [(1, 2, 4, 5)]),
+    "Upsample_linear": (lambda nn: nn.Upsample(size=9, mode="linear"), [(2, 3, 4)]),
+    "Upsample_trilinear": (
+        lambda nn: nn.Upsample(scale_factor=(2, 1, 0.5), mode="trilinear"),
+        [(1, 2, 2, 3, 4)],
+    ),
+    "UpsamplingNearest2d": (lambda nn: nn.UpsamplingNearest2d(size=(5, 3)), [(2, 3, 4, 5)]),
+    "UpsamplingBilinear2d": (lambda nn: nn.UpsamplingBilinear2d(scale_factor=2), [(2, 3, 4, 5)]),
+    "PixelShuffle": (lambda nn: nn.PixelShuffle(2), [(2, 8, 3, 4)]),
+    "PixelUnshuffle": (lambda nn: nn.PixelUnshuffle(2), [(2, 2, 4, 6)]),
+    "Unfold": (lambda nn: nn.Unfold((2, 3), dilation=1, padding=1, stride=2), [(2, 3, 5, 6)]),
+    "Fold": (lambda nn: nn.Fold((4, 5), 2), [(2, 12, 12)]),
+}
+for _kind in ("Zero", "Reflection", "Replication", "Circular"):
+    LAYERS[f"{_kind}Pad1d"] = (lambda nn, k=_kind: getattr(nn, f"{k}Pad1d")((2, 1)), [(2, 3, 4)])
+    LAYERS[f"{_kind}Pad2d"] = (
+        lambda nn, k=_kind: getattr(nn, f"{k}Pad2d")((1, 2, 0, 1)),
+        [(2, 3, 4, 4)],
+    )
+    LAYERS[f"{_kind}Pad3d"] = (lambda nn, k=_kind: getattr(nn, f"{k}Pad3d")(1), [(1, 2, 3, 3, 3)])
+for _n in (1, 2, 3):
+    LAYERS[f"ConstantPad{_n}d"] = (
+        lambda nn, n=_n: getattr(nn, f"ConstantPad{n}d")(2, 0.5),
+        [(1, 2) + (3,) * _n],
+    )
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("name", list(LAYERS))
+def test_layer(name, dtype):
+    make, shapes = LAYERS[name]
+    run_both(lambda lib: make(lib.nn), shapes, dtype=dtype)
+
+
+def test_conv_transpose_output_size():
+    run_both(
+        lambda lib: lib.nn.ConvTranspose2d(2, 3, 3, stride=2, padding=1),
+        [(1, 2, 4, 4)],
+        args=((8, 8),),
+    )
+    for lib in (torch, cr):
+        m = lib.nn.ConvTranspose2d(2, 3, 3, stride=2, padding=1)
+        with pytest.raises(ValueError, match="requested an output size of"):
+            m(lib.zeros(1, 2, 4, 4), output_size=(10, 10))
+        with pytest.raises(ValueError, match='Only "zeros" padding mode'):
+            lib.nn.ConvTranspose2d(2, 3, 3, padding_mode="reflect")
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_max_unpool_module(n):
+    shape = (2, 3) + (4, 6, 4)[:n]
+    x = np.random.default_rng(n).standard_normal(shape)
+    outs = []
+    for lib in (torch, cr):
+        pool = getattr(lib.nn, f"MaxPool{n}d")(2, return_indices=True)
+        unpool = getattr(lib.nn, f"MaxUnpool{n}d")(2)
+        assert repr(unpool) == repr(getattr(torch.nn, f"MaxUnpool{n}d")(2))
+        t = lib.tensor(x, requires_grad=True)
+        y, i = pool(t)
+        z = unpool(y, i, output_size=shape)
+        (z * z).sum().backward()
+        assert z.grad_fn.name() == (f"MaxUnpool{n}DBackward0" if n > 1 else "SqueezeBackward1")
+        outs.append((z, t.grad, i))
+    close(outs[1][0], outs[0][0])
+    close(outs[1][1], outs[0][1])
+    np.testing.assert_array_equal(outs[1][2].numpy(), outs[0][2].numpy())
+
+
+def test_layer_reprs():
+    makes = [
+        lambda nn: nn.ConvTranspose2d(4, 6, 3, 2, 1, 1, 2, False, 2),
+        lambda nn: nn.Conv3d(2, 4, (3, 1, 2), stride=2, padding=1, padding_mode="reflect"),
+        lambda nn: nn.MaxPool3d((2, 3, 1), 1, 1, 1, True, True),
+        lambda nn: nn.AvgPool3d(3, 2, 1, True, False, 4),
+        lambda nn: nn.AdaptiveMaxPool2d((2, 3), True),
+        lambda nn: nn.LPPool2d(2.0, 3, 2, True),
+        lambda nn: nn.Upsample(size=5, mode="bilinear", align_corners=True),
+        lambda nn: nn.Upsample(scale_factor=(2, 3)),
+        lambda nn: nn.Fold((4, 5), 2, 1, 0, 1),
+        lambda nn: nn.ZeroPad2d((1, 2, 3, 4)),
+        lambda nn: nn.ConstantPad3d(1, 2),
+        lambda nn: nn.ReflectionPad1d(2),
+        lambda nn: nn.CircularPad2d(1),
+    ]
+    for make in makes:
+        assert repr(make(cr.nn)) == repr(make(torch.nn))
