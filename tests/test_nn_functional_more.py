@@ -372,3 +372,247 @@ def test_conv_create_graph_through_transpose():
         res.append((gx, tw.grad))
     close(res[1][0], res[0][0])
     close(res[1][1], res[0][1])
+
+
+# ---------------------------------------------------------------- norms, distances, losses
+
+NORMS = {
+    "group_norm": (lambda L, x, w, b: F(L).group_norm(x, 2, w, b), [(2, 4, 3, 5), (4,), (4,)]),
+    "group_norm_plain": (lambda L, x: F(L).group_norm(x, 3, eps=1e-3), [(2, 6, 7)]),
+    "group_norm_2d": (lambda L, x, w: F(L).group_norm(x, 1, w), [(3, 4), (4,)]),
+    "instance_norm": (lambda L, x: F(L).instance_norm(x), [(2, 3, 4, 5)]),
+    "instance_norm_affine": (
+        lambda L, x, w, b: F(L).instance_norm(x, weight=w, bias=b),
+        [(2, 3, 6), (3,), (3,)],
+    ),
+    "rms_norm": (lambda L, x: F(L).rms_norm(x, (5,)), [(2, 3, 4, 5)]),
+    "rms_norm_weight": (lambda L, x, w: F(L).rms_norm(x, (4, 5), w, 1e-3), [(2, 3, 4, 5), (4, 5)]),
+    "local_response_norm_3d": (lambda L, x: F(L).local_response_norm(x, 3), [(2, 5, 6)]),
+    "local_response_norm_4d": (
+        lambda L, x: F(L).local_response_norm(x, 2, 1e-2, 0.5, 2.0),
+        [(2, 5, 6, 3)],
+    ),
+    "cosine_similarity": (lambda L, x, y: F(L).cosine_similarity(x, y), [(3, 4, 5), (3, 4, 5)]),
+    "cosine_similarity_bcast": (
+        lambda L, x, y: F(L).cosine_similarity(x, y, dim=-1),
+        [(3, 4, 5), (4, 5)],
+    ),
+    "pairwise_distance": (lambda L, x, y: F(L).pairwise_distance(x, y), [(3, 5), (3, 5)]),
+    "pairwise_distance_p1": (
+        lambda L, x, y: F(L).pairwise_distance(x, y, 1.0, keepdim=True),
+        [(3, 5), (5,)],
+    ),
+    "pdist": (lambda L, x: F(L).pdist(x), [(5, 3)]),
+    "pdist_p3": (lambda L, x: F(L).pdist(x, 3.0), [(5, 3)]),
+    "pdist_inf": (lambda L, x: F(L).pdist(x, float("inf")), [(5, 3)]),
+}
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", list(NORMS))
+def test_norms_and_distances(name, dtype):
+    fn, shapes = NORMS[name]
+    both(fn, shapes, dtype)
+
+
+def _sign(L, x):
+    return (x.detach() > 0).to(x.dtype) * 2 - 1
+
+
+LOSSES = {
+    "kl_div": (lambda L, x, y, r: F(L).kl_div(x, y.abs(), reduction=r), [(3, 4), (3, 4)]),
+    "kl_div_log_target": (
+        lambda L, x, y, r: F(L).kl_div(x, y, reduction=r, log_target=True),
+        [(3, 4), (3, 4)],
+    ),
+    "poisson_nll": (
+        lambda L, x, y, r: F(L).poisson_nll_loss(x, y.abs() * 3, reduction=r),
+        [(3, 4), (3, 4)],
+    ),
+    "poisson_nll_full": (
+        lambda L, x, y, r: F(L).poisson_nll_loss(
+            x.abs(), y.abs() * 3, log_input=False, full=True, reduction=r
+        ),
+        [(3, 4), (3, 4)],
+    ),
+    "gaussian_nll": (
+        lambda L, x, y, v, r: F(L).gaussian_nll_loss(x, y, v.abs(), reduction=r),
+        [(3, 4), (3, 4), (3, 4)],
+    ),
+    "gaussian_nll_homoscedastic": (
+        lambda L, x, y, v, r: F(L).gaussian_nll_loss(x, y, v.abs(), full=True, reduction=r),
+        [(3, 4), (3, 4), (3,)],
+    ),
+    "hinge_embedding": (
+        lambda L, x, r: F(L).hinge_embedding_loss(x, _sign(L, x), 0.5, reduction=r),
+        [(3, 4)],
+    ),
+    "margin_ranking": (
+        lambda L, x, y, r: F(L).margin_ranking_loss(x, y, _sign(L, x - y), 0.5, reduction=r),
+        [(5,), (5,)],
+    ),
+    "soft_margin": (
+        lambda L, x, r: F(L).soft_margin_loss(x, _sign(L, x - 0.5), reduction=r),
+        [(3, 4)],
+    ),
+    "multilabel_soft_margin": (
+        lambda L, x, w, r: F(L).multilabel_soft_margin_loss(
+            x, (x.detach() > 0.5).to(x.dtype), w.detach(), reduction=r
+        ),
+        [(3, 4), (4,)],
+    ),
+    "multi_margin_p1": (
+        lambda L, x, r: F(L).multi_margin_loss(x, L.tensor([0, 3, 1]), margin=0.7, reduction=r),
+        [(3, 4)],
+    ),
+    "multi_margin_p2_weight": (
+        lambda L, x, r: F(L).multi_margin_loss(
+            x, L.tensor([0, 3, 1]), p=2, weight=L.tensor([1.0, 2, 3, 4]).to(x.dtype), reduction=r
+        ),
+        [(3, 4)],
+    ),
+    "multi_margin_1d": (
+        lambda L, x, r: F(L).multi_margin_loss(x, L.tensor(2), reduction=r),
+        [(4,)],
+    ),
+    "cosine_embedding": (
+        lambda L, x, y, r: F(L).cosine_embedding_loss(
+            x, y, L.tensor([1.0, -1, 1]).to(x.dtype), 0.2, reduction=r
+        ),
+        [(3, 4), (3, 4)],
+    ),
+    "triplet_margin": (
+        lambda L, a, p, n, r: F(L).triplet_margin_loss(a, p, n, reduction=r),
+        [(3, 4), (3, 4), (3, 4)],
+    ),
+    "triplet_margin_swap_p1": (
+        lambda L, a, p, n, r: F(L).triplet_margin_loss(a, p, n, 2.0, 1.0, swap=True, reduction=r),
+        [(3, 4), (3, 4), (3, 4)],
+    ),
+    "triplet_margin_with_distance": (
+        lambda L, a, p, n, r: F(L).triplet_margin_with_distance_loss(
+            a,
+            p,
+            n,
+            distance_function=lambda u, v: 1 - F(L).cosine_similarity(u, v),
+            swap=True,
+            reduction=r,
+        ),  # fmt: skip
+        [(3, 4), (3, 4), (3, 4)],
+    ),
+}
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("name", list(LOSSES))
+def test_loss(name, reduction, dtype):
+    fn, shapes = LOSSES[name]
+    with (
+        pytest.warns(UserWarning) if name.startswith("kl_div") and reduction == "mean" else _null()
+    ):
+        both(lambda L, *ts: fn(L, *ts, reduction), shapes, dtype)
+
+
+class _null:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *a):
+        return False
+
+
+def test_kl_div_batchmean():
+    both(lambda L, x, y: F(L).kl_div(x, y.abs(), reduction="batchmean"), [(3, 4), (3, 4)])
+
+
+def test_norm_and_loss_errors():
+    same_error(lambda L, a: F(L).group_norm(a, 3), np.ones((2, 4, 3)), words=("divisible",))
+    same_error(lambda L, a: F(L).pdist(a), np.ones((2, 4, 3)))
+    same_error(lambda L, a: F(L).rms_norm(a, (4,)), np.ones((3, 5)))
+    same_error(lambda L, a: F(L).instance_norm(a), np.ones((2, 3, 1)), words=("spatial element",))
+    same_error(
+        lambda L, a, b: F(L).cosine_embedding_loss(a, b, L.tensor([1.0, -1, 1])),
+        np.ones(3),
+        np.ones(3),
+    )
+    same_error(
+        lambda L, a, b, c: F(L).triplet_margin_loss(a, b, c),
+        np.ones((3, 4)),
+        np.ones((3, 4)),
+        np.ones(4),
+    )
+    same_error(
+        lambda L, a, b, v: F(L).gaussian_nll_loss(a, b, v),
+        np.ones((3, 4)),
+        np.ones((3, 4)),
+        np.ones(2),
+    )
+    same_error(lambda L, a: F(L).dropout1d(a), np.ones((3, 4, 5, 6)), words=("dropout1d",))
+    with pytest.raises(RuntimeError, match="not differentiable with respect to argument 'target'"):
+        F(cr).soft_margin_loss(cr.ones(3), cr.ones(3, requires_grad=True))
+
+
+def test_instance_norm_running_stats():
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((4, 3, 5))
+    stats = []
+    for L in (torch, cr):
+        rm, rv = L.zeros(3, dtype=L.float64), L.ones(3, dtype=L.float64)
+        y = F(L).instance_norm(L.tensor(x), rm, rv, use_input_stats=True, momentum=0.3)
+        y2 = F(L).instance_norm(L.tensor(x), rm, rv, use_input_stats=False)
+        stats.append((y, y2, rm, rv))
+    for a, b in zip(stats[1], stats[0]):
+        close(a, b)
+
+
+# ---------------------------------------------------------------- dropout variants, gumbel
+
+
+def test_feature_dropout_zeroes_whole_channels():
+    cr.manual_seed(0)
+    x = cr.ones(8, 16, 5, 5, requires_grad=True)
+    y = F(cr).dropout2d(x, 0.5)
+    assert y.grad_fn.name() == "MulBackward0"
+    per_channel = y.detach().numpy().reshape(8, 16, -1)
+    assert np.all((per_channel == 0).all(-1) | (per_channel == 2.0).all(-1))
+    assert 0.3 < (per_channel[..., 0] == 0).mean() < 0.7
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), y.detach().numpy())
+    for fn, shape in ((F(cr).dropout1d, (4, 8, 3)), (F(cr).dropout3d, (2, 8, 2, 2, 2))):
+        out = fn(cr.ones(*shape), 0.5).numpy().reshape(shape[0], shape[1], -1)
+        assert np.all((out == 0).all(-1) | (out == 2.0).all(-1))
+    assert F(cr).dropout1d(cr.ones(8, 3), 0.5).shape == (8, 3)  # unbatched
+
+
+def test_alpha_dropout_keeps_mean_and_variance():
+    cr.manual_seed(0)
+    x = cr.randn(200000)
+    y = F(cr).alpha_dropout(x, 0.2, training=True)
+    assert y.grad_fn is None
+    assert abs(float(y.mean())) < 0.02 and abs(float(y.std()) - 1) < 0.02
+    xr = cr.randn(1000, requires_grad=True)
+    yr = F(cr).alpha_dropout(xr, 0.5, training=True)
+    assert yr.grad_fn.name() == "AddBackward0"
+    assert F(cr).feature_alpha_dropout(xr, 0.5, training=False) is xr
+    xf = cr.randn(4, 6, 10)
+    z = F(cr).feature_alpha_dropout(xf, 0.5, training=True).numpy()
+    alpha, p = 1.7580993408473766, 0.5
+    a = 1.0 / np.sqrt((alpha * alpha * p + 1) * (1 - p))
+    kept = np.isclose(z, a * xf.numpy() + alpha * a * p).all(-1)
+    dropped = np.isclose(z, -alpha * a + alpha * a * p).all(-1)
+    assert np.all(kept ^ dropped) and kept.any() and dropped.any()
+
+
+def test_gumbel_softmax():
+    cr.manual_seed(0)
+    logits = cr.randn(5, 4, requires_grad=True)
+    y = F(cr).gumbel_softmax(logits, tau=0.5)
+    assert y.grad_fn.name() == "SoftmaxBackward0"
+    np.testing.assert_allclose(y.sum(-1).detach().numpy(), 1.0, rtol=1e-6)
+    h = F(cr).gumbel_softmax(logits, hard=True)
+    assert h.grad_fn.name() == "AddBackward0"
+    hv = h.detach().numpy()
+    assert set(np.unique(hv)) <= {0.0, 1.0} and np.all(hv.sum(-1) == 1)
+    h.sum().backward()
+    assert logits.grad is not None

@@ -288,3 +288,124 @@ def test_layer_reprs():
     ]
     for make in makes:
         assert repr(make(cr.nn)) == repr(make(torch.nn))
+
+
+# ---------------------------------------------------------------- normalisation, distance
+
+NORM_LAYERS = {
+    "GroupNorm": (lambda nn: nn.GroupNorm(2, 4), [(3, 4, 5, 2)]),
+    "GroupNorm_noaffine": (lambda nn: nn.GroupNorm(3, 6, eps=1e-3, affine=False), [(2, 6, 4)]),
+    "InstanceNorm1d": (lambda nn: nn.InstanceNorm1d(3), [(2, 3, 6)]),
+    "InstanceNorm1d_unbatched": (lambda nn: nn.InstanceNorm1d(3, affine=True), [(3, 6)]),
+    "InstanceNorm2d_stats": (
+        lambda nn: nn.InstanceNorm2d(3, affine=True, track_running_stats=True),
+        [(2, 3, 4, 5)],
+    ),
+    "InstanceNorm3d": (lambda nn: nn.InstanceNorm3d(2, momentum=0.3), [(2, 2, 3, 2, 3)]),
+    "RMSNorm": (lambda nn: nn.RMSNorm(5), [(2, 3, 5)]),
+    "RMSNorm_2d": (lambda nn: nn.RMSNorm((3, 5), eps=1e-4), [(2, 3, 5)]),
+    "RMSNorm_noaffine": (lambda nn: nn.RMSNorm(5, elementwise_affine=False), [(2, 5)]),
+    "LocalResponseNorm": (lambda nn: nn.LocalResponseNorm(3, alpha=0.1), [(2, 5, 4, 4)]),
+    "CosineSimilarity": (lambda nn: nn.CosineSimilarity(dim=-1), [(3, 5), (3, 5)]),
+    "PairwiseDistance": (lambda nn: nn.PairwiseDistance(p=3.0, keepdim=True), [(3, 5), (3, 5)]),
+}
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("name", list(NORM_LAYERS))
+def test_norm_layer(name, dtype):
+    make, shapes = NORM_LAYERS[name]
+    run_both(lambda lib: make(lib.nn), shapes, dtype=dtype)
+
+
+def test_instance_norm_eval_uses_running_stats():
+    run_both(
+        lambda lib: lib.nn.InstanceNorm2d(3, affine=True, track_running_stats=True),
+        [(2, 3, 4, 5)],
+        train=False,
+    )
+
+
+def test_norm_layer_errors():
+    for lib in (torch, cr):
+        with pytest.raises(
+            ValueError, match=r"num_channels \(4\) must be divisible by num_groups \(3\)"
+        ):
+            lib.nn.GroupNorm(3, 4)
+        with pytest.raises(ValueError, match="expected 2D or 3D input"):
+            lib.nn.InstanceNorm1d(3)(lib.ones(2, 3, 4, 5))
+
+
+# ---------------------------------------------------------------- losses
+
+
+def _signs(rng, shape):
+    return np.where(rng.standard_normal(shape) > 0, 1.0, -1.0)
+
+
+LOSS_MODULES = {
+    "KLDivLoss": (lambda nn: nn.KLDivLoss(reduction="batchmean"), lambda r: (r.standard_normal((3, 4)), np.abs(r.standard_normal((3, 4))))),
+    "KLDivLoss_log": (lambda nn: nn.KLDivLoss(reduction="sum", log_target=True), lambda r: (r.standard_normal((3, 4)), r.standard_normal((3, 4)))),
+    "PoissonNLLLoss": (lambda nn: nn.PoissonNLLLoss(), lambda r: (r.standard_normal((3, 4)), np.abs(r.standard_normal((3, 4))) * 3)),
+    "PoissonNLLLoss_full": (lambda nn: nn.PoissonNLLLoss(log_input=False, full=True, reduction="sum"), lambda r: (np.abs(r.standard_normal((3, 4))), np.abs(r.standard_normal((3, 4))) * 3)),
+    "GaussianNLLLoss": (lambda nn: nn.GaussianNLLLoss(full=True), lambda r: (r.standard_normal((3, 4)), r.standard_normal((3, 4)), np.abs(r.standard_normal((3, 1))))),
+    "HingeEmbeddingLoss": (lambda nn: nn.HingeEmbeddingLoss(margin=0.5), lambda r: (r.standard_normal((3, 4)), _signs(r, (3, 4)))),
+    "MarginRankingLoss": (lambda nn: nn.MarginRankingLoss(0.2), lambda r: (r.standard_normal(5), r.standard_normal(5), _signs(r, 5))),
+    "SoftMarginLoss": (lambda nn: nn.SoftMarginLoss(reduction="sum"), lambda r: (r.standard_normal((3, 4)), _signs(r, (3, 4)))),
+    "MultiLabelSoftMarginLoss": (lambda nn: nn.MultiLabelSoftMarginLoss(), lambda r: (r.standard_normal((3, 4)), (r.random((3, 4)) > 0.5) * 1.0)),
+    "MultiMarginLoss": (lambda nn: nn.MultiMarginLoss(p=2, margin=0.5), lambda r: (r.standard_normal((3, 4)), np.array([0, 3, 2]))),
+    "CosineEmbeddingLoss": (lambda nn: nn.CosineEmbeddingLoss(0.1), lambda r: (r.standard_normal((3, 4)), r.standard_normal((3, 4)), _signs(r, 3))),
+    "TripletMarginLoss": (lambda nn: nn.TripletMarginLoss(swap=True), lambda r: tuple(r.standard_normal((3, 4)) for _ in range(3))),
+    "TripletMarginWithDistanceLoss": (lambda nn: nn.TripletMarginWithDistanceLoss(), lambda r: tuple(r.standard_normal((3, 4)) for _ in range(3))),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", list(LOSS_MODULES))
+def test_loss_module(name):
+    make, data = LOSS_MODULES[name]
+    arrays = data(np.random.default_rng(0))
+    res = []
+    for lib in (torch, cr):
+        m = make(lib.nn)
+        ins = [lib.tensor(a) for a in arrays]
+        if ins[0].is_floating_point():
+            ins[0].requires_grad_(True)
+        out = m(*ins)
+        out.sum().backward()
+        res.append((repr(m), out, ins[0].grad))
+    assert res[1][0] == res[0][0]
+    close(res[1][1], res[0][1])
+    close(res[1][2], res[0][2])
+    assert res[1][1].grad_fn.name() == res[0][1].grad_fn.name()
+
+
+def test_new_module_reprs():
+    makes = [
+        lambda nn: nn.GroupNorm(2, 4, affine=False),
+        lambda nn: nn.InstanceNorm2d(3, affine=True, track_running_stats=True),
+        lambda nn: nn.RMSNorm((4, 5), eps=1e-3, elementwise_affine=False),
+        lambda nn: nn.LocalResponseNorm(3),
+        lambda nn: nn.Dropout1d(0.3),
+        lambda nn: nn.Dropout2d(),
+        lambda nn: nn.Dropout3d(inplace=True),
+        lambda nn: nn.AlphaDropout(0.2),
+        lambda nn: nn.FeatureAlphaDropout(0.1),
+        lambda nn: nn.TripletMarginWithDistanceLoss(),
+        lambda nn: nn.CosineSimilarity(),
+        lambda nn: nn.PairwiseDistance(),
+    ]
+    for make in makes:
+        assert repr(make(cr.nn)) == repr(make(torch.nn))
+
+
+def test_dropout_modules_eval_identity():
+    x = cr.randn(2, 3, 4, 4)
+    for m in (
+        cr.nn.Dropout1d(),
+        cr.nn.Dropout2d(),
+        cr.nn.AlphaDropout(),
+        cr.nn.FeatureAlphaDropout(),
+    ):
+        assert m.eval()(x if not isinstance(m, cr.nn.Dropout1d) else x[0]) is not None
+    assert cr.nn.Dropout2d().eval()(x) is x
+    assert cr.nn.AlphaDropout().eval()(x) is x

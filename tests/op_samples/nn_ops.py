@@ -379,3 +379,80 @@ for _k, (_mode, _nd, _kw) in enumerate(_UPSAMPLE_CASES):
             name=f"interpolate_{_mode}_{_k}",
         )
     )
+
+# ---------------------------------------------------------------- group norm, distances, margins
+SAMPLES += [
+    Sample(
+        covers=("native_group_norm",),
+        fn=lambda lib, x, w, b: F(lib).group_norm(x, 2, w, b),
+        shapes=[((2, 4, 3), (4,), (4,)), ((3, 6, 2, 2), (6,), (6,))],
+        rtol=1e-4,
+        atol=1e-6,
+        name="group_norm",
+    ),
+    Sample(
+        covers=("native_group_norm",),
+        fn=lambda lib, x: F(lib).group_norm(x, 3),
+        shapes=[(2, 3, 4)],
+        rtol=1e-4,
+        atol=1e-6,
+        name="group_norm_plain",
+    ),
+    Sample(
+        covers=("pdist",),
+        fn=lambda lib, x: F(lib).pdist(x),
+        shapes=[(5, 3), (2, 4)],
+    ),
+    Sample(
+        covers=("pdist",),
+        fn=lambda lib, x: F(lib).pdist(x, 3.0),
+        shapes=[(4, 3)],
+        name="pdist_p3",
+    ),
+    Sample(
+        covers=("pdist",),
+        fn=lambda lib, x: F(lib).pdist(x, 1.0),
+        shapes=[(4, 3)],
+        name="pdist_p1",
+        gradgrad=False,
+    ),
+    Sample(
+        covers=("norm_dim",),
+        fn=lambda lib, x, y: F(lib).pairwise_distance(x, y),
+        shapes=[((3, 4), (3, 4)), ((4,), (2, 4))],
+    ),
+    Sample(
+        covers=("norm_dim",),
+        fn=lambda lib, x, y: F(lib).pairwise_distance(x, y, p=3.0, keepdim=True),
+        shapes=[((3, 4), (3, 4))],
+        name="pairwise_distance_p3",
+    ),
+    Sample(
+        covers=("soft_margin_loss",),
+        fn=lambda lib, x, y: F(lib).soft_margin_loss(x, y.sign()),
+        shapes=[((3, 4), (3, 4))],
+        diff=(0,),
+    ),
+    Sample(
+        covers=("soft_margin_loss",),
+        fn=lambda lib, x, y: F(lib).soft_margin_loss(x, y.sign(), reduction="none"),
+        shapes=[((3, 4), (3, 4))],
+        diff=(0,),
+        name="soft_margin_loss_none",
+    ),
+    Sample(
+        covers=("multi_margin_loss",),
+        fn=lambda lib, x, t: F(lib).multi_margin_loss(x, t, margin=0.8),
+        shapes=[((5, 4), (5,))],
+        int_inputs={1: (0, 4)},
+    ),
+    Sample(
+        covers=("multi_margin_loss",),
+        fn=lambda lib, x, t: F(lib).multi_margin_loss(
+            x, t, p=2, weight=lib.tensor([1.0, 0.5, 2.0, 1.5]).to(x.dtype), reduction="none"
+        ),
+        shapes=[((5, 4), (5,))],
+        int_inputs={1: (0, 4)},
+        name="multi_margin_loss_p2_weight",
+    ),
+]

@@ -199,6 +199,10 @@ RULES_ZH = {
     "correlation of the gradient with {input}": "梯度与 {input} 的互相关",
     "the interpolation weights": "插值权重",
     "the resampling's weights": "重采样的权重",
+    "p·max(0, margin - x[y] + x[i])^(p-1)·w[y]/C (minus their sum at y)": (
+        "p·max(0, margin - x[y] + x[i])^(p-1)·w[y]/C(在 y 处为它们之和的相反数)"
+    ),
+    "∂‖x_i - x_j‖_p/∂x for each pair": "每一对的 ∂‖x_i - x_j‖_p/∂x",
     # nn activations (hardtanh, hardswish, prelu, glu, rrelu ...)
     "0 if {u} < -3, {u}/3 + 1/2 if {u} ≤ 3, else 1": "{u} < -3 时为 0,{u} ≤ 3 时为 {u}/3 + 1/2,否则为 1",
     "0 if {u} > 0 else {u}": "若 {u} > 0 则为 0,否则为 {u}",

@@ -1385,6 +1385,776 @@ def layer_norm(
     return _N.layer_norm(input, weight, bias, k, eps)
 
 
+# ---------------------------------------------------------------- more normalisation
+
+
+def group_norm(
+    input: Tensor,  # noqa: A002
+    num_groups: int,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Normalise each group of channels of each sample (``NativeGroupNormBackward0``).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.group_norm(torch.tensor([[1.0, 3.0, 0.0, 4.0]]), 2)
+        tensor([[-1.0000,  1.0000, -1.0000,  1.0000]])
+    """
+    _check_tensor(input, "group_norm")
+    if input.dim() < 2:
+        raise RuntimeError(
+            f"Expected at least 2 dimensions for input tensor but received {input.dim()}"
+        )
+    c = input.shape[1]
+    if c % num_groups:
+        raise RuntimeError(
+            "Expected number of channels in input to be divisible by num_groups, but got input "
+            f"of shape {list(input.shape)} and num_groups={num_groups}"
+        )
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and (t.dim() != 1 or t.numel() != c):
+            raise RuntimeError(
+                f"Expected {name} to be a vector of size equal to the number of channels in "
+                f"input, but got {name} of shape {list(t.shape)} and input of shape "
+                f"{list(input.shape)}"
+            )
+    return _N.group_norm(input, weight, bias, num_groups, eps)
+
+
+def instance_norm(
+    input: Tensor,  # noqa: A002
+    running_mean: Tensor | None = None,
+    running_var: Tensor | None = None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    use_input_stats: bool = True,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Normalise each channel of each sample over its spatial dims: batch norm of the input
+    viewed as (1, N·C, ...), as PyTorch computes it (ViewBackward0 over
+    NativeBatchNormBackward0); running statistics are the batch means of the per-instance ones.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.instance_norm(torch.tensor([[[1.0, 3.0]]]))
+        tensor([[[-1.0000,  1.0000]]])
+    """
+    _check_tensor(input, "instance_norm")
+    if use_input_stats:
+        size = list(input.shape)
+        if math.prod(size[2:]) == 1:
+            raise ValueError(
+                f"Expected more than 1 spatial element when training, got input size {size}"
+            )
+    b, c = input.shape[0], input.shape[1]
+    shape = (1, b * c) + tuple(input.shape[2:])
+    x = input.contiguous().view(*shape)
+    w = weight.repeat(b) if weight is not None else None
+    bb = bias.repeat(b) if bias is not None else None
+    rm = running_mean.repeat(b) if running_mean is not None else None
+    rv = running_var.repeat(b) if running_var is not None else None
+    out = batch_norm(x, rm, rv, w, bb, use_input_stats, momentum, eps)
+    if use_input_stats and running_mean is not None:
+        with _c.no_grad():
+            running_mean._data[...] = rm._data.reshape(b, c).mean(0)
+            running_mean._vc[0] += 1
+            running_var._data[...] = rv._data.reshape(b, c).mean(0)
+            running_var._vc[0] += 1
+    return out.view(*input.shape)
+
+
+def rms_norm(
+    input: Tensor,  # noqa: A002
+    normalized_shape: Any,
+    weight: Tensor | None = None,
+    eps: float | None = None,
+) -> Tensor:
+    """x / sqrt(mean(x², trailing dims) + eps) · weight (eps defaults to the dtype's machine
+    epsilon), composed as PyTorch does.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.rms_norm(torch.tensor([[3.0, 4.0]]), (2,), eps=0.0)
+        tensor([[0.8485, 1.1314]])
+    """
+    _check_tensor(input, "rms_norm")
+    shape = (
+        (normalized_shape,)
+        if isinstance(normalized_shape, numbers.Integral)
+        else tuple(normalized_shape)
+    )
+    k = len(shape)
+    if tuple(input.shape[input.dim() - k :]) != shape:
+        raise RuntimeError(
+            f"Given normalized_shape={list(shape)}, expected input with shape [*"
+            f"{', '.join(str(s) for s in shape)}], but got input of size{list(input.shape)}"
+        )
+    if eps is None:
+        eps = float(np.finfo(input._data.dtype).eps)
+    dims = tuple(range(input.dim() - k, input.dim()))
+    out = input * (input.pow(2).mean(dims, keepdim=True) + eps).rsqrt()
+    return out * weight if weight is not None else out
+
+
+def local_response_norm(
+    input: Tensor,  # noqa: A002
+    size: int,
+    alpha: float = 1e-4,
+    beta: float = 0.75,
+    k: float = 1.0,
+) -> Tensor:
+    """x / (k + alpha · mean of x² over ``size`` neighbouring channels)^beta.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.local_response_norm(torch.ones(1, 2, 1), 2, alpha=1.0, k=0.0)
+        tensor([[[1.6818],
+                 [1.0000]]])
+    """
+    dim = input.dim()
+    if dim < 3:
+        raise ValueError(
+            f"Expected 3D or higher dimensionality                          input (got {dim} "
+            "dimensions)"
+        )
+    if input.numel() == 0:
+        return input
+    div = input.mul(input)
+    if dim == 3:
+        div = div.unsqueeze(1)
+        div = pad(div, (0, 0, size // 2, (size - 1) // 2))
+        div = avg_pool2d(div, (size, 1), stride=1).squeeze(1)
+    else:
+        sizes = input.shape
+        div = div.view(sizes[0], 1, sizes[1], sizes[2], -1)
+        div = pad(div, (0, 0, 0, 0, size // 2, (size - 1) // 2))
+        div = avg_pool3d(div, (size, 1, 1), stride=1).squeeze(1)
+        div = div.view(*sizes)
+    div = div.mul(alpha).add(k).pow(beta)
+    return input / div
+
+
+# ---------------------------------------------------------------- distances
+
+
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """Σ (x1/‖x1‖)(x2/‖x2‖) along ``dim``, the norms clamped at ``eps`` (outside the graph,
+    as PyTorch does).
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> F.cosine_similarity(torch.tensor([[1.0, 0.0]]), torch.tensor([[1.0, 1.0]]))
+        tensor([0.7071])
+    """
+    x1, x2 = _c.broadcast_tensors(x1, x2)
+    n1 = _c.linalg.vector_norm(x1, 2, dim=dim, keepdim=True).clone()
+    n2 = _c.linalg.vector_norm(x2, 2, dim=dim, keepdim=True).clone()
+    with _c.no_grad():
+        n1.clamp_(min=eps)
+        n2.clamp_(min=eps)
+    return ((x1 / n1) * (x2 / n2)).sum(dim)
+
+
+def pairwise_distance(
+    x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False
+) -> Tensor:
+    """‖x1 - x2 + eps‖_p over the last dim (``NormBackward1``, as PyTorch records it).
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> F.pairwise_distance(torch.tensor([[0.0, 0.0]]), torch.tensor([[3.0, 4.0]]), eps=0.0)
+        tensor([5.])
+    """
+    out_dim = max(x1.dim(), x2.dim())
+    diff = x1 - x2 + eps
+    return _N.norm_dim(diff, p, max(out_dim - 1, 0), keepdim)
+
+
+def pdist(input: Tensor, p: float = 2.0) -> Tensor:  # noqa: A002
+    """Distances between all pairs of rows of a (N, M) input, i < j (``PdistBackward0``).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.pdist(torch.tensor([[0.0, 0.0], [3.0, 4.0], [0.0, 1.0]]))
+        tensor([5.0000, 1.0000, 4.2426])
+    """
+    _check_tensor(input, "pdist")
+    if input.dim() != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {input.dim()}D")
+    if p < 0:
+        raise RuntimeError("pdist only supports non-negative p values")
+    return _N.pdist(input, p)
+
+
+# ---------------------------------------------------------------- more losses
+
+
+def _apply_reduction(loss: Tensor, reduction: str) -> Tensor:
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+def kl_div(
+    input: Tensor,  # noqa: A002
+    target: Tensor,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+    log_target: bool = False,
+) -> Tensor:
+    """KL divergence of ``target`` from the log-probabilities ``input``: target·(log target -
+    input) summed/averaged (``batchmean`` divides the sum by the batch size).
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> F.kl_div(torch.tensor([[0.5, 0.5]]).log(), torch.tensor([[0.5, 0.5]]), reduction="sum")
+        tensor(0.)
+    """
+    if size_average is not None or reduce is not None:
+        red = _reduction(size_average, reduce, "mean")
+    else:
+        if reduction == "mean":
+            warnings.warn(
+                "reduction: 'mean' divides the total loss by both the batch size and the support "
+                "size.'batchmean' divides only by the batch size, and aligns with the KL div "
+                "math definition.'mean' will be changed to behave the same as 'batchmean' in the "
+                "next major release.",
+                stacklevel=2,
+            )
+        red = "sum" if reduction == "batchmean" else _reduction(None, None, reduction)
+    if log_target:
+        out = target.exp() * (target - input)
+    else:
+        out = _op("xlogy")(target, target) - target * input
+    out = _apply_reduction(out, red)
+    if reduction == "batchmean" and input.dim() != 0:
+        out = out / input.shape[0]
+    return out
+
+
+def poisson_nll_loss(
+    input: Tensor,  # noqa: A002
+    target: Tensor,
+    log_input: bool = True,
+    full: bool = False,
+    size_average: Any = None,
+    eps: float = 1e-8,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """Poisson negative log likelihood: exp(x) - t·x (``log_input``) or x - t·log(x + eps),
+    plus Stirling's term with ``full``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.poisson_nll_loss(torch.tensor([0.0]), torch.tensor([1.0]))
+        tensor(1.)
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    if log_input:
+        loss = input.exp() - target * input
+    else:
+        loss = input - target * (input + eps).log()
+    if full:
+        stirling = target * target.log() - target + 0.5 * (2 * math.pi * target).log()
+        loss = loss + stirling.masked_fill(target <= 1, 0)
+    return _apply_reduction(loss, reduction)
+
+
+def gaussian_nll_loss(
+    input: Tensor,  # noqa: A002
+    target: Tensor,
+    var: Any,
+    full: bool = False,
+    eps: float = 1e-6,
+    reduction: str = "mean",
+) -> Tensor:
+    """Gaussian negative log likelihood ½(log var + (x - t)²/var), var clamped at ``eps``
+    outside the graph (as PyTorch).
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> F.gaussian_nll_loss(torch.tensor([1.0]), torch.tensor([1.0]), torch.tensor([1.0]))
+        tensor(0.)
+    """
+    if isinstance(var, float):
+        if var < 0:
+            raise ValueError("var has negative entry/entries")
+        var = var * _c.ones_like(input)
+    elif bool((var < 0).any()):
+        raise ValueError("var has negative entry/entries")
+    if tuple(var.shape) != tuple(input.shape):
+        if tuple(input.shape[:-1]) == tuple(var.shape):
+            var = var.unsqueeze(-1)
+        elif (
+            input.dim() == var.dim()
+            and sum(b for a, b in zip(input.shape, var.shape) if a != b) == 1
+        ):
+            pass
+        else:
+            raise ValueError("var is of incorrect size")
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not valid")
+    var = var.clone()
+    with _c.no_grad():
+        var.clamp_(min=eps)
+    loss = 0.5 * (var.log() + (input - target) ** 2 / var)
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return _apply_reduction(loss, reduction)
+
+
+def hinge_embedding_loss(
+    input: Tensor,  # noqa: A002
+    target: Tensor,
+    margin: float = 1.0,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """x where target is 1, max(0, margin - x) where it is -1.
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> F.hinge_embedding_loss(torch.tensor([0.3, 2.0]), torch.tensor([-1.0, 1.0]))
+        tensor(1.3500)
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    zeros = _c.zeros_like(input)
+    margin_clamp = (margin - input).clamp_min(0)
+    out_margin = _c.where(target != 1, margin_clamp, zeros)
+    out_self = _c.where(target != -1, input, zeros)
+    return _apply_reduction(out_margin + out_self, reduction)
+
+
+def margin_ranking_loss(
+    input1: Tensor,
+    input2: Tensor,
+    target: Tensor,
+    margin: float = 0.0,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """max(0, -y·(x1 - x2) + margin).
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> F.margin_ranking_loss(torch.tensor([1.0]), torch.tensor([2.0]), torch.tensor([1.0]))
+        tensor(1.)
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    if not (input1.dim() == input2.dim() == target.dim()):
+        raise RuntimeError(
+            f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
+            f"input1: {input1.shape}, input2: {input2.shape}, target: {target.shape} "
+        )
+    out = (-target * (input1 - input2) + margin).clamp_min(0)
+    return _apply_reduction(out, reduction)
+
+
+def soft_margin_loss(
+    input: Tensor,  # noqa: A002
+    target: Tensor,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """log(1 + exp(-y·x)) (``SoftMarginLossBackward0``; the target is not differentiable).
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> F.soft_margin_loss(torch.tensor([0.0]), torch.tensor([1.0]))
+        tensor(0.6931)
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    if target.requires_grad and _c.is_grad_enabled():
+        raise RuntimeError(
+            "The function 'soft_margin_loss' is not differentiable with respect to argument "
+            "'target'. This input cannot have requires_grad True."
+        )
+    input, target = _broadcast_pair(input, target)
+    return _N.soft_margin_loss(input, target, reduction)
+
+
+def multilabel_soft_margin_loss(
+    input: Tensor,  # noqa: A002
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """Per-class logistic loss, averaged over the classes (composed as PyTorch does).
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> F.multilabel_soft_margin_loss(torch.zeros(1, 2), torch.tensor([[1.0, 0.0]]))
+        tensor(0.6931)
+    """
+    if size_average is not None or reduce is not None:
+        reduction = _reduction(size_average, reduce, reduction)
+    loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
+    if weight is not None:
+        loss = loss * weight
+    class_dim = input.dim() - 1
+    loss = loss.sum(dim=class_dim) / input.shape[class_dim]
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not valid")
+    return _apply_reduction(loss, reduction)
+
+
+def multi_margin_loss(
+    input: Tensor,  # noqa: A002
+    target: Tensor,
+    p: int = 1,
+    margin: float = 1.0,
+    weight: Tensor | None = None,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """Multi-class hinge loss Σ_{i≠y} max(0, margin - x[y] + x[i])^p / C
+    (``MultiMarginLossBackward0``).
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> F.multi_margin_loss(torch.tensor([[0.1, 0.2, 0.4, 0.8]]), torch.tensor([3]))
+        tensor(0.3250)
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    if p not in (1, 2):
+        raise ValueError("only p == 1 and p == 2 supported")
+    if input.dim() > 2 or (input.dim() == 2 and target.dim() != 1) or target.dim() > 1:
+        raise RuntimeError(
+            "Expected non-empty vector or matrix with optional 0-dim batch size, but got: "
+            f"{list(input.shape)}"
+        )
+    t = target._data.astype(np.int64, copy=False)
+    c = input.shape[-1] if input.dim() else 1
+    if t.size and (t.min() < 0 or t.max() >= c):
+        raise RuntimeError("target out of range")
+    if weight is not None and (weight.dim() != 1 or weight.numel() != c):
+        raise RuntimeError(f"inconsistent weight size, expected {c} but got {list(weight.shape)}")
+    w = None if weight is None else weight._data
+    return _N.multi_margin_loss(input, t, p, margin, w, reduction)
+
+
+def cosine_embedding_loss(
+    input1: Tensor,
+    input2: Tensor,
+    target: Tensor,
+    margin: float = 0.0,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """1 - cos(x1, x2) where target is 1, max(0, cos(x1, x2) - margin) where it is -1.
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> a, b = torch.tensor([[1.0, 0.0]]), torch.tensor([[0.0, 1.0]])
+        >>> F.cosine_embedding_loss(a, b, torch.tensor([1.0]))
+        tensor(1.)
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    td = target.dim()
+    if td not in (0, 1):
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if td == 1 and not (input1.dim() == 2 and input2.dim() == 2):
+        raise RuntimeError(
+            "1D target tensor expects 2D input tensors, but found inputs with sizes "
+            f"{list(input1.shape)} and {list(input2.shape)}."
+        )
+    if td == 0 and not (input1.dim() == 1 and input2.dim() == 1):
+        raise RuntimeError(
+            "0D target tensor expects 1D input tensors, but found inputs with sizes "
+            f"{list(input1.shape)} and {list(input2.shape)}."
+        )
+    prod_sum = (input1 * input2).sum(td)
+    mag1 = (input1 * input1).sum(td) + 1e-12
+    mag2 = (input2 * input2).sum(td) + 1e-12
+    cos = prod_sum / (mag1 * mag2).sqrt()
+    zeros = _c.zeros_like(cos)
+    pos = 1 - cos
+    neg = (cos - margin).clamp_min(0)
+    out = _c.where(target == 1, pos, zeros) + _c.where(target == -1, neg, zeros)
+    return _apply_reduction(out, reduction)
+
+
+def triplet_margin_loss(
+    anchor: Tensor,
+    positive: Tensor,
+    negative: Tensor,
+    margin: float = 1.0,
+    p: float = 2,
+    eps: float = 1e-6,
+    swap: bool = False,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """max(d(a, p) - d(a, n) + margin, 0) with ``pairwise_distance`` (``swap``: the smaller of
+    d(a, n) and d(p, n)).
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> a = torch.tensor([[0.0, 0.0]])
+        >>> F.triplet_margin_loss(a, a, torch.tensor([[3.0, 4.0]]), eps=0.0)
+        tensor(0.)
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    da, dp, dn = anchor.dim(), positive.dim(), negative.dim()
+    if not (da == dp == dn):
+        raise RuntimeError(
+            "The anchor, positive, and negative tensors are expected to have the same number "
+            f"of dimensions, but got: anchor {da}D, positive {dp}D, and negative {dn}D inputs"
+        )
+    d_pos = pairwise_distance(anchor, positive, p, eps)
+    d_neg = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        d_neg = _c.min(d_neg, pairwise_distance(positive, negative, p, eps))
+    out = (margin + d_pos - d_neg).clamp_min(0)
+    return _apply_reduction(out, reduction)
+
+
+def triplet_margin_with_distance_loss(
+    anchor: Tensor,
+    positive: Tensor,
+    negative: Tensor,
+    *,
+    distance_function: Any = None,
+    margin: float = 1.0,
+    swap: bool = False,
+    reduction: str = "mean",
+) -> Tensor:
+    """``triplet_margin_loss`` with any distance function (default ``pairwise_distance``).
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> a = torch.tensor([[0.0, 0.0]])
+        >>> F.triplet_margin_with_distance_loss(a, a, torch.tensor([[3.0, 4.0]]))
+        tensor(0.)
+    """
+    if margin <= 0:
+        raise ValueError(
+            f"TripletMarginWithDistanceLoss: expected margin to be greater than 0, got {margin} instead"
+        )
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    dist = distance_function if distance_function is not None else pairwise_distance
+    d_pos = dist(anchor, positive)
+    d_neg = dist(anchor, negative)
+    if swap:
+        d_neg = _c.minimum(d_neg, dist(positive, negative))
+    out = (margin + d_pos - d_neg).clamp_min(0)
+    return _apply_reduction(out, reduction)
+
+
+# ---------------------------------------------------------------- more dropout
+
+
+def _check_p(p: float) -> None:
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+def _noise(input: Tensor, p: float, feature: bool) -> np.ndarray:
+    """Bernoulli(1 - p) draws: one per element, or one per (sample, channel)."""
+    arr = input._data
+    shape = arr.shape[:2] + (1,) * (arr.ndim - 2) if feature else arr.shape
+    return (_c.default_generator.rng.random(shape) >= p).astype(arr.dtype)
+
+
+def _feature_dropout(input: Tensor, p: float, training: bool, inplace: bool) -> Tensor:
+    if not training or p == 0 or input.numel() == 0:
+        return input
+    if p == 1:
+        m = wrap(np.zeros((), input._data.dtype))
+    else:
+        m = wrap(_noise(input, p, True) / input._data.dtype.type(1 - p))
+    return input.mul_(m) if inplace else input * m
+
+
+def dropout1d(
+    input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False
+) -> Tensor:  # noqa: A002
+    """Zero whole channels of (N, C, L) or (C, L) inputs with probability ``p``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.dropout1d(torch.ones(2, 3), training=False)
+        tensor([[1., 1., 1.],
+                [1., 1., 1.]])
+    """
+    _check_p(p)
+    d = input.dim()
+    if d not in (2, 3):
+        raise RuntimeError(
+            f"dropout1d: Expected 2D or 3D input, but received a {d}D input. Note that dropout1d "
+            "exists to provide channel-wise dropout on inputs with 1 spatial dimension, a "
+            "channel dimension, and an optional batch dimension (i.e. 2D or 3D inputs)."
+        )
+    if d == 2:
+        x = input.unsqueeze_(0) if inplace else input.unsqueeze(0)
+        out = _feature_dropout(x, p, training, inplace)
+        return out.squeeze_(0) if inplace else out.squeeze(0)
+    return _feature_dropout(input, p, training, inplace)
+
+
+def dropout2d(
+    input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False
+) -> Tensor:  # noqa: A002
+    """Zero whole channels of (N, C, H, W) inputs with probability ``p``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.dropout2d(torch.ones(1, 2, 2, 2), training=False).sum()
+        tensor(8.)
+    """
+    _check_p(p)
+    d = input.dim()
+    if d not in (3, 4):
+        warnings.warn(
+            f"dropout2d: Received a {d}-D input to dropout2d, which is deprecated and will "
+            "result in an error in a future release. To retain the behavior and silence this "
+            "warning, please use dropout instead. Note that dropout2d exists to provide "
+            "channel-wise dropout on inputs with 2 spatial dimensions, a channel dimension, "
+            "and an optional batch dimension (i.e. 3D or 4D inputs).",
+            stacklevel=2,
+        )
+    if d == 3:
+        warnings.warn(
+            "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D "
+            "dropout behavior is desired - input is interpreted as shape (N, C, L), where C is "
+            "the channel dim. This behavior will change in a future release to interpret the "
+            "input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D "
+            "channel-wise dropout behavior, please switch to using dropout1d instead.",
+            stacklevel=2,
+        )
+    return _feature_dropout(input, p, training, inplace)
+
+
+def dropout3d(
+    input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False
+) -> Tensor:  # noqa: A002
+    """Zero whole channels of (N, C, D, H, W) or (C, D, H, W) inputs with probability ``p``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.dropout3d(torch.ones(1, 2, 1, 1, 1), training=False).sum()
+        tensor(2.)
+    """
+    _check_p(p)
+    d = input.dim()
+    if d not in (4, 5):
+        warnings.warn(
+            f"dropout3d: Received a {d}-D input to dropout3d, which is deprecated and will "
+            "result in an error in a future release. To retain the behavior and silence this "
+            "warning, please use dropout instead. Note that dropout3d exists to provide "
+            "channel-wise dropout on inputs with 3 spatial dimensions, a channel dimension, "
+            "and an optional batch dimension (i.e. 4D or 5D inputs).",
+            stacklevel=2,
+        )
+    if d == 4:
+        x = input.unsqueeze_(0) if inplace else input.unsqueeze(0)
+        out = _feature_dropout(x, p, training, inplace)
+        return out.squeeze_(0) if inplace else out.squeeze(0)
+    return _feature_dropout(input, p, training, inplace)
+
+
+_SELU_ALPHA_PRIME = 1.7580993408473766
+
+
+def _alpha_dropout(input: Tensor, p: float, training: bool, inplace: bool, feature: bool):
+    _check_p(p)
+    if p == 0 or not training or input.numel() == 0:
+        return input
+    dt = input._data.dtype
+    if p == 1:
+        m = wrap(np.zeros((), dt))
+        return input.mul_(m) if inplace else input * m
+    noise = _noise(input, p, feature)
+    alpha = _SELU_ALPHA_PRIME
+    a = 1.0 / math.sqrt((alpha * alpha * p + 1) * (1 - p))
+    b = wrap(((noise - 1) * (alpha * a) + alpha * a * p).astype(dt))
+    m = wrap((noise * a).astype(dt))
+    out = input.mul_(m) if inplace else input * m
+    return out.add_(b) if inplace else out + b
+
+
+def alpha_dropout(
+    input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False
+) -> Tensor:  # noqa: A002
+    """Dropout that keeps SELU's self-normalising mean and variance (dropped values set to
+    SELU's negative saturation, then an affine correction).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.alpha_dropout(torch.ones(3), 0.5)
+        tensor([1., 1., 1.])
+    """
+    return _alpha_dropout(input, p, training, inplace, False)
+
+
+def feature_alpha_dropout(
+    input: Tensor,
+    p: float = 0.5,
+    training: bool = False,
+    inplace: bool = False,  # noqa: A002
+) -> Tensor:
+    """``alpha_dropout`` of whole channels.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.feature_alpha_dropout(torch.ones(1, 2, 2), 0.5).sum()
+        tensor(4.)
+    """
+    return _alpha_dropout(input, p, training, inplace, True)
+
+
+def gumbel_softmax(
+    logits: Tensor, tau: float = 1, hard: bool = False, eps: float = 1e-10, dim: int = -1
+) -> Tensor:
+    """Samples from the Gumbel-softmax distribution (``hard``: one-hot forward, soft gradient).
+
+    Example:
+        >>> import chainrule as torch
+        >>> y = torch.nn.functional.gumbel_softmax(torch.zeros(2, 3), hard=True)
+        >>> y.sum(-1)
+        tensor([1., 1.])
+    """
+    if eps != 1e-10:
+        warnings.warn("`eps` parameter is deprecated and has no effect.", stacklevel=2)
+    dt = logits._data.dtype
+    gumbels = wrap(-np.log(_c.default_generator.rng.exponential(size=logits.shape)).astype(dt))
+    gumbels = (logits + gumbels) / tau
+    y_soft = gumbels.softmax(dim)
+    if hard:
+        index = y_soft.max(dim, keepdim=True)[1]
+        y_hard = _c.zeros_like(logits).scatter_(dim, index, 1.0)
+        return y_hard - y_soft.detach() + y_soft
+    return y_soft
+
+
 # ---------------------------------------------------------------- activations
 
 

@@ -19,6 +19,7 @@ from .._backend import array_ns
 from .._tensor import Tensor, wrap
 from ._dispatch import apply
 from ._registry import defop
+from .reduce import _vnorm_fwd, _vnorm_grad, _vnorm_jvp
 
 __all__ = [
     "conv",
@@ -1704,3 +1705,270 @@ def im2col(x: Tensor, k, d, p, s) -> Tensor:
 def col2im(cols: Tensor, out_size, k, d, p, s) -> Tensor:
     """Sum of columns (N, C·kh·kw, L) back into (N, C, H, W)."""
     return apply(COL2IM, (cols,), (tuple(out_size), tuple(k), tuple(d), tuple(p), tuple(s)))
+
+
+# ---------------------------------------------------------------- group norm
+# The layer/batch-norm rule on the input viewed as (N, G, C/G, rest): statistics over the last
+# two axes, the per-channel affine weight viewed as (1, G, C/G, 1).
+
+
+def _gn_view(shape, groups: int) -> tuple:
+    n, c = shape[:2]
+    rest = int(np.prod(shape[2:], dtype=np.int64))
+    return (n, groups, c // groups, rest)
+
+
+def _gn_fwd(x, w, b, groups, eps):
+    n, c = x.shape[:2]
+    xg = x.reshape(n, groups, -1)
+    mean = xg.mean(-1, keepdims=True)
+    xc = xg - mean
+    var = np.square(xc).mean(-1, keepdims=True)
+    y = (xc / np.sqrt(var + eps)).reshape(x.shape)
+    shape = (1, c) + (1,) * (x.ndim - 2)
+    if w is not None:
+        y = y * w.reshape(shape)
+    if b is not None:
+        y = y + b.reshape(shape)
+    return y.astype(x.dtype, copy=False)
+
+
+def _gn_backward(F, g, needs, x, w, groups, eps):
+    xshape = tuple(x.shape)
+    v = _gn_view(xshape, groups)
+    wshape = (1, groups, v[2], 1)
+    x4, g4 = F.reshape(x, v), F.reshape(g, v)
+    gx, gw, gb = _norm_backward(F, g4, needs, x4, w, (2, 3), eps, None, wshape, (0, 3))
+    if gx is not None:
+        gx = F.reshape(gx, xshape)
+    if needs[2] and w is None:
+        gb = F.reshape(F.sum(g4, dim=(0, 3)), (xshape[1],))
+    return gx, gw, gb
+
+
+def _gn_jvp(F, tv, x, w, groups, eps):
+    xshape = tuple(x.shape)
+    v = _gn_view(xshape, groups)
+    tx, tw, tb = tv
+    tv4 = (None if tx is None else F.reshape(tx, v), tw, tb)
+    x4 = F.reshape(x, v)
+    out = _norm_jvp(F, tv4, x4, w, (2, 3), eps, None, (1, groups, v[2], 1))
+    if tx is None and tw is None:  # the bias's tangent alone: broadcast to the output
+        out = out + F.zeros_like(x4)
+    return F.reshape(out, xshape)
+
+
+GROUP_NORM = defop(
+    "native_group_norm",
+    _gn_fwd,
+    inputs=("input", "weight", "bias"),
+    saves=("input", "weight"),
+    backward=_gn_backward,
+    node="NativeGroupNormBackward0",
+    promote="keep",
+    jvp=_gn_jvp,
+    explain={"input": "(1/σ)(δ - 1/n - x̂·x̂'/n)·γ", "weight": "x̂", "bias": "1"},
+)
+
+
+def group_norm(x: Tensor, w, b, groups: int, eps: float) -> Tensor:
+    """Normalise each group of C/G channels (with the spatial dims) of each sample."""
+    return apply(GROUP_NORM, (x, w, b), (int(groups), float(eps)))
+
+
+# ---------------------------------------------------------------- pdist
+
+
+def _pairs(n: int):
+    return np.triu_indices(n, 1)
+
+
+def _pdist_fwd(x, p):
+    i, j = _pairs(x.shape[0])
+    d = np.abs(x[i] - x[j])
+    if p == 0:
+        out = (d != 0).sum(-1)
+    elif p == np.inf:
+        out = d.max(-1) if d.shape[-1] else np.zeros(len(i))
+    elif p == 1:
+        out = d.sum(-1)
+    elif p == 2:
+        out = np.sqrt(np.square(d).sum(-1))
+    else:
+        out = np.power(np.power(d, p).sum(-1), 1.0 / p)
+    return np.asarray(out, dtype=x.dtype)
+
+
+def _pdist_grad(F, g, x, dist, p):
+    n = x.shape[0]
+    i, j = _pairs(n)
+    diff = x[i] - x[j]
+    gk = F.reshape(g, (-1, 1))
+    dk = F.reshape(dist, (-1, 1))
+    if p == 0:
+        return F.zeros(tuple(x.shape), x)
+    if p == 1:
+        c = gk * F.sign(diff)
+    elif p == np.inf:
+        c = gk * F.sign(diff) * (F.abs(diff) == dk)
+    else:
+        safe = F.where(dk == 0, 1.0 + 0.0 * dk, dk)
+        if p == 2:
+            c = gk * diff / safe
+        else:
+            c = gk * F.sign(diff) * F.pow(F.abs(diff), p - 1) / F.pow(safe, p - 1)
+        c = F.where(dk == 0, 0.0 * c, c)
+    shape = tuple(x.shape)
+    return F.index_put(shape, x, (i,), c, True) - F.index_put(shape, x, (j,), c, True)
+
+
+PDIST = defop(
+    "pdist",
+    _pdist_fwd,
+    saves=("self", "result"),
+    grads=(_pdist_grad,),
+    node="PdistBackward0",
+    jvp=lambda F, tv, x, dist, p: _pdist_jvp(F, tv[0], x, dist, p),
+    explain={"self": "∂‖x_i - x_j‖_p/∂x for each pair"},
+)
+
+
+def _pdist_jvp(F, t, x, dist, p):
+    i, j = _pairs(x.shape[0])
+    diff = x[i] - x[j]
+    dt = t[i] - t[j]
+    dk = F.reshape(dist, (-1, 1))
+    if p == 0:
+        return 0.0 * dist
+    if p == 1:
+        return F.sum(F.sign(diff) * dt, -1)
+    if p == np.inf:
+        return F.sum(F.sign(diff) * (F.abs(diff) == dk) * dt, -1)
+    safe = F.where(dk == 0, 1.0 + 0.0 * dk, dk)
+    if p == 2:
+        r = F.sum(diff * dt, -1) / F.reshape(safe, (-1,))
+    else:
+        w = F.sign(diff) * F.pow(F.abs(diff), p - 1) / F.pow(safe, p - 1)
+        r = F.sum(w * dt, -1)
+    return F.where(dist == 0, 0.0 * r, r)
+
+
+def pdist(x: Tensor, p: float) -> Tensor:
+    """p-norm distances between the rows of ``x`` (N, M), pairs i < j in row-major order."""
+    return apply(PDIST, (x,), (float(p),))
+
+
+# ---------------------------------------------------------------- margin losses
+
+
+def _soft_margin_fwd(x, y, r):
+    return _reduce(np.log1p(np.exp(-y * x)), r, np.result_type(x, y))
+
+
+def _soft_margin_grad(F, g, x, y, r):
+    return _scale(g, r, _size(F, x)) * (-y * F.sigmoid(-y * x))
+
+
+SOFT_MARGIN_LOSS = defop(
+    "soft_margin_loss",
+    _soft_margin_fwd,
+    inputs=("self", "target"),
+    saves=("self", "target"),
+    grads=(_soft_margin_grad, None),
+    node="SoftMarginLossBackward0",
+    explain={"self": "-y·σ(-y·x)/n"},
+)
+
+
+def soft_margin_loss(x, y, reduction: str) -> Tensor:
+    return apply(SOFT_MARGIN_LOSS, (x, y), (_RED[reduction],))
+
+
+def _mm_terms(x, target, p, margin, weight):
+    """(N, C) hinge terms max(0, margin - x[y] + x[i]) (0 at i = y) and the target picks."""
+    x2 = x.reshape(-1, x.shape[-1])
+    t = target.reshape(-1)
+    rows = np.arange(x2.shape[0])
+    z = margin - x2[rows, t][:, None] + x2
+    z[rows, t] = 0
+    z = np.maximum(z, 0)
+    return x2, t, rows, z
+
+
+def _multi_margin_fwd(x, target, p, margin, weight, r):
+    x2, t, rows, z = _mm_terms(x, target, p, margin, weight)
+    loss = (z if p == 1 else z * z).sum(-1)
+    if weight is not None:
+        loss = loss * weight.astype(x.dtype, copy=False)[t]
+    loss = loss / x.shape[-1]
+    if x.ndim == 1:
+        loss = loss.reshape(())
+    return _reduce(loss, r, x.dtype)
+
+
+def _mm_coef(F, x, target, p, margin, weight, r):
+    """d loss / d x (x-shaped; divided by N for the mean): a constant for p = 1, a function of
+    x for p = 2 (so that second derivatives see it)."""
+    xa = x if _fast(F) else x._data
+    x2a, t, rows, z = _mm_terms(xa, target, p, margin, weight)
+    n, c = x2a.shape
+    scale = np.ones(n, xa.dtype) if weight is None else weight.astype(xa.dtype, copy=False)[t]
+    scale = scale / c / (n if r == 1 and xa.ndim > 1 else 1)
+    onehot = np.zeros((n, c), xa.dtype)
+    onehot[rows, t] = 1
+    if p == 1:
+        coef = (z > 0).astype(xa.dtype) * scale[:, None]
+        coef -= onehot * coef.sum(-1, keepdims=True)
+        return _const(F, coef.reshape(xa.shape))
+    x2 = F.reshape(x, (n, c))
+    xy = F.reshape(x2[rows, t], (n, 1))
+    active = _const(F, ((z > 0) & (onehot == 0)).astype(xa.dtype) * (2 * scale)[:, None])
+    ci = (margin - xy + x2) * active
+    coef = ci - _const(F, onehot) * F.sum(ci, -1, True)
+    return F.reshape(coef, tuple(xa.shape))
+
+
+def _multi_margin_grad(F, g, x, target, p, margin, weight, r):
+    if r == 0 and x.ndim > 1:
+        g = F.reshape(g, (-1, 1))
+    return g * _mm_coef(F, x, target, p, margin, weight, r)
+
+
+def _multi_margin_jvp(F, tv, x, target, p, margin, weight, r):
+    prod = _mm_coef(F, x, target, p, margin, weight, r) * tv[0]
+    return F.sum(prod, -1) if r == 0 else F.sum(prod)
+
+
+MULTI_MARGIN_LOSS = defop(
+    "multi_margin_loss",
+    _multi_margin_fwd,
+    saves=("self",),
+    grads=(_multi_margin_grad,),
+    node="MultiMarginLossBackward0",
+    promote="keep",
+    jvp=_multi_margin_jvp,
+    explain={"self": "p·max(0, margin - x[y] + x[i])^(p-1)·w[y]/C (minus their sum at y)"},
+)
+
+
+def multi_margin_loss(x, target, p: int, margin: float, weight, reduction: str) -> Tensor:
+    return apply(MULTI_MARGIN_LOSS, (x,), (target, int(p), float(margin), weight, _RED[reduction]))
+
+
+# ---------------------------------------------------------------- norm over a dim
+# ``at::norm(x, p, dim, keepdim)``, as ``pairwise_distance`` records it (NormBackward1): the
+# vector norm's kernels and formulas under PyTorch's other node name.
+NORM_DIM = defop(
+    "norm_dim",
+    _vnorm_fwd,
+    saves=("self", "result"),
+    grads=(_vnorm_grad,),
+    node="NormBackward1",
+    jvp=_vnorm_jvp,
+    explain={"self": "{u}/‖{u}‖ (p = 2)"},
+)
+
+
+def norm_dim(x: Tensor, p: float, dim: int, keepdim: bool) -> Tensor:
+    """The p-norm of ``x`` over one dim (non-negative index)."""
+    return apply(NORM_DIM, (x,), (float(p), (int(dim),), bool(keepdim), None))
