@@ -18,6 +18,8 @@ MODULES = [
     "chainrule.nn.modules.pooling",
     "chainrule.nn.modules.normalization",
     "chainrule.nn.modules.misc",
+    "chainrule.nn.modules.padding",
+    "chainrule.nn.modules.resampling",
     "chainrule.nn.modules.rnn",
     "chainrule.nn.functional",
     "chainrule.nn.init",

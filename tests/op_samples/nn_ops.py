@@ -211,3 +211,248 @@ for _mode in ("reflect", "replicate", "circular"):
             name=f"{_mode}_pad3d",
         ),
     ]
+
+# ---------------------------------------------------------------- 3-d pooling, adaptive pooling,
+# unpooling, resampling, pixel shuffle, im2col, transposed and 3-d convolution
+SAMPLES += [
+    Sample(
+        covers=("max_pool3d_with_indices", "max_pool2d_scatter", "max_pool2d_gather"),
+        fn=lambda lib, x: F(lib).max_pool3d(x, 2, stride=(1, 2, 2), padding=1, ceil_mode=True),
+        shapes=[(2, 2, 3, 4, 5), (2, 4, 3, 4)],
+        name="max_pool3d",
+    ),
+    Sample(
+        covers=("avg_pool3d", "avg_pool2d_adjoint"),
+        fn=lambda lib, x: F(lib).avg_pool3d(x, (2, 3, 2), stride=2, padding=1),
+        shapes=[(2, 2, 4, 5, 4), (2, 3, 4, 5)],
+        name="avg_pool3d",
+    ),
+    Sample(
+        covers=("avg_pool3d", "avg_pool2d_adjoint"),
+        fn=lambda lib, x: F(lib).avg_pool3d(x, 2, ceil_mode=True, count_include_pad=False),
+        shapes=[(1, 2, 3, 5, 3)],
+        name="avg_pool3d_ceil",
+    ),
+    Sample(
+        covers=("adaptive_avg_pool2d", "separable_resample_adjoint"),
+        fn=lambda lib, x: F(lib).adaptive_avg_pool2d(x, (2, 3)),
+        shapes=[(2, 3, 5, 7), (3, 4, 4)],
+    ),
+    Sample(
+        covers=("adaptive_avg_pool2d", "separable_resample_adjoint"),
+        fn=lambda lib, x: F(lib).adaptive_avg_pool1d(x, 3),
+        shapes=[(2, 3, 7)],
+        name="adaptive_avg_pool1d",
+    ),
+    Sample(
+        covers=("adaptive_avg_pool3d", "separable_resample_adjoint"),
+        fn=lambda lib, x: F(lib).adaptive_avg_pool3d(x, (2, 1, 3)),
+        shapes=[(1, 2, 3, 4, 5)],
+    ),
+    Sample(
+        covers=("adaptive_max_pool2d", "max_pool2d_scatter", "max_pool2d_gather"),
+        fn=lambda lib, x: F(lib).adaptive_max_pool2d(x, (2, 3)),
+        shapes=[(2, 3, 5, 7), (3, 4, 4)],
+    ),
+    Sample(
+        covers=("adaptive_max_pool2d", "max_pool2d_scatter", "max_pool2d_gather"),
+        fn=lambda lib, x: F(lib).adaptive_max_pool1d(x, 4),
+        shapes=[(2, 3, 7)],
+        name="adaptive_max_pool1d",
+    ),
+    Sample(
+        covers=("adaptive_max_pool3d", "max_pool2d_scatter", "max_pool2d_gather"),
+        fn=lambda lib, x: F(lib).adaptive_max_pool3d(x, (2, 2, 3)),
+        shapes=[(1, 2, 3, 4, 5)],
+    ),
+    Sample(
+        covers=("max_unpool2d", "max_pool2d_gather", "max_pool2d_scatter"),
+        fn=lambda lib, x, y: F(lib).max_unpool2d(
+            y, F(lib).max_pool2d(x, 2, return_indices=True)[1], 2, output_size=(5, 7)
+        ),
+        shapes=[((2, 3, 5, 7), (2, 3, 2, 3))],
+        diff=(1,),
+        name="max_unpool2d",
+    ),
+    Sample(
+        covers=("max_unpool2d", "max_pool2d_gather", "max_pool2d_scatter"),
+        fn=lambda lib, x, y: F(lib).max_unpool1d(
+            y, F(lib).max_pool1d(x, 2, 2, 1, return_indices=True)[1], 2, 2, 1, output_size=(7,)
+        ),
+        shapes=[((2, 3, 7), (2, 3, 4))],
+        diff=(1,),
+        name="max_unpool1d",
+    ),
+    Sample(
+        covers=("max_unpool3d", "max_pool2d_gather", "max_pool2d_scatter"),
+        fn=lambda lib, x, y: F(lib).max_unpool3d(
+            y, F(lib).max_pool3d(x, 2, return_indices=True)[1], 2
+        ),
+        shapes=[((1, 2, 4, 4, 2), (1, 2, 2, 2, 1))],
+        diff=(1,),
+        name="max_unpool3d",
+    ),
+    Sample(
+        covers=("pixel_shuffle", "pixel_unshuffle"),
+        fn=lambda lib, x: F(lib).pixel_shuffle(x, 2),
+        shapes=[(2, 8, 2, 3), (4, 1, 2)],
+    ),
+    Sample(
+        covers=("pixel_unshuffle", "pixel_shuffle"),
+        fn=lambda lib, x: F(lib).pixel_unshuffle(x, 2),
+        shapes=[(2, 2, 4, 6), (1, 2, 2)],
+    ),
+    Sample(
+        covers=("im2col", "col2im"),
+        fn=lambda lib, x: F(lib).unfold(x, (2, 3), dilation=(1, 2), padding=1, stride=(2, 1)),
+        shapes=[(2, 2, 4, 5), (2, 4, 5)],
+        name="unfold",
+    ),
+    Sample(
+        covers=("col2im", "im2col"),
+        fn=lambda lib, x: F(lib).fold(x, (4, 5), 2, padding=(1, 0), stride=(2, 1)),
+        shapes=[(2, 8, 12), (8, 12)],
+        name="fold",
+    ),
+    Sample(
+        covers=("convolution_transpose",) + CONV_ADJ + ("convolution",),
+        fn=lambda lib, x, w, b: F(lib).conv_transpose2d(
+            x, w, b, stride=(2, 1), padding=1, output_padding=(1, 0), dilation=(1, 2)
+        ),
+        shapes=[((2, 4, 3, 4), (4, 3, 3, 2), (3,))],
+        name="conv_transpose2d",
+    ),
+    Sample(
+        covers=("convolution_transpose",) + CONV_ADJ + ("convolution",),
+        fn=lambda lib, x, w: F(lib).conv_transpose2d(x, w, groups=2, output_padding=1, dilation=2),
+        shapes=[((1, 4, 3, 3), (4, 1, 2, 2))],
+        name="conv_transpose2d_groups_outpad",
+    ),
+    Sample(
+        covers=("convolution_transpose",) + CONV_ADJ + ("convolution",),
+        fn=lambda lib, x, w, b: F(lib).conv_transpose1d(x, w, b, stride=2, output_padding=1),
+        shapes=[((2, 3, 4), (3, 2, 3), (2,)), ((3, 4), (3, 2, 3), (2,))],
+        name="conv_transpose1d",
+    ),
+    Sample(
+        covers=("convolution_transpose",) + CONV_ADJ + ("convolution",),
+        fn=lambda lib, x, w: F(lib).conv_transpose3d(x, w, stride=2, padding=(1, 0, 0)),
+        shapes=[((1, 2, 2, 3, 2), (2, 2, 3, 2, 2))],
+        name="conv_transpose3d",
+    ),
+    Sample(
+        covers=("convolution",) + CONV_ADJ,
+        fn=lambda lib, x, w, b: F(lib).conv3d(x, w, b, stride=(1, 2, 1), padding=(1, 0, 1)),
+        shapes=[((2, 2, 3, 5, 4), (3, 2, 2, 3, 2), (3,))],
+        name="conv3d",
+    ),
+    Sample(
+        covers=("convolution",) + CONV_ADJ,
+        fn=lambda lib, x, w: F(lib).conv3d(x, w, groups=2, dilation=(2, 1, 1)),
+        shapes=[((1, 4, 5, 3, 3), (2, 2, 2, 2, 2))],
+        name="conv3d_groups",
+    ),
+]
+
+_UPSAMPLE_CASES = [
+    ("nearest", 1, {"size": 5}),
+    ("nearest", 2, {"scale_factor": 2}),
+    ("nearest", 3, {"size": (3, 2, 5)}),
+    ("nearest-exact", 1, {"scale_factor": 1.7}),
+    ("nearest-exact", 2, {"size": (3, 5)}),
+    ("nearest-exact", 3, {"scale_factor": (1, 2, 0.5)}),
+    ("linear", 1, {"size": 7}),
+    ("linear", 1, {"scale_factor": 0.6, "align_corners": True}),
+    ("bilinear", 2, {"size": (3, 7)}),
+    ("bilinear", 2, {"scale_factor": 1.5, "align_corners": True}),
+    ("bicubic", 2, {"size": (5, 3)}),
+    ("bicubic", 2, {"scale_factor": 2, "align_corners": True}),
+    ("trilinear", 3, {"size": (3, 4, 2)}),
+    ("trilinear", 3, {"scale_factor": 1.5, "align_corners": True}),
+]
+for _k, (_mode, _nd, _kw) in enumerate(_UPSAMPLE_CASES):
+    SAMPLES.append(
+        Sample(
+            covers=(f"upsample_{_mode.replace('-', '_')}{_nd}d", "separable_resample_adjoint"),
+            fn=lambda lib, x, m=_mode, kw=_kw: F(lib).interpolate(x, mode=m, **kw),
+            shapes=[(2, 2) + (4, 3, 2)[:_nd]],
+            name=f"interpolate_{_mode}_{_k}",
+        )
+    )
+
+# ---------------------------------------------------------------- group norm, distances, margins
+SAMPLES += [
+    Sample(
+        covers=("native_group_norm",),
+        fn=lambda lib, x, w, b: F(lib).group_norm(x, 2, w, b),
+        shapes=[((2, 4, 3), (4,), (4,)), ((3, 6, 2, 2), (6,), (6,))],
+        rtol=1e-4,
+        atol=1e-6,
+        name="group_norm",
+    ),
+    Sample(
+        covers=("native_group_norm",),
+        fn=lambda lib, x: F(lib).group_norm(x, 3),
+        shapes=[(2, 3, 4)],
+        rtol=1e-4,
+        atol=1e-6,
+        name="group_norm_plain",
+    ),
+    Sample(
+        covers=("pdist",),
+        fn=lambda lib, x: F(lib).pdist(x),
+        shapes=[(5, 3), (2, 4)],
+    ),
+    Sample(
+        covers=("pdist",),
+        fn=lambda lib, x: F(lib).pdist(x, 3.0),
+        shapes=[(4, 3)],
+        name="pdist_p3",
+    ),
+    Sample(
+        covers=("pdist",),
+        fn=lambda lib, x: F(lib).pdist(x, 1.0),
+        shapes=[(4, 3)],
+        name="pdist_p1",
+        gradgrad=False,
+    ),
+    Sample(
+        covers=("norm_dim",),
+        fn=lambda lib, x, y: F(lib).pairwise_distance(x, y),
+        shapes=[((3, 4), (3, 4)), ((4,), (2, 4))],
+    ),
+    Sample(
+        covers=("norm_dim",),
+        fn=lambda lib, x, y: F(lib).pairwise_distance(x, y, p=3.0, keepdim=True),
+        shapes=[((3, 4), (3, 4))],
+        name="pairwise_distance_p3",
+    ),
+    Sample(
+        covers=("soft_margin_loss",),
+        fn=lambda lib, x, y: F(lib).soft_margin_loss(x, y.sign()),
+        shapes=[((3, 4), (3, 4))],
+        diff=(0,),
+    ),
+    Sample(
+        covers=("soft_margin_loss",),
+        fn=lambda lib, x, y: F(lib).soft_margin_loss(x, y.sign(), reduction="none"),
+        shapes=[((3, 4), (3, 4))],
+        diff=(0,),
+        name="soft_margin_loss_none",
+    ),
+    Sample(
+        covers=("multi_margin_loss",),
+        fn=lambda lib, x, t: F(lib).multi_margin_loss(x, t, margin=0.8),
+        shapes=[((5, 4), (5,))],
+        int_inputs={1: (0, 4)},
+    ),
+    Sample(
+        covers=("multi_margin_loss",),
+        fn=lambda lib, x, t: F(lib).multi_margin_loss(
+            x, t, p=2, weight=lib.tensor([1.0, 0.5, 2.0, 1.5]).to(x.dtype), reduction="none"
+        ),
+        shapes=[((5, 4), (5,))],
+        int_inputs={1: (0, 4)},
+        name="multi_margin_loss_p2_weight",
+    ),
+]

@@ -201,6 +201,43 @@ RULES_ZH = {
     "softmax weights of each later prefix": "各后续前缀的 softmax 权重",
     "through each reflector H_i = I - τᵢ vᵢ vᵢᵀ": "经由每个反射 H_i = I - τᵢ vᵢ vᵢᵀ",
     "{u}⁻ᵀ (for log|det|)": "{u}⁻ᵀ(对 log|det|)",
+    # nn pooling, resampling, convolution
+    "1 (elements moved back)": "1(元素移回原位)",
+    "1 (the block's sum)": "1(所在块的和)",
+    "1 at the position its index names": "其索引所指的位置处为 1",
+    "1 at the source of each output": "每个输出的来源位置处为 1",
+    "1 for each block it is copied to": "每个包含它的块处为 1",
+    "1/(bin size) for each bin containing it": "每个包含它的区间处为 1/(区间大小)",
+    "convolution with {weight}": "与 {weight} 的卷积",
+    "correlation of the gradient with {input}": "梯度与 {input} 的互相关",
+    "the interpolation weights": "插值权重",
+    "the resampling's weights": "重采样的权重",
+    "p·max(0, margin - x[y] + x[i])^(p-1)·w[y]/C (minus their sum at y)": (
+        "p·max(0, margin - x[y] + x[i])^(p-1)·w[y]/C(在 y 处为它们之和的相反数)"
+    ),
+    "∂‖x_i - x_j‖_p/∂x for each pair": "每一对的 ∂‖x_i - x_j‖_p/∂x",
+    # nn activations (hardtanh, hardswish, prelu, glu, rrelu ...)
+    "0 if {u} < -3, {u}/3 + 1/2 if {u} ≤ 3, else 1": "{u} < -3 时为 0,{u} ≤ 3 时为 {u}/3 + 1/2,否则为 1",
+    "0 if {u} > 0 else {u}": "若 {u} > 0 则为 0,否则为 {u}",
+    "1 if {min_val} < {u} < {max_val} else 0": "若 {min_val} < {u} < {max_val} 则为 1,否则为 0",
+    "1 if {min_val} < {y} < {max_val} else 0": "若 {min_val} < {y} < {max_val} 则为 1,否则为 0",
+    "1 if {u} > 0 else exp({u}/α)": "若 {u} > 0 则为 1,否则为 exp({u}/α)",
+    "1 if {u} > 0 else {weight}": "若 {u} > 0 则为 1,否则为 {weight}",
+    "1 if {u} > {threshold} else 0": "若 {u} > {threshold} 则为 1,否则为 0",
+    "1 if {y} > 0 else {negative_slope}": "若 {y} > 0 则为 1,否则为 {negative_slope}",
+    "1 if {y} > 0 else {y}/α + 1": "若 {y} > 0 则为 1,否则为 {y}/α + 1",
+    "1 if {y} > {threshold} else 0": "若 {y} > {threshold} 则为 1,否则为 0",
+    "1 if |{u}| > {lambd} else 0": "若 |{u}| > {lambd} 则为 1,否则为 0",
+    "1/6 if -3 < {u} < 3 else 0": "若 -3 < {u} < 3 则为 1/6,否则为 0",
+    "[σ(b), a·σ(b)(1 - σ(b))] for the halves a, b": "对两半 a、b 分别为 [σ(b), a·σ(b)(1 - σ(b))]",
+    "the sampled slope if {u} ≤ 0 (training), else 1": "{u} ≤ 0 时为采样的斜率(训练模式),否则为 1",
+    "the sampled slope if {y} ≤ 0 (training), else 1": "{y} ≤ 0 时为采样的斜率(训练模式),否则为 1",
+    "{scale} if {u} > 0 else {scale}·{alpha}·{input_scale}·exp({input_scale}·{u})": (
+        "{scale}(若 {u} > 0),否则为 {scale}·{alpha}·{input_scale}·exp({input_scale}·{u})"
+    ),
+    "{scale} if {y} > 0 else {input_scale}·({y} + {alpha}·{scale})": (
+        "{scale}(若 {y} > 0),否则为 {input_scale}·({y} + {alpha}·{scale})"
+    ),
 }
 
 CATALOGS = {"en": EN, "zh": ZH}

@@ -39,15 +39,39 @@ __all__ = [
     "layer_norm",
     "relu",
     "relu_",
+    "relu6",
     "leaky_relu",
+    "leaky_relu_",
     "gelu",
     "silu",
+    "mish",
     "sigmoid",
     "tanh",
     "softmax",
+    "softmin",
     "log_softmax",
     "softplus",
     "elu",
+    "elu_",
+    "selu",
+    "selu_",
+    "celu",
+    "celu_",
+    "hardtanh",
+    "hardtanh_",
+    "hardswish",
+    "hardsigmoid",
+    "logsigmoid",
+    "softsign",
+    "tanhshrink",
+    "softshrink",
+    "hardshrink",
+    "threshold",
+    "threshold_",
+    "glu",
+    "prelu",
+    "rrelu",
+    "rrelu_",
     "mse_loss",
     "l1_loss",
     "smooth_l1_loss",
@@ -235,6 +259,125 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) 
     return _convnd(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
 
 
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor:  # noqa: A002
+    """3-d cross-correlation over (N, C, D, H, W): one im2col product per kernel depth offset.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.conv3d(torch.ones(1, 1, 2, 2, 2), torch.ones(1, 1, 2, 2, 2))
+        tensor([[[[[8.]]]]])
+    """
+    return _convnd(input, weight, bias, stride, padding, dilation, groups, 3, "conv3d")
+
+
+def _conv_transposend(
+    input, weight, bias, stride, padding, output_padding, groups, dilation, n: int, name: str
+):
+    _check_tensor(input, name)
+    want = n + 2
+    if input.dim() not in (want - 1, want):
+        raise RuntimeError(
+            f"Expected {want - 1}D (unbatched) or {want}D (batched) input to {name}, but got "
+            f"input of size: {list(input.shape)}"
+        )
+    if isinstance(padding, str):
+        raise TypeError(f"{name}(): argument 'padding' must be tuple of ints, not str")
+    if input.dtype != weight.dtype or (bias is not None and bias.dtype != input.dtype):
+        other = weight if input.dtype != weight.dtype else bias
+        raise RuntimeError(f"expected scalar type {_word(input)} but found {_word(other)}")
+    batched = input.dim() == want
+    x = input if batched else input.unsqueeze(0)
+    if weight.dim() != want or x.shape[1] != weight.shape[0]:
+        raise RuntimeError(
+            f"Given transposed=1, weight of size {list(weight.shape)}, expected input"
+            f"{list(x.shape)} to have {weight.shape[0]} channels, but got {x.shape[1]} channels "
+            "instead"
+        )
+    if weight.shape[0] % groups:
+        raise RuntimeError("in_channels must be divisible by groups")
+    k = tuple(weight.shape[2:])
+    st = _tuple(stride, n, "stride")
+    pd = _tuple(padding, n, "padding")
+    op = _tuple(output_padding, n, "output_padding")
+    dl = _tuple(dilation, n, "dilation")
+    if any(o >= s and o >= d for o, s, d in zip(op, st, dl)):
+        names = ("height", "width") if n >= 2 else ("height", "width")
+        o2, s2, d2 = ((0,) + op, (1,) + st, (1,) + dl) if n == 1 else (op, st, dl)
+        raise RuntimeError(
+            "output padding must be smaller than either stride or dilation, but got "
+            f"output_padding_{names[0]}: {o2[-2]} output_padding_{names[1]}: {o2[-1]} "
+            f"stride_{names[0]}: {s2[-2]} stride_{names[1]}: {s2[-1]} dilation_{names[0]}: "
+            f"{d2[-2]} dilation_{names[1]}: {d2[-1]}"
+        )
+    spatial = tuple(x.shape[2:])
+    out_sp = tuple(
+        (h - 1) * s - 2 * p + d * (kk - 1) + o + 1
+        for h, s, p, d, kk, o in zip(spatial, st, pd, dl, k, op)
+    )
+    if any(o <= 0 for o in out_sp):
+        raise RuntimeError(
+            f"Given input size per channel: ({' x '.join(str(v) for v in spatial)}). Calculated "
+            f"output size per channel: ({' x '.join(str(v) for v in out_sp)}). Output size is "
+            "too small"
+        )
+    pads = tuple((p, p) for p in pd)
+    if n == 1:  # run as 2-d with a height of 1 (the kernels take 3-d arrays as that)
+        st, dl, pads = (1,) + st, (1,) + dl, ((0, 0),) + pads
+    out = _N.conv_transpose(x, weight, bias, out_sp, st, pads, dl, int(groups))
+    return out if batched else out.squeeze(0)
+
+
+def conv_transpose1d(
+    input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
+) -> Tensor:  # noqa: A002
+    """1-d transposed convolution (the gradient of ``conv1d`` in its input), weight
+    (C_in, C_out/groups, k).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.conv_transpose1d(torch.ones(1, 1, 2), torch.ones(1, 1, 2))
+        tensor([[[1., 2., 1.]]])
+    """
+    return _conv_transposend(
+        input, weight, bias, stride, padding, output_padding, groups, dilation, 1,
+        "conv_transpose1d",
+    )  # fmt: skip
+
+
+def conv_transpose2d(
+    input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
+) -> Tensor:  # noqa: A002
+    """2-d transposed convolution ("deconvolution"), weight (C_in, C_out/groups, kh, kw).
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> F.conv_transpose2d(torch.ones(1, 1, 2, 2), torch.ones(1, 1, 2, 2), stride=2).shape
+        torch.Size([1, 1, 4, 4])
+    """
+    return _conv_transposend(
+        input, weight, bias, stride, padding, output_padding, groups, dilation, 2,
+        "conv_transpose2d",
+    )  # fmt: skip
+
+
+def conv_transpose3d(
+    input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
+) -> Tensor:  # noqa: A002
+    """3-d transposed convolution, weight (C_in, C_out/groups, kd, kh, kw).
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> F.conv_transpose3d(torch.ones(1, 1, 1, 1, 1), torch.ones(1, 2, 2, 2, 2)).shape
+        torch.Size([1, 2, 2, 2, 2])
+    """
+    return _conv_transposend(
+        input, weight, bias, stride, padding, output_padding, groups, dilation, 3,
+        "conv_transpose3d",
+    )  # fmt: skip
+
+
 def _pool_args(kernel_size, stride, padding, dilation, n):
     k = _tuple(kernel_size, n, "kernel_size")
     s = (
@@ -254,14 +397,15 @@ def _pool_args(kernel_size, stride, padding, dilation, n):
 
 
 def _check_pool_output(x: Tensor, k, s, p, d, ceil) -> None:
-    h, w = x.shape[-2:]
-    oh = _N._pool_out(h, k[0], s[0], p[0], d[0], bool(ceil))
-    ow = _N._pool_out(w, k[1], s[1], p[1], d[1], bool(ceil))
-    if oh <= 0 or ow <= 0:
-        c = x.shape[-3] if x.dim() >= 3 else 1
+    nd = len(k)
+    sp = tuple(x.shape[x.dim() - nd :])
+    outs = [_N._pool_out(n, *a, bool(ceil)) for n, a in zip(sp, zip(k, s, p, d))]
+    if any(o <= 0 for o in outs):
+        c = x.shape[-nd - 1] if x.dim() > nd else 1
         raise RuntimeError(
-            f"Given input size: ({c}x{h}x{w}). Calculated output size: ({c}x{max(oh, 0)}x"
-            f"{max(ow, 0)}). Output size is too small"
+            f"Given input size: ({'x'.join(str(v) for v in (c,) + sp)}). Calculated output size: "
+            f"({'x'.join(str(v) for v in [c] + [max(o, 0) for o in outs])}). Output size is too "
+            "small"
         )
 
 
@@ -293,18 +437,6 @@ def max_pool2d(
     return (out, idx) if return_indices else out
 
 
-def max_pool1d(
-    input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
-):  # noqa: A002
-    """Max over sliding windows of the last dim."""
-    k, s, p, d = _pool_args(kernel_size, stride, padding, dilation, 1)
-    out, idx = _N.max_pool2d_with_indices(
-        input.unsqueeze(-2), (1,) + k, (1,) + s, (0,) + p, (1,) + d, bool(ceil_mode)
-    )
-    out = out.squeeze(-2)
-    return (out, idx.squeeze(-2)) if return_indices else out
-
-
 def avg_pool2d(
     input: Tensor,  # noqa: A002
     kernel_size: Any,
@@ -326,34 +458,784 @@ def avg_pool2d(
     return _N.avg_pool2d(input, k, s, p, bool(ceil_mode), bool(count_include_pad), divisor_override)
 
 
-def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):  # noqa: A002
-    """Mean over sliding windows of the last dim."""
+def max_pool1d(
+    input: Tensor,  # noqa: A002
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    dilation: Any = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+):
+    """Max over sliding windows of the last dim (run as 2-d with height 1, as PyTorch).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.max_pool1d(torch.tensor([[1.0, 3.0, 2.0, 0.0]]), 2)
+        tensor([[3., 2.]])
+    """
+    _check_tensor(input, "max_pool1d")
+    if input.dim() not in (2, 3):
+        raise RuntimeError(
+            "max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size "
+            f"for input, but got:{list(input.shape)}"
+        )
+    k = _tuple(kernel_size, 1, "kernel_size")
+    p = _tuple(padding, 1, "padding")
+    if p[0] * 2 > k[0]:
+        raise RuntimeError(
+            "max_pool1d() padding should be at most half of kernel size, but got padding="
+            f"{p[0]} and kernel_size={k[0]}"
+        )
+    k, s, p, d = _pool_args(kernel_size, stride, padding, dilation, 1)
+    out_l = _N._pool_out(input.shape[-1], k[0], s[0], p[0], d[0], bool(ceil_mode))
+    if out_l <= 0:
+        raise RuntimeError(f"max_pool1d() Invalid computed output size: {out_l}")
+    x = input.unsqueeze(-2)
+    out, idx = _N.max_pool2d_with_indices(
+        x, (1,) + k, (1,) + s, (0,) + p, (1,) + d, bool(ceil_mode)
+    )
+    out = out.squeeze(-2)
+    return (out, idx.squeeze(-2)) if return_indices else out
+
+
+def max_pool1d_with_indices(input: Tensor, *args: Any, **kwargs: Any) -> tuple:  # noqa: A002
+    """``max_pool1d(..., return_indices=True)``."""
+    kwargs["return_indices"] = True
+    return max_pool1d(input, *args, **kwargs)
+
+
+def max_pool2d_with_indices(input: Tensor, *args: Any, **kwargs: Any) -> tuple:  # noqa: A002
+    """``max_pool2d(..., return_indices=True)``."""
+    kwargs["return_indices"] = True
+    return max_pool2d(input, *args, **kwargs)
+
+
+def max_pool3d(
+    input: Tensor,  # noqa: A002
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    dilation: Any = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+):
+    """Max over sliding windows of the last three dims (``MaxPool3DWithIndicesBackward0``).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.max_pool3d(torch.arange(8.).reshape(1, 2, 2, 2), 2)
+        tensor([[[[7.]]]])
+    """
+    _check_tensor(input, "max_pool3d")
+    if input.dim() not in (4, 5):
+        raise RuntimeError("non-empty 4D or 5D (batch mode) tensor expected for input")
+    k, s, p, d = _pool_args(kernel_size, stride, padding, dilation, 3)
+    _check_pool_output(input, k, s, p, d, ceil_mode)
+    out, idx = _N.max_pool3d_with_indices(input, k, s, p, d, bool(ceil_mode))
+    return (out, idx) if return_indices else out
+
+
+def max_pool3d_with_indices(input: Tensor, *args: Any, **kwargs: Any) -> tuple:  # noqa: A002
+    """``max_pool3d(..., return_indices=True)``."""
+    kwargs["return_indices"] = True
+    return max_pool3d(input, *args, **kwargs)
+
+
+def avg_pool1d(
+    input: Tensor,  # noqa: A002
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+) -> Tensor:
+    """Mean over sliding windows of the last dim (2-d with height 1, as PyTorch).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.avg_pool1d(torch.tensor([[1.0, 3.0, 2.0, 0.0]]), 2)
+        tensor([[2., 1.]])
+    """
+    _check_tensor(input, "avg_pool1d")
+    if input.dim() not in (2, 3):
+        raise RuntimeError(
+            f"Expected 2 to 3 dimensions, but got {input.dim()}-dimensional tensor for argument "
+            "#1 'self' (while checking arguments for avg_pool1d)"
+        )
     k, s, p, _ = _pool_args(kernel_size, stride, padding, 1, 1)
+    x = input.unsqueeze(-2)
+    _check_pool_output(x, (1,) + k, (1,) + s, (0,) + p, (1, 1), ceil_mode)
     out = _N.avg_pool2d(
-        input.unsqueeze(-2),
-        (1,) + k,
-        (1,) + s,
-        (0,) + p,
-        bool(ceil_mode),
-        bool(count_include_pad),
-        None,
+        x, (1,) + k, (1,) + s, (0,) + p, bool(ceil_mode), bool(count_include_pad), None
     )
     return out.squeeze(-2)
 
 
-def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:  # noqa: A002
-    """Average pooling to a fixed output size (input sizes divisible by it, or output 1)."""
-    osz = _tuple(output_size, 2, "output_size")
-    h, w = input.shape[-2:]
-    osz = tuple(h if o is None else o for o in osz)
-    if h % osz[0] or w % osz[1]:
-        raise NotImplementedError(
-            "chainrule: adaptive_avg_pool2d needs input sizes divisible by the output size"
+def avg_pool3d(
+    input: Tensor,  # noqa: A002
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+) -> Tensor:
+    """Mean over sliding windows of the last three dims (``AvgPool3DBackward0``).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.avg_pool3d(torch.ones(1, 2, 2, 2), 2)
+        tensor([[[[1.]]]])
+    """
+    _check_tensor(input, "avg_pool3d")
+    if input.dim() not in (4, 5):
+        raise RuntimeError("non-empty 4D or 5D (batch mode) tensor expected for input")
+    k, s, p, _ = _pool_args(kernel_size, stride, padding, 1, 3)
+    sp = input.shape[-3:]
+    if any(n + 2 * pp < kk for n, pp, kk in zip(sp, p, k)):
+        raise RuntimeError(
+            f"input image (T: {sp[0]} H: {sp[1]} W: {sp[2]}) smaller than kernel size "
+            f"(kT: {k[0]} kH: {k[1]} kW: {k[2]})"
         )
-    if osz == (1, 1):  # PyTorch takes the mean (MeanBackward1)
-        return input.mean((-2, -1), keepdim=True)
-    k = (h // osz[0], w // osz[1])
-    return _N.avg_pool2d(input, k, k, (0, 0), False, True, None)
+    _check_pool_output(input, k, s, p, (1, 1, 1), ceil_mode)
+    return _N.avg_pool3d(input, k, s, p, bool(ceil_mode), bool(count_include_pad), divisor_override)
+
+
+def _adaptive_size(input: Tensor, output_size: Any, nd: int, name: str) -> tuple:
+    if isinstance(output_size, (list, tuple)):
+        if len(output_size) != nd:
+            raise RuntimeError(f"{name}: output_size must be {nd}")
+        osz = tuple(output_size)
+    else:
+        osz = (output_size,) * nd
+    sp = input.shape[input.dim() - nd :]
+    osz = tuple(int(n) if o is None else int(o) for n, o in zip(sp, osz))
+    if any(o < 0 for o in osz):
+        raise RuntimeError(
+            f"{name}: elements of output_size must be greater than or equal to 0 but received "
+            "{" + ", ".join(str(o) for o in osz) + "}"
+        )
+    return osz
+
+
+def _check_adaptive_rank(input: Tensor, nd: int, name: str, colon: str = "") -> None:
+    _check_tensor(input, name)
+    if nd == 1:
+        if input.dim() not in (2, 3):
+            raise RuntimeError(
+                f"Expected 2 to 3 dimensions, but got {input.dim()}-dimensional tensor for "
+                f"argument #1 'self' (while checking arguments for {name})"
+            )
+    elif input.dim() not in (nd + 1, nd + 2):
+        raise RuntimeError(
+            f"{name}(): Expected {nd + 1}D or {nd + 2}D tensor, but got{colon} {list(input.shape)}"
+        )
+
+
+def _adaptive_avg(input: Tensor, osz: tuple) -> Tensor:
+    nd = len(osz)
+    sp = input.shape[input.dim() - nd :]
+    if all(o == 1 for o in osz):  # PyTorch takes the mean (MeanBackward1)
+        return input.mean(tuple(range(-nd, 0)), keepdim=True)
+    mats = tuple(_N.adaptive_avg_matrix(n, o) for n, o in zip(sp, osz))
+    return _N.separable(_N.ADAPTIVE_AVG_POOL[nd], input, mats)
+
+
+def adaptive_avg_pool1d(input: Tensor, output_size: Any) -> Tensor:  # noqa: A002
+    """Average pooling of the last dim to ``output_size`` bins (PyTorch's bin rule).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.adaptive_avg_pool1d(torch.tensor([[1.0, 2.0, 3.0]]), 2)
+        tensor([[1.5000, 2.5000]])
+    """
+    _check_adaptive_rank(input, 1, "adaptive_avg_pool1d")
+    osz = _adaptive_size(input, output_size, 1, "adaptive_avg_pool1d")
+    return _adaptive_avg(input.unsqueeze(-2), (1,) + osz).squeeze(-2)
+
+
+def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:  # noqa: A002
+    """Average pooling of the last two dims to ``output_size`` (None keeps a size).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.adaptive_avg_pool2d(torch.ones(1, 3, 5), (1, 2))
+        tensor([[[1., 1.]]])
+    """
+    _check_adaptive_rank(input, 2, "adaptive_avg_pool2d")
+    return _adaptive_avg(input, _adaptive_size(input, output_size, 2, "adaptive_avg_pool2d"))
+
+
+def adaptive_avg_pool3d(input: Tensor, output_size: Any) -> Tensor:  # noqa: A002
+    """Average pooling of the last three dims to ``output_size``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.adaptive_avg_pool3d(torch.ones(1, 2, 3, 4), 1).shape
+        torch.Size([1, 1, 1, 1])
+    """
+    _check_adaptive_rank(input, 3, "adaptive_avg_pool3d")
+    return _adaptive_avg(input, _adaptive_size(input, output_size, 3, "adaptive_avg_pool3d"))
+
+
+def _adaptive_max(input, output_size, nd: int, name: str, return_indices: bool):
+    _check_adaptive_rank(input, nd, name, ":")
+    osz = _adaptive_size(input, output_size, nd, name)
+    sp = tuple(input.shape[input.dim() - nd :])
+    if any(n == 0 for n in sp):
+        dim = input.dim() - nd + [n == 0 for n in sp].index(True)
+        raise RuntimeError(
+            f"{name}(): Expected input to have non-zero size for non-batch dimensions, but "
+            f"input has sizes {list(input.shape)} with dimension {dim} being empty"
+        )
+    if nd == 1:
+        out, idx = _N.adaptive_max_pool(input.unsqueeze(-2), (1,) + osz)
+        out, idx = out.squeeze(-2), idx.squeeze(-2)
+    else:
+        out, idx = _N.adaptive_max_pool(input, osz)
+    return (out, idx) if return_indices else out
+
+
+def adaptive_max_pool1d(input: Tensor, output_size: Any, return_indices: bool = False):  # noqa: A002
+    """Max over PyTorch's adaptive bins of the last dim.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.adaptive_max_pool1d(torch.tensor([[1.0, 3.0, 2.0]]), 2)
+        tensor([[3., 3.]])
+    """
+    return _adaptive_max(input, output_size, 1, "adaptive_max_pool1d", return_indices)
+
+
+def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = False):  # noqa: A002
+    """Max over PyTorch's adaptive bins of the last two dims (``AdaptiveMaxPool2DBackward0``).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.adaptive_max_pool2d(torch.arange(9.).reshape(1, 3, 3), 1)
+        tensor([[[8.]]])
+    """
+    return _adaptive_max(input, output_size, 2, "adaptive_max_pool2d", return_indices)
+
+
+def adaptive_max_pool3d(input: Tensor, output_size: Any, return_indices: bool = False):  # noqa: A002
+    """Max over PyTorch's adaptive bins of the last three dims.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.adaptive_max_pool3d(torch.arange(8.).reshape(1, 2, 2, 2), 1)
+        tensor([[[[7.]]]])
+    """
+    return _adaptive_max(input, output_size, 3, "adaptive_max_pool3d", return_indices)
+
+
+def adaptive_max_pool1d_with_indices(input: Tensor, output_size: Any, return_indices=True):  # noqa: A002
+    """``adaptive_max_pool1d(..., return_indices=True)``."""
+    return _adaptive_max(input, output_size, 1, "adaptive_max_pool1d", True)
+
+
+def adaptive_max_pool2d_with_indices(input: Tensor, output_size: Any, return_indices=True):  # noqa: A002
+    """``adaptive_max_pool2d(..., return_indices=True)``."""
+    return _adaptive_max(input, output_size, 2, "adaptive_max_pool2d", True)
+
+
+def adaptive_max_pool3d_with_indices(input: Tensor, output_size: Any, return_indices=True):  # noqa: A002
+    """``adaptive_max_pool3d(..., return_indices=True)``."""
+    return _adaptive_max(input, output_size, 3, "adaptive_max_pool3d", True)
+
+
+def _unpool_size(input, kernel_size, stride, padding, output_size, nd):
+    k = _tuple(kernel_size, nd, "kernel_size")
+    s = k if stride is None else _tuple(stride, nd, "stride")
+    p = _tuple(padding, nd, "padding")
+    sp = input.shape[input.dim() - nd :]
+    default = [(n - 1) * ss - 2 * pp + kk for n, ss, pp, kk in zip(sp, s, p, k)]
+    if output_size is None:
+        return tuple(default)
+    out = list(output_size)
+    if len(out) == nd + 2:
+        out = out[2:]
+    elif len(out) == nd + 1 and input.dim() == nd + 1:
+        out = out[1:]
+    if len(out) != nd:
+        raise ValueError(
+            f"output_size should be a sequence containing {nd} or {nd + 2} elements, but it has "
+            f"a length of '{len(out)}'"
+        )
+    for i, (o, dflt, ss) in enumerate(zip(out, default, s)):
+        if not dflt - ss < o < dflt + ss:
+            raise ValueError(
+                f'invalid output_size "{tuple(out)}" (dim {i} must be between {dflt - ss} and '
+                f"{dflt + ss})"
+            )
+    return tuple(int(o) for o in out)
+
+
+def _max_unpool(input, indices, kernel_size, stride, padding, output_size, nd, name):
+    _check_tensor(input, name)
+    if tuple(indices.shape) != tuple(input.shape):
+        raise RuntimeError(
+            f"Expected shape of indices to be same as that of the input tensor "
+            f"({list(input.shape)}) but got indices tensor with shape: {list(indices.shape)}"
+        )
+    osz = _unpool_size(input, kernel_size, stride, padding, output_size, nd)
+    idx = indices._data.astype(np.int64, copy=False)
+    total = int(np.prod(osz))
+    if idx.size and (idx.min() < 0 or idx.max() >= total):
+        bad = int(idx[(idx < 0) | (idx >= total)].reshape(-1)[0])
+        raise RuntimeError(
+            f"Found an invalid max index: {bad} (output volumes are of size "
+            f"{'x'.join(str(o) for o in osz)}"
+        )
+    if nd == 1:
+        return _N.max_unpool(input.unsqueeze(-2), idx[..., None, :], (1,) + osz).squeeze(-2)
+    return _N.max_unpool(input, idx, osz)
+
+
+def max_unpool1d(
+    input: Tensor,  # noqa: A002
+    indices: Tensor,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    output_size: Any = None,
+) -> Tensor:
+    """The partial inverse of ``max_pool1d``: values back at their indices, zeros elsewhere.
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> F.max_unpool1d(*F.max_pool1d(torch.tensor([[1.0, 3.0]]), 2, return_indices=True), 2)
+        tensor([[0., 3.]])
+    """
+    return _max_unpool(input, indices, kernel_size, stride, padding, output_size, 1, "max_unpool1d")
+
+
+def max_unpool2d(
+    input: Tensor,  # noqa: A002
+    indices: Tensor,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    output_size: Any = None,
+) -> Tensor:
+    """The partial inverse of ``max_pool2d`` (``MaxUnpool2DBackward0``).
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> y, i = F.max_pool2d(torch.arange(4.).reshape(1, 2, 2), 2, return_indices=True)
+        >>> F.max_unpool2d(y, i, 2)
+        tensor([[[0., 0.],
+                 [0., 3.]]])
+    """
+    return _max_unpool(input, indices, kernel_size, stride, padding, output_size, 2, "max_unpool2d")
+
+
+def max_unpool3d(
+    input: Tensor,  # noqa: A002
+    indices: Tensor,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    output_size: Any = None,
+) -> Tensor:
+    """The partial inverse of ``max_pool3d`` (``MaxUnpool3DBackward0``).
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> y, i = F.max_pool3d(torch.ones(1, 2, 2, 2), 2, return_indices=True)
+        >>> F.max_unpool3d(y, i, 2).sum()
+        tensor(1.)
+    """
+    return _max_unpool(input, indices, kernel_size, stride, padding, output_size, 3, "max_unpool3d")
+
+
+def _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, nd):
+    k = _tuple(kernel_size, nd, "kernel_size")
+    pool = {1: avg_pool1d, 2: avg_pool2d, 3: avg_pool3d}[nd]
+    if stride is not None:
+        out = pool(input.pow(norm_type), k, stride, 0, ceil_mode)
+    else:
+        out = pool(input.pow(norm_type), k, padding=0, ceil_mode=ceil_mode)
+    return (out.sign() * relu(out.abs())).mul(math.prod(k)).pow(1.0 / norm_type)
+
+
+def lp_pool1d(
+    input: Tensor,  # noqa: A002
+    norm_type: float,
+    kernel_size: Any,
+    stride: Any = None,
+    ceil_mode: bool = False,
+) -> Tensor:
+    """Power-average pooling: (sum over the window of x^p)^(1/p), as PyTorch composes it.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.lp_pool1d(torch.tensor([[3.0, 4.0]]), 2, 2)
+        tensor([[5.]])
+    """
+    return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 1)
+
+
+def lp_pool2d(
+    input: Tensor,  # noqa: A002
+    norm_type: float,
+    kernel_size: Any,
+    stride: Any = None,
+    ceil_mode: bool = False,
+) -> Tensor:
+    """2-d power-average pooling.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.lp_pool2d(torch.ones(1, 2, 2), 1, 2)
+        tensor([[[4.]]])
+    """
+    return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 2)
+
+
+def lp_pool3d(
+    input: Tensor,  # noqa: A002
+    norm_type: float,
+    kernel_size: Any,
+    stride: Any = None,
+    ceil_mode: bool = False,
+) -> Tensor:
+    """3-d power-average pooling.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.lp_pool3d(torch.ones(1, 2, 2, 2), 1, 2)
+        tensor([[[[8.]]]])
+    """
+    return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 3)
+
+
+# ---------------------------------------------------------------- resampling
+
+_INTERP_MODES = ("nearest", "linear", "bilinear", "bicubic", "trilinear", "area", "nearest-exact")
+_LINEAR_ND = {"linear": 1, "bilinear": 2, "bicubic": 2, "trilinear": 3}
+
+
+def interpolate(
+    input: Tensor,  # noqa: A002
+    size: Any = None,
+    scale_factor: Any = None,
+    mode: str = "nearest",
+    align_corners: bool | None = None,
+    recompute_scale_factor: bool | None = None,
+    antialias: bool = False,
+) -> Tensor:
+    """Resize the spatial dims (after N, C) to ``size`` or by ``scale_factor``, with PyTorch's
+    index and weight rules for each mode (one ``Upsample...Backward0`` node).
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> F.interpolate(torch.tensor([[[1.0, 2.0]]]), scale_factor=2)
+        tensor([[[1., 1., 2., 2.]]])
+        >>> F.interpolate(torch.tensor([[[1.0, 2.0]]]), size=3, mode="linear", align_corners=True)
+        tensor([[[1.0000, 1.5000, 2.0000]]])
+    """
+    _check_tensor(input, "interpolate")
+    if mode in ("nearest", "area", "nearest-exact"):
+        if align_corners is not None:
+            raise ValueError(
+                "align_corners option can only be set with the interpolating modes: "
+                "linear | bilinear | bicubic | trilinear"
+            )
+    elif align_corners is None:
+        align_corners = False
+    dim = input.dim() - 2
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    if size is not None:
+        scales = None
+        if isinstance(size, (list, tuple)):
+            if len(size) != dim:
+                raise ValueError(
+                    "Input and output must have the same number of spatial dimensions, but got "
+                    f"input with spatial dimensions of {list(input.shape[2:])} and output size "
+                    f"of {size}. Please provide input tensor in (N, C, d1, d2, ...,dK) format "
+                    "and output size in (o1, o2, ...,oK) format."
+                )
+            out_size = [int(v) for v in size]
+        else:
+            out_size = [int(size)] * dim
+    elif scale_factor is not None:
+        if isinstance(scale_factor, (list, tuple)):
+            if len(scale_factor) != dim:
+                raise ValueError(
+                    "Input and scale_factor must have the same number of spatial dimensions, but "
+                    f"got input with spatial dimensions of {list(input.shape[2:])} and "
+                    f"scale_factor of shape {scale_factor}. Please provide input tensor in (N, "
+                    "C, d1, d2, ...,dK) format and scale_factor in (s1, s2, ...,sK) format."
+                )
+            scales = [float(v) for v in scale_factor]
+        else:
+            scales = [float(scale_factor)] * dim
+        out_size = [int(math.floor(n * sc)) for n, sc in zip(input.shape[2:], scales)]
+    else:
+        raise ValueError("either size or scale_factor should be defined")
+    if recompute_scale_factor and size is not None:
+        raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
+    if mode == "area" or recompute_scale_factor:
+        scales = None
+    if antialias:
+        if not (mode in ("bilinear", "bicubic") and input.dim() == 4):
+            raise ValueError(
+                "Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and "
+                "requires a 4-D tensor as input"
+            )
+        raise NotImplementedError("chainrule: interpolate(antialias=True) is not supported")
+    if mode not in _INTERP_MODES or input.dim() not in (3, 4, 5):
+        raise NotImplementedError(
+            "Input Error: Only 3D, 4D and 5D input Tensors supported"
+            f" (got {input.dim()}D) for the modes: nearest | linear | bilinear | bicubic | "
+            f"trilinear | lanczos | area | nearest-exact (got {mode})"
+        )
+    if mode == "area":
+        return {1: adaptive_avg_pool1d, 2: adaptive_avg_pool2d, 3: adaptive_avg_pool3d}[dim](
+            input, out_size
+        )
+    want = _LINEAR_ND.get(mode)
+    if want is not None and want != dim:
+        need = {1: 3, 2: 4, 3: 5}[want]
+        raise NotImplementedError(f"Got {input.dim()}D input, but {mode} mode needs {need}D input")
+    if any(o <= 0 for o in out_size):
+        raise RuntimeError(
+            f"Input and output sizes should be greater than 0, but got input "
+            f"({', '.join(str(n) for n in input.shape[2:])}) and output "
+            f"({', '.join(str(o) for o in out_size)})"
+        )
+    dt = np.float32 if input.dtype == _c.float32 else np.float64
+    sp = tuple(input.shape[2:])
+    scs = scales or [None] * dim
+    if mode in ("nearest", "nearest-exact"):
+        mats = [
+            _N.nearest_matrix(n, o, sc, mode == "nearest-exact")
+            for n, o, sc in zip(sp, out_size, scs)
+        ]
+    elif mode == "bicubic":
+        mats = [_N.cubic_matrix(n, o, align_corners, sc, dt) for n, o, sc in zip(sp, out_size, scs)]
+    else:
+        mats = [
+            _N.linear_matrix(n, o, align_corners, sc, dt) for n, o, sc in zip(sp, out_size, scs)
+        ]
+    return _N.separable(_N.UPSAMPLE[(mode, dim)], input, tuple(mats))
+
+
+def upsample(
+    input: Tensor,  # noqa: A002
+    size: Any = None,
+    scale_factor: Any = None,
+    mode: str = "nearest",
+    align_corners: bool | None = None,
+) -> Tensor:
+    """Deprecated alias of ``interpolate`` (warns, as PyTorch).
+
+    Example:
+        >>> import chainrule as torch
+        >>> import warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     torch.nn.functional.upsample(torch.ones(1, 1, 2), scale_factor=2).shape
+        torch.Size([1, 1, 4])
+    """
+    warnings.warn(
+        "`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.",
+        stacklevel=2,
+    )
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input: Tensor, size: Any = None, scale_factor: Any = None) -> Tensor:  # noqa: A002
+    """Deprecated: ``interpolate(..., mode='nearest')``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> import warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     torch.nn.functional.upsample_nearest(torch.ones(1, 1, 2), 3).shape
+        torch.Size([1, 1, 3])
+    """
+    warnings.warn(
+        "`nn.functional.upsample_nearest` is deprecated. Use `nn.functional.interpolate` instead.",
+        stacklevel=2,
+    )
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input: Tensor, size: Any = None, scale_factor: Any = None) -> Tensor:  # noqa: A002
+    """Deprecated: ``interpolate(..., mode='bilinear', align_corners=True)``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> import warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     torch.nn.functional.upsample_bilinear(torch.ones(1, 1, 2, 2), 3).shape
+        torch.Size([1, 1, 3, 3])
+    """
+    warnings.warn(
+        "`nn.functional.upsample_bilinear` is deprecated. Use `nn.functional.interpolate` instead.",
+        stacklevel=2,
+    )
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
+
+
+def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:  # noqa: A002
+    """(*, C·r², H, W) -> (*, C, H·r, W·r) (``PixelShuffleBackward0``).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.pixel_shuffle(torch.arange(4.).reshape(1, 4, 1, 1), 2)
+        tensor([[[[0., 1.],
+                  [2., 3.]]]])
+    """
+    _check_tensor(input, "pixel_shuffle")
+    r = int(upscale_factor)
+    if input.dim() < 3:
+        raise RuntimeError(
+            f"pixel_shuffle expects input to have at least 3 dimensions, but got input with "
+            f"{input.dim()} dimension(s)"
+        )
+    if r <= 0:
+        raise RuntimeError(f"pixel_shuffle expects a positive upscale_factor, but got {r}")
+    c = input.shape[-3]
+    if c % (r * r):
+        raise RuntimeError(
+            "pixel_shuffle expects its input's 'channel' dimension to be divisible by the square "
+            f"of upscale_factor, but input.size(-3)={c} is not divisible by {r * r}"
+        )
+    return _N.pixel_shuffle(input, r)
+
+
+def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:  # noqa: A002
+    """(*, C, H·r, W·r) -> (*, C·r², H, W), the inverse of ``pixel_shuffle``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.pixel_unshuffle(torch.arange(4.).reshape(1, 1, 2, 2), 2).flatten()
+        tensor([0., 1., 2., 3.])
+    """
+    _check_tensor(input, "pixel_unshuffle")
+    r = int(downscale_factor)
+    if input.dim() < 3:
+        raise RuntimeError(
+            f"pixel_unshuffle expects input to have at least 3 dimensions, but got input with "
+            f"{input.dim()} dimension(s)"
+        )
+    if r <= 0:
+        raise RuntimeError(f"pixel_unshuffle expects a positive downscale_factor, but got {r}")
+    h, w = input.shape[-2:]
+    if h % r:
+        raise RuntimeError(
+            "pixel_unshuffle expects height to be divisible by downscale_factor, but "
+            f"input.size(-2)={h} is not divisible by {r}"
+        )
+    if w % r:
+        raise RuntimeError(
+            "pixel_unshuffle expects width to be divisible by downscale_factor, but "
+            f"input.size(-1)={w} is not divisible by {r}"
+        )
+    return _N.pixel_unshuffle(input, r)
+
+
+def _fold_args(kernel_size, dilation, padding, stride):
+    return (
+        _tuple(kernel_size, 2, "kernel_size"),
+        _tuple(dilation, 2, "dilation"),
+        _tuple(padding, 2, "padding"),
+        _tuple(stride, 2, "stride"),
+    )
+
+
+def unfold(
+    input: Tensor,  # noqa: A002
+    kernel_size: Any,
+    dilation: Any = 1,
+    padding: Any = 0,
+    stride: Any = 1,
+) -> Tensor:
+    """im2col: sliding (C·kh·kw) blocks of a (N, C, H, W) input as columns (N, C·kh·kw, L).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.unfold(torch.arange(4.).reshape(1, 1, 2, 2), 2)
+        tensor([[[0.],
+                 [1.],
+                 [2.],
+                 [3.]]])
+    """
+    _check_tensor(input, "unfold")
+    if input.dim() not in (3, 4):
+        raise NotImplementedError(
+            f"Input Error: Only 3D or 4D input Tensors are supported (got {input.dim()}D)"
+        )
+    k, d, p, s = _fold_args(kernel_size, dilation, padding, stride)
+    sp = input.shape[-2:]
+    outs = [(n + 2 * pp - dd * (kk - 1) - 1) // ss + 1 for n, kk, dd, pp, ss in zip(sp, k, d, p, s)]
+    if any(o < 1 for o in outs):
+        raise RuntimeError(
+            f"Given input with spatial size ({sp[0]}, {sp[1]}), kernel_size=({k[0]}, {k[1]}), "
+            f"dilation=({d[0]}, {d[1]}), padding=({p[0]}, {p[1]}), calculated shape of the array "
+            f"of sliding blocks as ({outs[0]}, {outs[1]}), but its components must be at least "
+            "one."
+        )
+    return _N.im2col(input, k, d, p, s)
+
+
+def fold(
+    input: Tensor,  # noqa: A002
+    output_size: Any,
+    kernel_size: Any,
+    dilation: Any = 1,
+    padding: Any = 0,
+    stride: Any = 1,
+) -> Tensor:
+    """col2im: sum (N, C·kh·kw, L) columns back into a (N, C, H, W) image (the adjoint of
+    ``unfold``).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.fold(torch.ones(1, 4, 4), (3, 3), 2)
+        tensor([[[[1., 2., 1.],
+                  [2., 4., 2.],
+                  [1., 2., 1.]]]])
+    """
+    _check_tensor(input, "fold")
+    if input.dim() not in (2, 3):
+        raise NotImplementedError(
+            f"Input Error: Only unbatched (2D) or batched (3D) input Tensors are supported (got "
+            f"{input.dim()}D)"
+        )
+    k, d, p, s = _fold_args(kernel_size, dilation, padding, stride)
+    osz = _tuple(output_size, 2, "output_size")
+    cdim = input.dim() - 2
+    kk = k[0] * k[1]
+    if input.shape[cdim] % kk:
+        raise RuntimeError(
+            f"Expected size of input's dimension 1 to be divisible by the product of "
+            f"kernel_size, but got input.size(1)={input.shape[cdim]} and kernel_size=({k[0]}, "
+            f"{k[1]})"
+        )
+    blocks = [
+        (n + 2 * pp - dd * (kq - 1) - 1) // ss + 1 for n, kq, dd, pp, ss in zip(osz, k, d, p, s)
+    ]
+    if blocks[0] * blocks[1] != input.shape[-1]:
+        raise RuntimeError(
+            f"Given output_size=({osz[0]}, {osz[1]}), kernel_size=({k[0]}, {k[1]}), "
+            f"dilation=({d[0]}, {d[1]}), padding=({p[0]}, {p[1]}), stride=({s[0]}, {s[1]}), "
+            "expected size of input's dimension 2 to match the calculated number of sliding "
+            f"blocks {blocks[0]} * {blocks[1]} = {blocks[0] * blocks[1]}, but got "
+            f"input.size(2)={input.shape[-1]}."
+        )
+    return _N.col2im(input, osz, k, d, p, s)
 
 
 # ---------------------------------------------------------------- embedding, dropout, norms
@@ -503,6 +1385,776 @@ def layer_norm(
     return _N.layer_norm(input, weight, bias, k, eps)
 
 
+# ---------------------------------------------------------------- more normalisation
+
+
+def group_norm(
+    input: Tensor,  # noqa: A002
+    num_groups: int,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Normalise each group of channels of each sample (``NativeGroupNormBackward0``).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.group_norm(torch.tensor([[1.0, 3.0, 0.0, 4.0]]), 2)
+        tensor([[-1.0000,  1.0000, -1.0000,  1.0000]])
+    """
+    _check_tensor(input, "group_norm")
+    if input.dim() < 2:
+        raise RuntimeError(
+            f"Expected at least 2 dimensions for input tensor but received {input.dim()}"
+        )
+    c = input.shape[1]
+    if c % num_groups:
+        raise RuntimeError(
+            "Expected number of channels in input to be divisible by num_groups, but got input "
+            f"of shape {list(input.shape)} and num_groups={num_groups}"
+        )
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and (t.dim() != 1 or t.numel() != c):
+            raise RuntimeError(
+                f"Expected {name} to be a vector of size equal to the number of channels in "
+                f"input, but got {name} of shape {list(t.shape)} and input of shape "
+                f"{list(input.shape)}"
+            )
+    return _N.group_norm(input, weight, bias, num_groups, eps)
+
+
+def instance_norm(
+    input: Tensor,  # noqa: A002
+    running_mean: Tensor | None = None,
+    running_var: Tensor | None = None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    use_input_stats: bool = True,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Normalise each channel of each sample over its spatial dims: batch norm of the input
+    viewed as (1, N·C, ...), as PyTorch computes it (ViewBackward0 over
+    NativeBatchNormBackward0); running statistics are the batch means of the per-instance ones.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.instance_norm(torch.tensor([[[1.0, 3.0]]]))
+        tensor([[[-1.0000,  1.0000]]])
+    """
+    _check_tensor(input, "instance_norm")
+    if use_input_stats:
+        size = list(input.shape)
+        if math.prod(size[2:]) == 1:
+            raise ValueError(
+                f"Expected more than 1 spatial element when training, got input size {size}"
+            )
+    b, c = input.shape[0], input.shape[1]
+    shape = (1, b * c) + tuple(input.shape[2:])
+    x = input.contiguous().view(*shape)
+    w = weight.repeat(b) if weight is not None else None
+    bb = bias.repeat(b) if bias is not None else None
+    rm = running_mean.repeat(b) if running_mean is not None else None
+    rv = running_var.repeat(b) if running_var is not None else None
+    out = batch_norm(x, rm, rv, w, bb, use_input_stats, momentum, eps)
+    if use_input_stats and running_mean is not None:
+        with _c.no_grad():
+            running_mean._data[...] = rm._data.reshape(b, c).mean(0)
+            running_mean._vc[0] += 1
+            running_var._data[...] = rv._data.reshape(b, c).mean(0)
+            running_var._vc[0] += 1
+    return out.view(*input.shape)
+
+
+def rms_norm(
+    input: Tensor,  # noqa: A002
+    normalized_shape: Any,
+    weight: Tensor | None = None,
+    eps: float | None = None,
+) -> Tensor:
+    """x / sqrt(mean(x², trailing dims) + eps) · weight (eps defaults to the dtype's machine
+    epsilon), composed as PyTorch does.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.rms_norm(torch.tensor([[3.0, 4.0]]), (2,), eps=0.0)
+        tensor([[0.8485, 1.1314]])
+    """
+    _check_tensor(input, "rms_norm")
+    shape = (
+        (normalized_shape,)
+        if isinstance(normalized_shape, numbers.Integral)
+        else tuple(normalized_shape)
+    )
+    k = len(shape)
+    if tuple(input.shape[input.dim() - k :]) != shape:
+        raise RuntimeError(
+            f"Given normalized_shape={list(shape)}, expected input with shape [*"
+            f"{', '.join(str(s) for s in shape)}], but got input of size{list(input.shape)}"
+        )
+    if eps is None:
+        eps = float(np.finfo(input._data.dtype).eps)
+    dims = tuple(range(input.dim() - k, input.dim()))
+    out = input * (input.pow(2).mean(dims, keepdim=True) + eps).rsqrt()
+    return out * weight if weight is not None else out
+
+
+def local_response_norm(
+    input: Tensor,  # noqa: A002
+    size: int,
+    alpha: float = 1e-4,
+    beta: float = 0.75,
+    k: float = 1.0,
+) -> Tensor:
+    """x / (k + alpha · mean of x² over ``size`` neighbouring channels)^beta.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.local_response_norm(torch.ones(1, 2, 1), 2, alpha=1.0, k=0.0)
+        tensor([[[1.6818],
+                 [1.0000]]])
+    """
+    dim = input.dim()
+    if dim < 3:
+        raise ValueError(
+            f"Expected 3D or higher dimensionality                          input (got {dim} "
+            "dimensions)"
+        )
+    if input.numel() == 0:
+        return input
+    div = input.mul(input)
+    if dim == 3:
+        div = div.unsqueeze(1)
+        div = pad(div, (0, 0, size // 2, (size - 1) // 2))
+        div = avg_pool2d(div, (size, 1), stride=1).squeeze(1)
+    else:
+        sizes = input.shape
+        div = div.view(sizes[0], 1, sizes[1], sizes[2], -1)
+        div = pad(div, (0, 0, 0, 0, size // 2, (size - 1) // 2))
+        div = avg_pool3d(div, (size, 1, 1), stride=1).squeeze(1)
+        div = div.view(*sizes)
+    div = div.mul(alpha).add(k).pow(beta)
+    return input / div
+
+
+# ---------------------------------------------------------------- distances
+
+
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """Σ (x1/‖x1‖)(x2/‖x2‖) along ``dim``, the norms clamped at ``eps`` (outside the graph,
+    as PyTorch does).
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> F.cosine_similarity(torch.tensor([[1.0, 0.0]]), torch.tensor([[1.0, 1.0]]))
+        tensor([0.7071])
+    """
+    x1, x2 = _c.broadcast_tensors(x1, x2)
+    n1 = _c.linalg.vector_norm(x1, 2, dim=dim, keepdim=True).clone()
+    n2 = _c.linalg.vector_norm(x2, 2, dim=dim, keepdim=True).clone()
+    with _c.no_grad():
+        n1.clamp_(min=eps)
+        n2.clamp_(min=eps)
+    return ((x1 / n1) * (x2 / n2)).sum(dim)
+
+
+def pairwise_distance(
+    x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False
+) -> Tensor:
+    """‖x1 - x2 + eps‖_p over the last dim (``NormBackward1``, as PyTorch records it).
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> F.pairwise_distance(torch.tensor([[0.0, 0.0]]), torch.tensor([[3.0, 4.0]]), eps=0.0)
+        tensor([5.])
+    """
+    out_dim = max(x1.dim(), x2.dim())
+    diff = x1 - x2 + eps
+    return _N.norm_dim(diff, p, max(out_dim - 1, 0), keepdim)
+
+
+def pdist(input: Tensor, p: float = 2.0) -> Tensor:  # noqa: A002
+    """Distances between all pairs of rows of a (N, M) input, i < j (``PdistBackward0``).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.pdist(torch.tensor([[0.0, 0.0], [3.0, 4.0], [0.0, 1.0]]))
+        tensor([5.0000, 1.0000, 4.2426])
+    """
+    _check_tensor(input, "pdist")
+    if input.dim() != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {input.dim()}D")
+    if p < 0:
+        raise RuntimeError("pdist only supports non-negative p values")
+    return _N.pdist(input, p)
+
+
+# ---------------------------------------------------------------- more losses
+
+
+def _apply_reduction(loss: Tensor, reduction: str) -> Tensor:
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+def kl_div(
+    input: Tensor,  # noqa: A002
+    target: Tensor,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+    log_target: bool = False,
+) -> Tensor:
+    """KL divergence of ``target`` from the log-probabilities ``input``: target·(log target -
+    input) summed/averaged (``batchmean`` divides the sum by the batch size).
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> F.kl_div(torch.tensor([[0.5, 0.5]]).log(), torch.tensor([[0.5, 0.5]]), reduction="sum")
+        tensor(0.)
+    """
+    if size_average is not None or reduce is not None:
+        red = _reduction(size_average, reduce, "mean")
+    else:
+        if reduction == "mean":
+            warnings.warn(
+                "reduction: 'mean' divides the total loss by both the batch size and the support "
+                "size.'batchmean' divides only by the batch size, and aligns with the KL div "
+                "math definition.'mean' will be changed to behave the same as 'batchmean' in the "
+                "next major release.",
+                stacklevel=2,
+            )
+        red = "sum" if reduction == "batchmean" else _reduction(None, None, reduction)
+    if log_target:
+        out = target.exp() * (target - input)
+    else:
+        out = _op("xlogy")(target, target) - target * input
+    out = _apply_reduction(out, red)
+    if reduction == "batchmean" and input.dim() != 0:
+        out = out / input.shape[0]
+    return out
+
+
+def poisson_nll_loss(
+    input: Tensor,  # noqa: A002
+    target: Tensor,
+    log_input: bool = True,
+    full: bool = False,
+    size_average: Any = None,
+    eps: float = 1e-8,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """Poisson negative log likelihood: exp(x) - t·x (``log_input``) or x - t·log(x + eps),
+    plus Stirling's term with ``full``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.poisson_nll_loss(torch.tensor([0.0]), torch.tensor([1.0]))
+        tensor(1.)
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    if log_input:
+        loss = input.exp() - target * input
+    else:
+        loss = input - target * (input + eps).log()
+    if full:
+        stirling = target * target.log() - target + 0.5 * (2 * math.pi * target).log()
+        loss = loss + stirling.masked_fill(target <= 1, 0)
+    return _apply_reduction(loss, reduction)
+
+
+def gaussian_nll_loss(
+    input: Tensor,  # noqa: A002
+    target: Tensor,
+    var: Any,
+    full: bool = False,
+    eps: float = 1e-6,
+    reduction: str = "mean",
+) -> Tensor:
+    """Gaussian negative log likelihood ½(log var + (x - t)²/var), var clamped at ``eps``
+    outside the graph (as PyTorch).
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> F.gaussian_nll_loss(torch.tensor([1.0]), torch.tensor([1.0]), torch.tensor([1.0]))
+        tensor(0.)
+    """
+    if isinstance(var, float):
+        if var < 0:
+            raise ValueError("var has negative entry/entries")
+        var = var * _c.ones_like(input)
+    elif bool((var < 0).any()):
+        raise ValueError("var has negative entry/entries")
+    if tuple(var.shape) != tuple(input.shape):
+        if tuple(input.shape[:-1]) == tuple(var.shape):
+            var = var.unsqueeze(-1)
+        elif (
+            input.dim() == var.dim()
+            and sum(b for a, b in zip(input.shape, var.shape) if a != b) == 1
+        ):
+            pass
+        else:
+            raise ValueError("var is of incorrect size")
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not valid")
+    var = var.clone()
+    with _c.no_grad():
+        var.clamp_(min=eps)
+    loss = 0.5 * (var.log() + (input - target) ** 2 / var)
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return _apply_reduction(loss, reduction)
+
+
+def hinge_embedding_loss(
+    input: Tensor,  # noqa: A002
+    target: Tensor,
+    margin: float = 1.0,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """x where target is 1, max(0, margin - x) where it is -1.
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> F.hinge_embedding_loss(torch.tensor([0.3, 2.0]), torch.tensor([-1.0, 1.0]))
+        tensor(1.3500)
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    zeros = _c.zeros_like(input)
+    margin_clamp = (margin - input).clamp_min(0)
+    out_margin = _c.where(target != 1, margin_clamp, zeros)
+    out_self = _c.where(target != -1, input, zeros)
+    return _apply_reduction(out_margin + out_self, reduction)
+
+
+def margin_ranking_loss(
+    input1: Tensor,
+    input2: Tensor,
+    target: Tensor,
+    margin: float = 0.0,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """max(0, -y·(x1 - x2) + margin).
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> F.margin_ranking_loss(torch.tensor([1.0]), torch.tensor([2.0]), torch.tensor([1.0]))
+        tensor(1.)
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    if not (input1.dim() == input2.dim() == target.dim()):
+        raise RuntimeError(
+            f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
+            f"input1: {input1.shape}, input2: {input2.shape}, target: {target.shape} "
+        )
+    out = (-target * (input1 - input2) + margin).clamp_min(0)
+    return _apply_reduction(out, reduction)
+
+
+def soft_margin_loss(
+    input: Tensor,  # noqa: A002
+    target: Tensor,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """log(1 + exp(-y·x)) (``SoftMarginLossBackward0``; the target is not differentiable).
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> F.soft_margin_loss(torch.tensor([0.0]), torch.tensor([1.0]))
+        tensor(0.6931)
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    if target.requires_grad and _c.is_grad_enabled():
+        raise RuntimeError(
+            "The function 'soft_margin_loss' is not differentiable with respect to argument "
+            "'target'. This input cannot have requires_grad True."
+        )
+    input, target = _broadcast_pair(input, target)
+    return _N.soft_margin_loss(input, target, reduction)
+
+
+def multilabel_soft_margin_loss(
+    input: Tensor,  # noqa: A002
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """Per-class logistic loss, averaged over the classes (composed as PyTorch does).
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> F.multilabel_soft_margin_loss(torch.zeros(1, 2), torch.tensor([[1.0, 0.0]]))
+        tensor(0.6931)
+    """
+    if size_average is not None or reduce is not None:
+        reduction = _reduction(size_average, reduce, reduction)
+    loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
+    if weight is not None:
+        loss = loss * weight
+    class_dim = input.dim() - 1
+    loss = loss.sum(dim=class_dim) / input.shape[class_dim]
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not valid")
+    return _apply_reduction(loss, reduction)
+
+
+def multi_margin_loss(
+    input: Tensor,  # noqa: A002
+    target: Tensor,
+    p: int = 1,
+    margin: float = 1.0,
+    weight: Tensor | None = None,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """Multi-class hinge loss Σ_{i≠y} max(0, margin - x[y] + x[i])^p / C
+    (``MultiMarginLossBackward0``).
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> F.multi_margin_loss(torch.tensor([[0.1, 0.2, 0.4, 0.8]]), torch.tensor([3]))
+        tensor(0.3250)
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    if p not in (1, 2):
+        raise ValueError("only p == 1 and p == 2 supported")
+    if input.dim() > 2 or (input.dim() == 2 and target.dim() != 1) or target.dim() > 1:
+        raise RuntimeError(
+            "Expected non-empty vector or matrix with optional 0-dim batch size, but got: "
+            f"{list(input.shape)}"
+        )
+    t = target._data.astype(np.int64, copy=False)
+    c = input.shape[-1] if input.dim() else 1
+    if t.size and (t.min() < 0 or t.max() >= c):
+        raise RuntimeError("target out of range")
+    if weight is not None and (weight.dim() != 1 or weight.numel() != c):
+        raise RuntimeError(f"inconsistent weight size, expected {c} but got {list(weight.shape)}")
+    w = None if weight is None else weight._data
+    return _N.multi_margin_loss(input, t, p, margin, w, reduction)
+
+
+def cosine_embedding_loss(
+    input1: Tensor,
+    input2: Tensor,
+    target: Tensor,
+    margin: float = 0.0,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """1 - cos(x1, x2) where target is 1, max(0, cos(x1, x2) - margin) where it is -1.
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> a, b = torch.tensor([[1.0, 0.0]]), torch.tensor([[0.0, 1.0]])
+        >>> F.cosine_embedding_loss(a, b, torch.tensor([1.0]))
+        tensor(1.)
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    td = target.dim()
+    if td not in (0, 1):
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if td == 1 and not (input1.dim() == 2 and input2.dim() == 2):
+        raise RuntimeError(
+            "1D target tensor expects 2D input tensors, but found inputs with sizes "
+            f"{list(input1.shape)} and {list(input2.shape)}."
+        )
+    if td == 0 and not (input1.dim() == 1 and input2.dim() == 1):
+        raise RuntimeError(
+            "0D target tensor expects 1D input tensors, but found inputs with sizes "
+            f"{list(input1.shape)} and {list(input2.shape)}."
+        )
+    prod_sum = (input1 * input2).sum(td)
+    mag1 = (input1 * input1).sum(td) + 1e-12
+    mag2 = (input2 * input2).sum(td) + 1e-12
+    cos = prod_sum / (mag1 * mag2).sqrt()
+    zeros = _c.zeros_like(cos)
+    pos = 1 - cos
+    neg = (cos - margin).clamp_min(0)
+    out = _c.where(target == 1, pos, zeros) + _c.where(target == -1, neg, zeros)
+    return _apply_reduction(out, reduction)
+
+
+def triplet_margin_loss(
+    anchor: Tensor,
+    positive: Tensor,
+    negative: Tensor,
+    margin: float = 1.0,
+    p: float = 2,
+    eps: float = 1e-6,
+    swap: bool = False,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """max(d(a, p) - d(a, n) + margin, 0) with ``pairwise_distance`` (``swap``: the smaller of
+    d(a, n) and d(p, n)).
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> a = torch.tensor([[0.0, 0.0]])
+        >>> F.triplet_margin_loss(a, a, torch.tensor([[3.0, 4.0]]), eps=0.0)
+        tensor(0.)
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    da, dp, dn = anchor.dim(), positive.dim(), negative.dim()
+    if not (da == dp == dn):
+        raise RuntimeError(
+            "The anchor, positive, and negative tensors are expected to have the same number "
+            f"of dimensions, but got: anchor {da}D, positive {dp}D, and negative {dn}D inputs"
+        )
+    d_pos = pairwise_distance(anchor, positive, p, eps)
+    d_neg = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        d_neg = _c.min(d_neg, pairwise_distance(positive, negative, p, eps))
+    out = (margin + d_pos - d_neg).clamp_min(0)
+    return _apply_reduction(out, reduction)
+
+
+def triplet_margin_with_distance_loss(
+    anchor: Tensor,
+    positive: Tensor,
+    negative: Tensor,
+    *,
+    distance_function: Any = None,
+    margin: float = 1.0,
+    swap: bool = False,
+    reduction: str = "mean",
+) -> Tensor:
+    """``triplet_margin_loss`` with any distance function (default ``pairwise_distance``).
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> a = torch.tensor([[0.0, 0.0]])
+        >>> F.triplet_margin_with_distance_loss(a, a, torch.tensor([[3.0, 4.0]]))
+        tensor(0.)
+    """
+    if margin <= 0:
+        raise ValueError(
+            f"TripletMarginWithDistanceLoss: expected margin to be greater than 0, got {margin} instead"
+        )
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    dist = distance_function if distance_function is not None else pairwise_distance
+    d_pos = dist(anchor, positive)
+    d_neg = dist(anchor, negative)
+    if swap:
+        d_neg = _c.minimum(d_neg, dist(positive, negative))
+    out = (margin + d_pos - d_neg).clamp_min(0)
+    return _apply_reduction(out, reduction)
+
+
+# ---------------------------------------------------------------- more dropout
+
+
+def _check_p(p: float) -> None:
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+def _noise(input: Tensor, p: float, feature: bool) -> np.ndarray:
+    """Bernoulli(1 - p) draws: one per element, or one per (sample, channel)."""
+    arr = input._data
+    shape = arr.shape[:2] + (1,) * (arr.ndim - 2) if feature else arr.shape
+    return (_c.default_generator.rng.random(shape) >= p).astype(arr.dtype)
+
+
+def _feature_dropout(input: Tensor, p: float, training: bool, inplace: bool) -> Tensor:
+    if not training or p == 0 or input.numel() == 0:
+        return input
+    if p == 1:
+        m = wrap(np.zeros((), input._data.dtype))
+    else:
+        m = wrap(_noise(input, p, True) / input._data.dtype.type(1 - p))
+    return input.mul_(m) if inplace else input * m
+
+
+def dropout1d(
+    input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False
+) -> Tensor:  # noqa: A002
+    """Zero whole channels of (N, C, L) or (C, L) inputs with probability ``p``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.dropout1d(torch.ones(2, 3), training=False)
+        tensor([[1., 1., 1.],
+                [1., 1., 1.]])
+    """
+    _check_p(p)
+    d = input.dim()
+    if d not in (2, 3):
+        raise RuntimeError(
+            f"dropout1d: Expected 2D or 3D input, but received a {d}D input. Note that dropout1d "
+            "exists to provide channel-wise dropout on inputs with 1 spatial dimension, a "
+            "channel dimension, and an optional batch dimension (i.e. 2D or 3D inputs)."
+        )
+    if d == 2:
+        x = input.unsqueeze_(0) if inplace else input.unsqueeze(0)
+        out = _feature_dropout(x, p, training, inplace)
+        return out.squeeze_(0) if inplace else out.squeeze(0)
+    return _feature_dropout(input, p, training, inplace)
+
+
+def dropout2d(
+    input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False
+) -> Tensor:  # noqa: A002
+    """Zero whole channels of (N, C, H, W) inputs with probability ``p``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.dropout2d(torch.ones(1, 2, 2, 2), training=False).sum()
+        tensor(8.)
+    """
+    _check_p(p)
+    d = input.dim()
+    if d not in (3, 4):
+        warnings.warn(
+            f"dropout2d: Received a {d}-D input to dropout2d, which is deprecated and will "
+            "result in an error in a future release. To retain the behavior and silence this "
+            "warning, please use dropout instead. Note that dropout2d exists to provide "
+            "channel-wise dropout on inputs with 2 spatial dimensions, a channel dimension, "
+            "and an optional batch dimension (i.e. 3D or 4D inputs).",
+            stacklevel=2,
+        )
+    if d == 3:
+        warnings.warn(
+            "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D "
+            "dropout behavior is desired - input is interpreted as shape (N, C, L), where C is "
+            "the channel dim. This behavior will change in a future release to interpret the "
+            "input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D "
+            "channel-wise dropout behavior, please switch to using dropout1d instead.",
+            stacklevel=2,
+        )
+    return _feature_dropout(input, p, training, inplace)
+
+
+def dropout3d(
+    input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False
+) -> Tensor:  # noqa: A002
+    """Zero whole channels of (N, C, D, H, W) or (C, D, H, W) inputs with probability ``p``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.dropout3d(torch.ones(1, 2, 1, 1, 1), training=False).sum()
+        tensor(2.)
+    """
+    _check_p(p)
+    d = input.dim()
+    if d not in (4, 5):
+        warnings.warn(
+            f"dropout3d: Received a {d}-D input to dropout3d, which is deprecated and will "
+            "result in an error in a future release. To retain the behavior and silence this "
+            "warning, please use dropout instead. Note that dropout3d exists to provide "
+            "channel-wise dropout on inputs with 3 spatial dimensions, a channel dimension, "
+            "and an optional batch dimension (i.e. 4D or 5D inputs).",
+            stacklevel=2,
+        )
+    if d == 4:
+        x = input.unsqueeze_(0) if inplace else input.unsqueeze(0)
+        out = _feature_dropout(x, p, training, inplace)
+        return out.squeeze_(0) if inplace else out.squeeze(0)
+    return _feature_dropout(input, p, training, inplace)
+
+
+_SELU_ALPHA_PRIME = 1.7580993408473766
+
+
+def _alpha_dropout(input: Tensor, p: float, training: bool, inplace: bool, feature: bool):
+    _check_p(p)
+    if p == 0 or not training or input.numel() == 0:
+        return input
+    dt = input._data.dtype
+    if p == 1:
+        m = wrap(np.zeros((), dt))
+        return input.mul_(m) if inplace else input * m
+    noise = _noise(input, p, feature)
+    alpha = _SELU_ALPHA_PRIME
+    a = 1.0 / math.sqrt((alpha * alpha * p + 1) * (1 - p))
+    b = wrap(((noise - 1) * (alpha * a) + alpha * a * p).astype(dt))
+    m = wrap((noise * a).astype(dt))
+    out = input.mul_(m) if inplace else input * m
+    return out.add_(b) if inplace else out + b
+
+
+def alpha_dropout(
+    input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False
+) -> Tensor:  # noqa: A002
+    """Dropout that keeps SELU's self-normalising mean and variance (dropped values set to
+    SELU's negative saturation, then an affine correction).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.alpha_dropout(torch.ones(3), 0.5)
+        tensor([1., 1., 1.])
+    """
+    return _alpha_dropout(input, p, training, inplace, False)
+
+
+def feature_alpha_dropout(
+    input: Tensor,
+    p: float = 0.5,
+    training: bool = False,
+    inplace: bool = False,  # noqa: A002
+) -> Tensor:
+    """``alpha_dropout`` of whole channels.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.feature_alpha_dropout(torch.ones(1, 2, 2), 0.5).sum()
+        tensor(4.)
+    """
+    return _alpha_dropout(input, p, training, inplace, True)
+
+
+def gumbel_softmax(
+    logits: Tensor, tau: float = 1, hard: bool = False, eps: float = 1e-10, dim: int = -1
+) -> Tensor:
+    """Samples from the Gumbel-softmax distribution (``hard``: one-hot forward, soft gradient).
+
+    Example:
+        >>> import chainrule as torch
+        >>> y = torch.nn.functional.gumbel_softmax(torch.zeros(2, 3), hard=True)
+        >>> y.sum(-1)
+        tensor([1., 1.])
+    """
+    if eps != 1e-10:
+        warnings.warn("`eps` parameter is deprecated and has no effect.", stacklevel=2)
+    dt = logits._data.dtype
+    gumbels = wrap(-np.log(_c.default_generator.rng.exponential(size=logits.shape)).astype(dt))
+    gumbels = (logits + gumbels) / tau
+    y_soft = gumbels.softmax(dim)
+    if hard:
+        index = y_soft.max(dim, keepdim=True)[1]
+        y_hard = _c.zeros_like(logits).scatter_(dim, index, 1.0)
+        return y_hard - y_soft.detach() + y_soft
+    return y_soft
+
+
 # ---------------------------------------------------------------- activations
 
 
@@ -524,8 +2176,19 @@ def tanh(input: Tensor) -> Tensor:  # noqa: A002
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:  # noqa: A002
-    """x for x > 0, else negative_slope * x."""
+    """x for x > 0, else negative_slope * x.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.leaky_relu(torch.tensor([-1.0, 2.0]), 0.1)
+        tensor([-0.1000,  2.0000])
+    """
     return _act.leaky_relu(input, negative_slope, inplace)
+
+
+def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:  # noqa: A002
+    """In-place ``leaky_relu`` (``LeakyReluBackward1``)."""
+    return _act.leaky_relu(input, negative_slope, True)
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:  # noqa: A002
@@ -535,13 +2198,241 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:  # noqa: A002
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     """x * sigmoid(x)."""
-    out = _act.silu(input)
-    return input.copy_(out) if inplace else out
+    return _act.silu(input, inplace)
+
+
+def mish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x * tanh(softplus(x)).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.mish(torch.tensor([1.0]))
+        tensor([0.8651])
+    """
+    return _act.mish(input, inplace)
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
-    """x for x > 0, else alpha * (exp(x) - 1)."""
+    """x for x > 0, else alpha * (exp(x) - 1).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.elu(torch.tensor([-1.0, 1.0]))
+        tensor([-0.6321,  1.0000])
+    """
     return _act.elu(input, alpha, inplace)
+
+
+def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:  # noqa: A002
+    """In-place ``elu`` (``EluBackward1``)."""
+    return _act.elu(input, alpha, True)
+
+
+def selu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """scale * elu(x, alpha) with SELU's constants (alpha ≈ 1.6733, scale ≈ 1.0507).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.selu(torch.tensor([-1.0, 1.0]))
+        tensor([-1.1113,  1.0507])
+    """
+    return _act.selu(input, inplace)
+
+
+def selu_(input: Tensor) -> Tensor:  # noqa: A002
+    """In-place ``selu``."""
+    return _act.selu(input, True)
+
+
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
+    """max(0, x) + min(0, alpha * (exp(x / alpha) - 1)).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.celu(torch.tensor([-1.0, 1.0]), alpha=2.0)
+        tensor([-0.7869,  1.0000])
+    """
+    return _act.celu(input, alpha, inplace)
+
+
+def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:  # noqa: A002
+    """In-place ``celu``."""
+    return _act.celu(input, alpha, True)
+
+
+def hardtanh(
+    input: Tensor,  # noqa: A002
+    min_val: float = -1.0,
+    max_val: float = 1.0,
+    inplace: bool = False,
+) -> Tensor:
+    """x clamped to [min_val, max_val] (gradient 1 strictly inside, else 0).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.hardtanh(torch.tensor([-2.0, 0.5, 3.0]))
+        tensor([-1.0000,  0.5000,  1.0000])
+    """
+    return _act.hardtanh(input, min_val, max_val, inplace)
+
+
+def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:  # noqa: A002
+    """In-place ``hardtanh``."""
+    return _act.hardtanh(input, min_val, max_val, True)
+
+
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """min(max(x, 0), 6): ``hardtanh(x, 0, 6)``, as PyTorch records it (HardtanhBackward0).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.relu6(torch.tensor([-1.0, 3.0, 8.0]))
+        tensor([0., 3., 6.])
+    """
+    return _act.hardtanh(input, 0.0, 6.0, inplace)
+
+
+def hardswish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x * relu6(x + 3) / 6.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.hardswish(torch.tensor([-4.0, 0.0, 1.0, 4.0]))
+        tensor([-0.0000,  0.0000,  0.6667,  4.0000])
+    """
+    return _act.hardswish(input, inplace)
+
+
+def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """relu6(x + 3) / 6.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.hardsigmoid(torch.tensor([-4.0, 0.0, 4.0]))
+        tensor([0.0000, 0.5000, 1.0000])
+    """
+    return _act.hardsigmoid(input, inplace)
+
+
+def logsigmoid(input: Tensor) -> Tensor:  # noqa: A002
+    """log(sigmoid(x)), computed stably.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.logsigmoid(torch.tensor([0.0]))
+        tensor([-0.6931])
+    """
+    return _act.logsigmoid(input)
+
+
+def softsign(input: Tensor) -> Tensor:  # noqa: A002
+    """x / (1 + |x|) (a composite, as in PyTorch: DivBackward0).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.softsign(torch.tensor([1.0, -3.0]))
+        tensor([ 0.5000, -0.7500])
+    """
+    return input / (input.abs() + 1)
+
+
+def tanhshrink(input: Tensor) -> Tensor:  # noqa: A002
+    """x - tanh(x) (SubBackward0, as in PyTorch).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.tanhshrink(torch.tensor([0.0]))
+        tensor([0.])
+    """
+    return input - input.tanh()
+
+
+def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
+    """x - lambd above lambd, x + lambd below -lambd, else 0.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.softshrink(torch.tensor([-1.0, 0.2, 2.0]))
+        tensor([-0.5000,  0.0000,  1.5000])
+    """
+    return _act.softshrink(input, lambd)
+
+
+def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
+    """x where |x| > lambd, else 0.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.hardshrink(torch.tensor([-1.0, 0.2, 2.0]))
+        tensor([-1.,  0.,  2.])
+    """
+    return _act.hardshrink(input, lambd)
+
+
+def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x where x > threshold, else value.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.threshold(torch.tensor([0.5, 2.0]), 1.0, -1.0)
+        tensor([-1.,  2.])
+    """
+    return _act.threshold(input, threshold, value, inplace)
+
+
+def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:  # noqa: A002
+    """In-place ``threshold`` (``ThresholdBackward1``)."""
+    return _act.threshold(input, threshold, value, True)
+
+
+def glu(input: Tensor, dim: int = -1) -> Tensor:  # noqa: A002
+    """a * sigmoid(b) for the two halves a, b of ``input`` along ``dim``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.glu(torch.tensor([1.0, 2.0, 0.0, 0.0]))
+        tensor([0.5000, 1.0000])
+    """
+    return _act.glu(input, dim)
+
+
+def prelu(input: Tensor, weight: Tensor) -> Tensor:  # noqa: A002
+    """x for x > 0, else weight * x, with one weight or one per channel (dim 1).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.prelu(torch.tensor([-2.0, 2.0]), torch.tensor([0.25]))
+        tensor([-0.5000,  2.0000])
+    """
+    return _act.prelu(input, weight)
+
+
+def rrelu(
+    input: Tensor,  # noqa: A002
+    lower: float = 1.0 / 8,
+    upper: float = 1.0 / 3,
+    training: bool = False,
+    inplace: bool = False,
+) -> Tensor:
+    """Randomized leaky ReLU: a slope ~ U(lower, upper) per element in training, the mean
+    slope (lower + upper) / 2 otherwise.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.rrelu(torch.tensor([-1.0, 1.0]), 0.1, 0.3)
+        tensor([-0.2000,  1.0000])
+    """
+    return _act.rrelu(input, lower, upper, training, inplace, _c.default_generator)
+
+
+def rrelu_(
+    input: Tensor,  # noqa: A002
+    lower: float = 1.0 / 8,
+    upper: float = 1.0 / 3,
+    training: bool = False,
+) -> Tensor:
+    """In-place ``rrelu``."""
+    return _act.rrelu(input, lower, upper, training, True, _c.default_generator)
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:  # noqa: A002
@@ -549,9 +2440,9 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     return _act.softplus(input, beta, threshold)
 
 
-def _softmax_dim(ndim: int) -> int:
+def _softmax_dim(ndim: int, name: str = "softmax") -> int:
     warnings.warn(
-        "Implicit dimension choice for softmax has been deprecated. Change the call to include "
+        f"Implicit dimension choice for {name} has been deprecated. Change the call to include "
         "dim=X as an argument.",
         UserWarning,
         stacklevel=3,
@@ -575,10 +2466,25 @@ def log_softmax(
 ) -> Tensor:  # noqa: A002
     """x - logsumexp(x) along ``dim``."""
     if dim is None:
-        dim = _softmax_dim(input.dim())
+        dim = _softmax_dim(input.dim(), "log_softmax")
     if dtype is not None:
         input = input.to(dtype)
     return _op("log_softmax")(input, dim)
+
+
+def softmin(
+    input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None
+) -> Tensor:  # noqa: A002
+    """softmax(-x) along ``dim``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.softmin(torch.tensor([0.0, 0.0]), dim=0)
+        tensor([0.5000, 0.5000])
+    """
+    if dim is None:
+        dim = _softmax_dim(input.dim(), "softmin")
+    return _op("softmax")(-input, dim, dtype)
 
 
 # ---------------------------------------------------------------- losses

@@ -10,6 +10,8 @@ entries otherwise.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
@@ -17,6 +19,7 @@ from .._backend import array_ns
 from .._tensor import Tensor, wrap
 from ._dispatch import apply
 from ._registry import defop
+from .reduce import _vnorm_fwd, _vnorm_grad, _vnorm_jvp
 
 __all__ = [
     "conv",
@@ -53,24 +56,6 @@ def _as4d(a: np.ndarray) -> np.ndarray:
 
 def _out_size(h: int, k: int, s: int, p: tuple, d: int) -> int:
     return (h + p[0] + p[1] - d * (k - 1) - 1) // s + 1
-
-
-def _padded(x: np.ndarray, pad: tuple, value: float = 0.0) -> np.ndarray:
-    if pad[0] == (0, 0) and pad[1] == (0, 0):
-        return x
-    return np.pad(x, ((0, 0), (0, 0), pad[0], pad[1]), constant_values=value)
-
-
-def _windows(xp: np.ndarray, kh: int, kw: int, stride, dil, oh: int, ow: int) -> np.ndarray:
-    """A read-only (N, C, OH, OW, KH, KW) strided view of the padded input's windows."""
-    n, c = xp.shape[:2]
-    sn, sc, sh, sw = xp.strides
-    return as_strided(
-        xp,
-        (n, c, oh, ow, kh, kw),
-        (sn, sc, sh * stride[0], sw * stride[1], sh * dil[0], sw * dil[1]),
-        writeable=False,
-    )
 
 
 # The convolution kernels work channels-last (N, H, W, C): the im2col copy then moves runs of
@@ -115,6 +100,8 @@ def _wmat(w4: np.ndarray, groups: int) -> np.ndarray:
 
 
 def _conv_fwd(x, w, b, stride, pad, dil, groups):
+    if x.ndim == 5:
+        return _conv3d_fwd(x, w, b, stride, pad, dil, groups)
     x4, w4 = _as4d(x), _as4d(w)
     oc, _, kh, kw = w4.shape
     n = x4.shape[0]
@@ -141,13 +128,20 @@ def _g2(g: np.ndarray, groups: int) -> np.ndarray:
 
 def _conv_input_grad(g, w, x_shape, stride, pad, dil, groups):
     """col2im: the adjoint of the convolution in its input (``x_shape`` output)."""
+    if len(x_shape) == 5:
+        return _conv3d_input_grad(g, w, x_shape, stride, pad, dil, groups)
     w4 = _as4d(w)
     g4 = _as4d(g)
     oc, cg, kh, kw = w4.shape
     n, _, oh, ow = g4.shape
     xs = x_shape if len(x_shape) == 4 else (x_shape[0], x_shape[1], 1, x_shape[2])
     c = xs[1]
-    full = tuple((dl * (k - 1) - p[0], dl * (k - 1) - p[1]) for dl, k, p in zip(dil, (kh, kw), pad))
+    # the hi side also covers rows the forward never reached (a transposed convolution's
+    # output_padding): they get zero gradient
+    full = tuple(
+        (dl * (k - 1) - p[0], dl * (k - 1) - p[1] + (n - (o + dl * (k - 1) - p[0] - p[1])))
+        for dl, k, p, n, o in zip(dil, (kh, kw), pad, xs[2:], (oh, ow))
+    )
     if stride == (1, 1) and min(min(f) for f in full) >= 0:
         # stride 1: the input gradient is the "full" correlation of g with the flipped kernel,
         # which reuses the fast forward path (no scatter)
@@ -178,6 +172,8 @@ def _conv_input_grad(g, w, x_shape, stride, pad, dil, groups):
 
 def _conv_weight_grad(x, g, w_shape, stride, pad, dil, groups):
     """The adjoint of the convolution in its weight (``w_shape`` output)."""
+    if len(w_shape) == 5:
+        return _conv3d_weight_grad(x, g, w_shape, stride, pad, dil, groups)
     ws = w_shape if len(w_shape) == 4 else (w_shape[0], w_shape[1], 1, w_shape[2])
     oc, cg, kh, kw = ws
     cols, _, _ = _cols(_as4d(x), kh, kw, stride, pad, dil)
@@ -185,6 +181,74 @@ def _conv_weight_grad(x, g, w_shape, stride, pad, dil, groups):
     dw = np.matmul(_g2(g, groups).transpose(0, 2, 1), gc)  # G, OC/G, KH*KW*C/G
     dw = dw.reshape(oc, kh, kw, cg).transpose(0, 3, 1, 2)
     return np.ascontiguousarray(dw).reshape(w_shape)
+
+
+# 3-d convolutions: one 2-d convolution per kernel depth offset, with the output depth folded
+# into the batch (KD iterations, each a full im2col product).
+
+
+def _depth_slices(d_in: int, k: int, s: int, pad: tuple, dl: int):
+    od = (d_in + pad[0] + pad[1] - dl * (k - 1) - 1) // s + 1
+    return od, [slice(i * dl, i * dl + s * (od - 1) + 1, s) for i in range(k)]
+
+
+def _fold_depth(a: np.ndarray) -> np.ndarray:
+    """(N, C, D, H, W) as (N*D, C, H, W)."""
+    n, c, d, h, w = a.shape
+    return a.transpose(0, 2, 1, 3, 4).reshape(n * d, c, h, w)
+
+
+def _unfold_depth(a: np.ndarray, n: int) -> np.ndarray:
+    """(N*D, C, H, W) as (N, C, D, H, W)."""
+    nd, c, h, w = a.shape
+    return a.reshape(n, nd // n, c, h, w).transpose(0, 2, 1, 3, 4)
+
+
+def _pad_depth(x: np.ndarray, pad: tuple) -> np.ndarray:
+    if pad == (0, 0):
+        return x
+    return np.pad(x, ((0, 0), (0, 0), pad, (0, 0), (0, 0)))
+
+
+def _conv3d_fwd(x, w, b, stride, pad, dil, groups):
+    n = x.shape[0]
+    xp = _pad_depth(x, pad[0])
+    _, sls = _depth_slices(x.shape[2], w.shape[2], stride[0], pad[0], dil[0])
+    out = None
+    for i, sl in enumerate(sls):
+        y = _conv_fwd(
+            _fold_depth(xp[:, :, sl]), w[:, :, i], None, stride[1:], pad[1:], dil[1:], groups
+        )
+        out = y if out is None else out.__iadd__(y)
+    out = _unfold_depth(out, n)
+    if b is not None:
+        return out + b.reshape(1, -1, 1, 1, 1)
+    return np.ascontiguousarray(out)
+
+
+def _conv3d_input_grad(g, w, x_shape, stride, pad, dil, groups):
+    n, c, d = x_shape[:3]
+    dxp = np.zeros((n, c, d + pad[0][0] + pad[0][1]) + tuple(x_shape[3:]), g.dtype)
+    _, sls = _depth_slices(d, w.shape[2], stride[0], pad[0], dil[0])
+    g2 = _fold_depth(g)
+    od = g.shape[2]
+    shape2 = (n * od, c) + tuple(x_shape[3:])
+    for i, sl in enumerate(sls):
+        dx = _conv_input_grad(g2, w[:, :, i], shape2, stride[1:], pad[1:], dil[1:], groups)
+        dxp[:, :, sl] += _unfold_depth(dx, n)
+    return np.ascontiguousarray(dxp[:, :, pad[0][0] : pad[0][0] + d])
+
+
+def _conv3d_weight_grad(x, g, w_shape, stride, pad, dil, groups):
+    xp = _pad_depth(x, pad[0])
+    _, sls = _depth_slices(x.shape[2], w_shape[2], stride[0], pad[0], dil[0])
+    g2 = _fold_depth(g)
+    w2 = (w_shape[0], w_shape[1]) + tuple(w_shape[3:])
+    parts = [
+        _conv_weight_grad(_fold_depth(xp[:, :, sl]), g2, w2, stride[1:], pad[1:], dil[1:], groups)
+        for sl in sls
+    ]
+    return np.stack(parts, axis=2)
 
 
 def _conv(F, x, w, b, params):
@@ -277,11 +341,93 @@ CONV_WEIGHT_GRAD = defop(
 
 
 def conv(x: Tensor, w: Tensor, b: Tensor | None, stride, pad, dil, groups: int) -> Tensor:
-    """N-d (1 or 2) convolution of batched ``x`` (N, C, [H,] W) by ``w``; geometry normalised."""
+    """N-d (1, 2 or 3) convolution of batched ``x`` (N, C, [[D,] H,] W) by ``w``; geometry
+    normalised."""
     return apply(CONVOLUTION, (x, w, b), (stride, pad, dil, groups))
 
 
+# a transposed convolution is the convolution's input adjoint (weight (C_in, C_out/G, k...)):
+# its backward is the convolution itself, in input and (with the roles of input and gradient
+# swapped) in weight
+
+
+def _conv_transpose_fwd(x, w, b, out_sp, stride, pad, dil, groups):
+    oc = w.shape[1] * groups
+    y = _conv_input_grad(x, w, (x.shape[0], oc) + tuple(out_sp), stride, pad, dil, groups)
+    if b is not None:
+        y = y + b.reshape((1, oc) + (1,) * len(out_sp))
+    return y
+
+
+def _conv_transpose_backward(F, g, needs, x, w, out_sp, *params):
+    # with output_padding >= stride (allowed below the dilation) the convolution of the output
+    # reaches past the input: x is then the first rows of a larger, zero-padded array
+    stride, pad, dil, _ = params
+    nd = len(stride)  # 1-d runs as 2-d with a height of 1
+
+    def lead1(t):
+        return (1,) * (nd - len(t)) + tuple(t)
+
+    sp, k, osp = lead1(x.shape[2:]), lead1(w.shape[2:]), lead1(out_sp)
+    reach = tuple(
+        (o + p[0] + p[1] - d * (kk - 1) - 1) // st + 1
+        for o, p, d, kk, st in zip(osp, pad, dil, k, stride)
+    )
+    extra = tuple(r - n for r, n in zip(reach, sp))
+    gx = gw = None
+    if needs[0]:
+        gx = _conv(F, g, w, None, params)
+        if any(extra):
+            gx = gx[(slice(None), slice(None)) + tuple(slice(0, n) for n in x.shape[2:])]
+    if needs[1]:
+        xe = x
+        if any(extra):
+            ex = extra[len(extra) - (x.ndim - 2) :]
+            pads = ((0, 0), (0, 0)) + tuple((0, e) for e in ex)
+            xe = np.pad(x, pads) if _fast(F) else apply(CONSTANT_PAD_ND, (x,), (pads, 0.0))
+        gw = _conv_w(F, g, xe, tuple(w.shape), params)
+    gb = F.sum(g, dim=(0,) + tuple(range(2, g.ndim))) if needs[2] else None
+    return gx, gw, gb
+
+
+def _conv_transpose_jvp(F, tv, x, w, out_sp, *params):
+    tx, tw, tb = tv
+    out = None
+    full = tuple(x.shape[:1]) + (w.shape[1] * params[-1],) + tuple(out_sp)
+    if tx is not None:
+        out = _conv_t(F, tx, w, full, params)
+    if tw is not None:
+        out = _add(out, _conv_t(F, x, tw, full, params))
+    if tb is not None:
+        out = _add(out, F.reshape(tb, (1, -1) + (1,) * len(out_sp)))
+    return out
+
+
+CONV_TRANSPOSE = defop(
+    "convolution_transpose",
+    _conv_transpose_fwd,
+    inputs=("input", "weight", "bias"),
+    saves=("input", "weight"),
+    backward=_conv_transpose_backward,
+    node="ConvolutionBackward0",
+    promote="keep",
+    jvp=_conv_transpose_jvp,
+    explain={
+        "input": "convolution with {weight}",
+        "weight": "correlation of the gradient with {input}",
+    },
+)
+
+
+def conv_transpose(x: Tensor, w: Tensor, b, out_sp, stride, pad, dil, groups: int) -> Tensor:
+    """Transposed convolution of batched ``x`` to spatial size ``out_sp``."""
+    return apply(CONV_TRANSPOSE, (x, w, b), (tuple(out_sp), stride, pad, dil, groups))
+
+
 # ---------------------------------------------------------------- pooling
+# N-d kernels (1, 2 or 3 trailing spatial dims; ``len(k)`` says how many): one vectorised
+# slice per kernel offset, never a loop over output positions. Max pooling returns flat indices
+# into each (D,) H, W plane, as PyTorch does; its adjoint scatters by them.
 
 
 def _pool_out(h: int, k: int, s: int, p: int, d: int, ceil: bool) -> int:
@@ -293,95 +439,122 @@ def _pool_out(h: int, k: int, s: int, p: int, d: int, ceil: bool) -> int:
 
 
 def _pool_geometry(shape, k, s, p, d, ceil):
-    h, w = shape[-2:]
-    oh = _pool_out(h, k[0], s[0], p[0], d[0], ceil)
-    ow = _pool_out(w, k[1], s[1], p[1], d[1], ceil)
-    # extra padding on the bottom/right so every (ceil-mode) window lies in the array
-    eh = max(0, (oh - 1) * s[0] + d[0] * (k[0] - 1) + 1 - h - 2 * p[0])
-    ew = max(0, (ow - 1) * s[1] + d[1] * (k[1] - 1) + 1 - w - 2 * p[1])
-    return oh, ow, ((p[0], p[0] + eh), (p[1], p[1] + ew))
+    """Output sizes and the (lo, hi) padding per spatial dim (extra on the hi side so every
+    ceil-mode window lies in the padded array)."""
+    sp = shape[len(shape) - len(k) :]
+    outs = tuple(_pool_out(n, *a, ceil) for n, a in zip(sp, zip(k, s, p, d)))
+    pads = tuple(
+        (pp, pp + max(0, (o - 1) * ss + dd * (kk - 1) + 1 - n - 2 * pp))
+        for n, o, kk, ss, pp, dd in zip(sp, outs, k, s, p, d)
+    )
+    return outs, pads
 
 
-def _flat4(x: np.ndarray) -> np.ndarray:
-    """(..., H, W) as (B, 1, H, W)."""
-    return x.reshape((-1, 1) + x.shape[-2:])
+def _planes(x: np.ndarray, nd: int) -> np.ndarray:
+    """(..., *spatial) as (B, *spatial)."""
+    return x.reshape((-1,) + x.shape[x.ndim - nd :])
+
+
+def _pad_planes(xp: np.ndarray, pads: tuple, value=0.0) -> np.ndarray:
+    if all(p == (0, 0) for p in pads):
+        return xp
+    return np.pad(xp, ((0, 0),) + tuple(pads), constant_values=value)
+
+
+def _offsets(k: tuple, d: tuple, s: tuple, outs: tuple):
+    """(kernel offset, slice of the padded planes it reads) for each kernel offset."""
+    for off in itertools.product(*(range(kk) for kk in k)):
+        sl = (slice(None),) + tuple(
+            slice(o * dd, o * dd + ss * (n - 1) + 1, ss) for o, dd, ss, n in zip(off, d, s, outs)
+        )
+        yield off, sl
+
+
+def _row_major(shape: tuple) -> tuple:
+    return tuple(int(np.prod(shape[i + 1 :], dtype=np.int64)) for i in range(len(shape)))
 
 
 def _max_pool_fwd(x, k, s, p, d, ceil):
-    oh, ow, pad = _pool_geometry(x.shape, k, s, p, d, ceil)
-    w = x.shape[-1]
-    lead = x.shape[:-2]
+    nd = len(k)
+    outs, pads = _pool_geometry(x.shape, k, s, p, d, ceil)
+    sp = x.shape[x.ndim - nd :]
+    lead = x.shape[: x.ndim - nd]
+    mult = _row_major(sp)
     fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
-    xp = _padded(_flat4(x), pad, fill)
+    xp = _pad_planes(_planes(x, nd), pads, fill)
     nan = x.dtype.kind == "f" and x.size and np.isnan(x.max())  # NaN wins, as in torch
-    best = off = None
-    # one vectorised comparison per kernel offset (KH*KW iterations, never per pixel); ``off``
-    # keeps the winning offset's flat displacement, so the index is one add at the end
-    for i in range(k[0]):
-        hi = i * d[0]
-        for j in range(k[1]):
-            wj = j * d[1]
-            sl = xp[
-                :, :, hi : hi + s[0] * (oh - 1) + 1 : s[0], wj : wj + s[1] * (ow - 1) + 1 : s[1]
-            ]
-            if best is None:
-                best = sl.copy()
-                off = np.zeros(best.shape, np.int64)
-                continue
-            better = sl > best  # strict: the first maximum in window order wins, like torch
-            if nan:
-                better |= np.isnan(sl) & ~np.isnan(best)
-            np.copyto(best, sl, where=better)
-            np.copyto(off, hi * w + wj, where=better)
-    base = (np.arange(oh) * s[0] - p[0])[:, None] * w + (np.arange(ow) * s[1] - p[1])[None, :]
-    idx = off + base
-    return best.reshape(lead + (oh, ow)), idx.reshape(lead + (oh, ow))
+    best = off_idx = None
+    # ``off_idx`` keeps the winning offset's flat displacement: the index is one add at the end
+    for off, sl in _offsets(k, d, s, outs):
+        view = xp[sl]
+        disp = sum(o * dd * m for o, dd, m in zip(off, d, mult))
+        if best is None:
+            best = view.copy()
+            off_idx = np.full(best.shape, disp, np.int64)
+            continue
+        better = view > best  # strict: the first maximum in window order wins, like torch
+        if nan:
+            better |= np.isnan(view) & ~np.isnan(best)
+        np.copyto(best, view, where=better)
+        np.copyto(off_idx, disp, where=better)
+    base = np.zeros(outs, np.int64)
+    for i, (n, ss, pp, m) in enumerate(zip(outs, s, p, mult)):
+        shape = [1] * nd
+        shape[i] = n
+        base = base + ((np.arange(n) * ss - pp) * m).reshape(shape)
+    return best.reshape(lead + outs), (off_idx + base).reshape(lead + outs)
 
 
-def _scatter_flat(g, idx, shape):
+def _scatter_flat(g, idx, shape, nd=2):
     """Add ``g`` into zeros(shape) at flat per-plane positions ``idx`` (max-pool's adjoint)."""
-    hw = shape[-2] * shape[-1]
-    planes = int(np.prod(shape[:-2], dtype=np.int64))
+    hw = int(np.prod(shape[len(shape) - nd :], dtype=np.int64))
+    planes = int(np.prod(shape[: len(shape) - nd], dtype=np.int64))
     flat = idx.reshape(planes, -1) + (np.arange(planes, dtype=np.int64) * hw)[:, None]
     out = np.bincount(flat.ravel(), weights=g.ravel(), minlength=planes * hw)
     return out.astype(g.dtype, copy=False).reshape(shape)
 
 
-def _gather_flat(x, idx):
+def _gather_flat(x, idx, nd=2):
     """x at flat per-plane positions ``idx`` (the adjoint of ``_scatter_flat``)."""
-    planes = int(np.prod(idx.shape[:-2], dtype=np.int64))
+    planes = int(np.prod(idx.shape[: idx.ndim - nd], dtype=np.int64))
     xf = x.reshape(planes, -1)
     return np.take_along_axis(xf, idx.reshape(planes, -1), 1).reshape(idx.shape)
 
 
-def _scatter(F, g, idx, shape):
+def _scatter(F, g, idx, shape, nd=2):
     if _fast(F):
-        return _scatter_flat(g, idx, shape)
-    return apply(MAX_POOL_SCATTER, (g,), (idx, shape))
+        return _scatter_flat(g, idx, shape, nd)
+    return apply(MAX_POOL_SCATTER, (g,), (idx, shape, nd))
 
 
-def _gather(F, x, idx):
+def _gather(F, x, idx, nd=2):
     if _fast(F):
-        return _gather_flat(x, idx)
-    return apply(MAX_POOL_GATHER, (x,), (idx,))
+        return _gather_flat(x, idx, nd)
+    return apply(MAX_POOL_GATHER, (x,), (idx, nd))
 
 
-MAX_POOL2D = defop(
-    "max_pool2d_with_indices",
-    _max_pool_fwd,
-    saves=("self.shape", "result1"),
-    grads=(lambda F, g, shape, idx, *params: _scatter(F, g[0], _data(idx), shape),),
-    node="MaxPool2DWithIndicesBackward0",
-    promote="keep",
-    outputs=2,
-    nondiff_outputs=1,
-    jvp=lambda F, tv, shape, idx, *params: _gather(F, tv[0], _data(idx)),
-    explain={"self": "1 at each window's maximum, else 0"},
-)
+def _max_pool_op(name: str, node: str, fwd=_max_pool_fwd):
+    """A max-pooling entry: (values, indices) out; the gradient scatters by the indices."""
+    return defop(
+        name,
+        fwd,
+        saves=("self.shape", "result1"),
+        grads=(lambda F, g, shape, idx, k, *a: _scatter(F, g[0], _data(idx), shape, len(k)),),
+        node=node,
+        promote="keep",
+        outputs=2,
+        nondiff_outputs=1,
+        jvp=lambda F, tv, shape, idx, k, *a: _gather(F, tv[0], _data(idx), len(k)),
+        explain={"self": "1 at each window's maximum, else 0"},
+    )
+
+
+MAX_POOL2D = _max_pool_op("max_pool2d_with_indices", "MaxPool2DWithIndicesBackward0")
+MAX_POOL3D = _max_pool_op("max_pool3d_with_indices", "MaxPool3DWithIndicesBackward0")
 MAX_POOL_SCATTER = defop(
     "max_pool2d_scatter",
     _scatter_flat,
-    grads=(lambda F, gg, idx, shape: _gather(F, gg, idx),),
+    grads=(lambda F, gg, idx, shape, nd=2: _gather(F, gg, idx, nd),),
     node="MaxPool2DWithIndicesBackwardBackward0",
     promote="keep",
     jvp="linear",
@@ -390,7 +563,7 @@ MAX_POOL_GATHER = defop(
     "max_pool2d_gather",
     _gather_flat,
     saves=("self.shape",),
-    grads=(lambda F, g, shape, idx: _scatter(F, g, idx, shape),),
+    grads=(lambda F, g, shape, idx, nd=2: _scatter(F, g, idx, shape, nd),),
     node="GatherBackward0",
     promote="keep",
     jvp="linear",
@@ -402,50 +575,59 @@ def max_pool2d_with_indices(x: Tensor, k, s, p, d, ceil: bool) -> tuple:
     return apply(MAX_POOL2D, (x,), (k, s, p, d, ceil))
 
 
-def _avg_divisor(h, w, k, s, p, ceil, include_pad, override, oh, ow, pad):
+def max_pool3d_with_indices(x: Tensor, k, s, p, d, ceil: bool) -> tuple:
+    """Max pooling over the last three dims; returns (values, flat indices per volume)."""
+    return apply(MAX_POOL3D, (x,), (k, s, p, d, ceil))
+
+
+def _avg_divisor(sp, k, s, p, ceil, include_pad, override, outs, pads):
     if override:
         return float(override)
-    # the divisor per output position: the window's size clipped to the input (+ padding)
-    ones = np.zeros((1, 1, h + pad[0][0] + pad[0][1], w + pad[1][0] + pad[1][1]))
-    if include_pad:
-        ones[:, :, : h + 2 * p[0], : w + 2 * p[1]] = 1
-    else:
-        ones[:, :, p[0] : p[0] + h, p[1] : p[1] + w] = 1
-    cnt = _windows(ones, k[0], k[1], s, (1, 1), oh, ow).sum((-1, -2))[0, 0]
     if include_pad and not ceil:
-        return float(k[0] * k[1])
-    return cnt
+        return float(np.prod(k))
+    # the divisor per output position: the window's size clipped to the input (+ padding)
+    ones = np.zeros((1,) + tuple(n + lo + hi for n, (lo, hi) in zip(sp, pads)))
+    if include_pad:
+        ones[(0,) + tuple(slice(0, n + 2 * pp) for n, pp in zip(sp, p))] = 1
+    else:
+        ones[(0,) + tuple(slice(pp, pp + n) for n, pp in zip(sp, p))] = 1
+    cnt = np.zeros((1,) + outs)
+    for _, sl in _offsets(k, (1,) * len(k), s, outs):
+        cnt += ones[sl]
+    return cnt[0]
 
 
 def _avg_pool_fwd(x, k, s, p, ceil, include_pad, override):
-    h, w = x.shape[-2:]
-    oh, ow, pad = _pool_geometry(x.shape, k, s, p, (1, 1), ceil)
-    xp = _padded(_flat4(x), pad)
-    win = _windows(xp, k[0], k[1], s, (1, 1), oh, ow)
-    tot = win.sum((-1, -2))
-    div = _avg_divisor(h, w, k, s, p, ceil, include_pad, override, oh, ow, pad)
+    nd = len(k)
+    sp = x.shape[x.ndim - nd :]
+    outs, pads = _pool_geometry(x.shape, k, s, p, (1,) * nd, ceil)
+    xp = _pad_planes(_planes(x, nd), pads)
+    tot = None
+    for _, sl in _offsets(k, (1,) * nd, s, outs):
+        tot = xp[sl].copy() if tot is None else tot.__iadd__(xp[sl])
+    div = _avg_divisor(sp, k, s, p, ceil, include_pad, override, outs, pads)
     out = tot / div
-    return out.astype(x.dtype, copy=False).reshape(x.shape[:-2] + (oh, ow))
+    return out.astype(x.dtype, copy=False).reshape(x.shape[: x.ndim - nd] + outs)
 
 
 def _avg_pool_adjoint(g, x_shape, k, s, p, ceil, include_pad, override):
-    h, w = x_shape[-2:]
-    oh, ow = g.shape[-2:]
-    _, _, pad = _pool_geometry(x_shape, k, s, p, (1, 1), ceil)
-    div = _avg_divisor(h, w, k, s, p, ceil, include_pad, override, oh, ow, pad)
-    gd = (_flat4(g) / div).astype(g.dtype, copy=False)
-    dxp = np.zeros((gd.shape[0], 1, h + pad[0][0] + pad[0][1], w + pad[1][0] + pad[1][1]), g.dtype)
-    for i in range(k[0]):  # KH*KW vectorised adds
-        for j in range(k[1]):
-            dxp[:, :, i : i + s[0] * (oh - 1) + 1 : s[0], j : j + s[1] * (ow - 1) + 1 : s[1]] += gd
-    dx = dxp[:, :, pad[0][0] : pad[0][0] + h, pad[1][0] : pad[1][0] + w]
+    nd = len(k)
+    sp = tuple(x_shape[len(x_shape) - nd :])
+    outs = g.shape[g.ndim - nd :]
+    _, pads = _pool_geometry(x_shape, k, s, p, (1,) * nd, ceil)
+    div = _avg_divisor(sp, k, s, p, ceil, include_pad, override, outs, pads)
+    gd = (_planes(g, nd) / div).astype(g.dtype, copy=False)
+    dxp = np.zeros((gd.shape[0],) + tuple(n + lo + hi for n, (lo, hi) in zip(sp, pads)), g.dtype)
+    for _, sl in _offsets(k, (1,) * nd, s, outs):  # one vectorised add per kernel offset
+        dxp[sl] += gd
+    dx = dxp[(slice(None),) + tuple(slice(lo, lo + n) for n, (lo, _) in zip(sp, pads))]
     return np.ascontiguousarray(dx).reshape(x_shape)
 
 
 def _avg(F, x, params):
     if _fast(F):
         return _avg_pool_fwd(x, *params)
-    return apply(AVG_POOL2D, (x,), params)
+    return apply(AVG_POOL2D, (x,), params)  # the kernel is N-d
 
 
 def _avg_t(F, g, shape, params):
@@ -454,16 +636,21 @@ def _avg_t(F, g, shape, params):
     return apply(AVG_POOL2D_ADJOINT, (g,), (shape,) + params)
 
 
-AVG_POOL2D = defop(
-    "avg_pool2d",
-    _avg_pool_fwd,
-    saves=("self.shape",),
-    grads=(lambda F, g, shape, *params: _avg_t(F, g, shape, params),),
-    node="AvgPool2DBackward0",
-    promote="keep",
-    jvp="linear",
-    explain={"self": "1/(window size) for each window containing it"},
-)
+def _avg_pool_op(name: str, node: str):
+    return defop(
+        name,
+        _avg_pool_fwd,
+        saves=("self.shape",),
+        grads=(lambda F, g, shape, *params: _avg_t(F, g, shape, params),),
+        node=node,
+        promote="keep",
+        jvp="linear",
+        explain={"self": "1/(window size) for each window containing it"},
+    )
+
+
+AVG_POOL2D = _avg_pool_op("avg_pool2d", "AvgPool2DBackward0")
+AVG_POOL3D = _avg_pool_op("avg_pool3d", "AvgPool3DBackward0")
 AVG_POOL2D_ADJOINT = defop(
     "avg_pool2d_adjoint",
     _avg_pool_adjoint,
@@ -477,6 +664,11 @@ AVG_POOL2D_ADJOINT = defop(
 def avg_pool2d(x: Tensor, k, s, p, ceil: bool, include_pad: bool, override) -> Tensor:
     """Average pooling over the last two dims."""
     return apply(AVG_POOL2D, (x,), (k, s, p, ceil, include_pad, override))
+
+
+def avg_pool3d(x: Tensor, k, s, p, ceil: bool, include_pad: bool, override) -> Tensor:
+    """Average pooling over the last three dims."""
+    return apply(AVG_POOL3D, (x,), (k, s, p, ceil, include_pad, override))
 
 
 # ---------------------------------------------------------------- embedding
@@ -1139,3 +1331,644 @@ def mode_pad(x: Tensor, pad: tuple, mode: str) -> Tensor:
         idx = idx[max(-lo, 0) : len(idx) - max(-hi, 0)]  # negative padding crops
         maps.append((axis, idx))
     return apply(_pad_op(mode, nd), (x,), (tuple(maps),))
+
+
+# ---------------------------------------------------------------- separable resampling
+# Adaptive average pooling and interpolation (nearest, linear, bilinear, bicubic, trilinear ...)
+# are linear maps that act on each spatial dim separately: out = M_1 ×_1 (M_2 ×_2 x) with one
+# small (out_i, in_i) matrix per dim, built from PyTorch's index/weight rules in the input's
+# precision. The forward is one tensordot per dim; the adjoint is the same map with the matrices
+# transposed, so ``create_graph`` needs no extra code either.
+
+
+def _sep_fwd(x, mats):
+    nd = len(mats)
+    out = x
+    for i, m in enumerate(mats):
+        axis = x.ndim - nd + i
+        out = np.moveaxis(
+            np.tensordot(m.astype(x.dtype, copy=False), out, axes=([1], [axis])), 0, axis
+        )
+    return np.ascontiguousarray(out)
+
+
+def _sep_t(F, g, mats):
+    mt = tuple(m.T for m in mats)
+    if _fast(F):
+        return _sep_fwd(g, mt)
+    return apply(SEPARABLE_ADJOINT, (g,), (mt,))
+
+
+def _sep_op(name: str, node: str, explain: str):
+    return defop(
+        name,
+        _sep_fwd,
+        grads=(lambda F, g, mats: _sep_t(F, g, mats),),
+        node=node,
+        promote="keep",
+        jvp="linear",
+        explain={"self": explain},
+    )
+
+
+SEPARABLE_ADJOINT = _sep_op(
+    "separable_resample_adjoint", "UpsampleBackwardBackward0", "the resampling's weights"
+)
+ADAPTIVE_AVG_POOL = {
+    nd: _sep_op(
+        f"adaptive_avg_pool{nd}d",
+        f"AdaptiveAvgPool{nd}DBackward0",
+        "1/(bin size) for each bin containing it",
+    )
+    for nd in (2, 3)
+}
+_UPSAMPLE_NODES = {
+    ("nearest", 1): "UpsampleNearest1DBackward0",
+    ("nearest", 2): "UpsampleNearest2DBackward0",
+    ("nearest", 3): "UpsampleNearest3DBackward0",
+    ("nearest-exact", 1): "UpsampleNearestExact1DBackward0",
+    ("nearest-exact", 2): "UpsampleNearestExact2DBackward0",
+    ("nearest-exact", 3): "UpsampleNearestExact3DBackward0",
+    ("linear", 1): "UpsampleLinear1DBackward0",
+    ("bilinear", 2): "UpsampleBilinear2DBackward0",
+    ("bicubic", 2): "UpsampleBicubic2DBackward0",
+    ("trilinear", 3): "UpsampleTrilinear3DBackward0",
+}
+UPSAMPLE = {
+    key: _sep_op(
+        f"upsample_{key[0].replace('-', '_')}{key[1]}d",
+        node,
+        "1 at the source of each output" if "nearest" in key[0] else "the interpolation weights",
+    )
+    for key, node in _UPSAMPLE_NODES.items()
+}
+
+
+def adaptive_avg_matrix(n_in: int, n_out: int) -> np.ndarray:
+    """(n_out, n_in): row i averages the bin [floor(i·in/out), ceil((i+1)·in/out))."""
+    i = np.arange(n_out)
+    start = (i * n_in) // n_out
+    end = -((-(i + 1) * n_in) // n_out)
+    cols = np.arange(n_in)
+    mask = (cols >= start[:, None]) & (cols < end[:, None])
+    return mask / (end - start)[:, None]
+
+
+def _scale_value(dt, scale, n_in: int, n_out: int):
+    if scale is not None and scale > 0:
+        return dt(1.0 / scale)
+    return dt(n_in) / dt(n_out)
+
+
+def nearest_matrix(n_in: int, n_out: int, scale, exact: bool) -> np.ndarray:
+    """PyTorch's nearest (``floor(dst·scale)``) or nearest-exact (``floor((dst + ½)·scale)``)
+    source index, in float32 as its kernel computes it."""
+    dst = np.arange(n_out)
+    if not exact and n_out == n_in:
+        src = dst
+    elif not exact and n_out == 2 * n_in:
+        src = dst >> 1
+    else:
+        sc = _scale_value(np.float32, scale, n_in, n_out)
+        pos = (dst.astype(np.float32) + np.float32(0.5)) if exact else dst.astype(np.float32)
+        src = np.minimum(np.floor(pos * sc).astype(np.int64), n_in - 1)
+    m = np.zeros((n_out, n_in))
+    m[dst, src] = 1.0
+    return m
+
+
+def _source_index(dt, n_in, n_out, align_corners, scale, cubic):
+    dst = np.arange(n_out).astype(dt)
+    if align_corners:
+        sc = dt(n_in - 1) / dt(n_out - 1) if n_out > 1 else dt(0)
+        return sc * dst
+    sc = _scale_value(dt, scale, n_in, n_out)
+    src = sc * (dst + dt(0.5)) - dt(0.5)
+    return src if cubic else np.where(src < 0, dt(0), src)
+
+
+def _guard(src, n_in):
+    idx = np.minimum(np.floor(src).astype(np.int64), n_in - 1)
+    lam = np.clip(src - idx, 0, 1)
+    return idx, lam
+
+
+def linear_matrix(n_in: int, n_out: int, align_corners: bool, scale, dt) -> np.ndarray:
+    """Linear interpolation weights (two taps per output), as PyTorch's CPU kernel."""
+    i0, l1 = _guard(_source_index(dt, n_in, n_out, align_corners, scale, False), n_in)
+    i1 = i0 + (i0 < n_in - 1)
+    m = np.zeros((n_out, n_in), dt)
+    rows = np.arange(n_out)
+    np.add.at(m, (rows, i0), 1 - l1)
+    np.add.at(m, (rows, i1), l1)
+    return m
+
+
+def cubic_matrix(n_in: int, n_out: int, align_corners: bool, scale, dt) -> np.ndarray:
+    """Bicubic convolution weights (A = -0.75, four taps clamped to the border)."""
+    i0, t = _guard(_source_index(dt, n_in, n_out, align_corners, scale, True), n_in)
+    a = dt(-0.75)
+
+    def cc1(x):
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+
+    def cc2(x):
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+
+    coeffs = (cc2(t + 1), cc1(t), cc1(1 - t), cc2(2 - t))
+    m = np.zeros((n_out, n_in), dt)
+    rows = np.arange(n_out)
+    for j, c in enumerate(coeffs):
+        np.add.at(m, (rows, np.clip(i0 - 1 + j, 0, n_in - 1)), c)
+    return m
+
+
+def separable(op, x: Tensor, mats: tuple) -> Tensor:
+    """Apply the per-dim matrices ``mats`` to the trailing ``len(mats)`` dims of ``x``."""
+    return apply(op, (x,), (tuple(mats),))
+
+
+# ---------------------------------------------------------------- adaptive max pooling
+
+
+def _bins(n_in: int, n_out: int):
+    i = np.arange(n_out)
+    start = (i * n_in) // n_out
+    end = -((-(i + 1) * n_in) // n_out)
+    return start, end
+
+
+def _adaptive_max_fwd(x, output_size):
+    nd = len(output_size)
+    sp = x.shape[x.ndim - nd :]
+    lead = x.shape[: x.ndim - nd]
+    xp = _planes(x, nd)
+    mult = _row_major(sp)
+    bins = [_bins(n, o) for n, o in zip(sp, output_size)]
+    kmax = [int((e - s).max()) if len(s) else 0 for s, e in bins]
+    best = idx = None
+    for off in itertools.product(*(range(k) for k in kmax)):
+        # the window's ``off``-th element (its last one where the window is shorter: a repeat
+        # never wins a strict comparison)
+        pos = [np.minimum(s + o, e - 1) for (s, e), o in zip(bins, off)]
+        view = xp[(slice(None),) + np.ix_(*pos)]
+        flat = sum(
+            p.reshape([-1 if j == i else 1 for j in range(nd)]) * m
+            for i, (p, m) in enumerate(zip(pos, mult))
+        )
+        if best is None:
+            best = view.copy()
+            idx = np.broadcast_to(flat, best.shape).copy()
+            continue
+        better = (view > best) | (np.isnan(view) & ~np.isnan(best))
+        np.copyto(best, view, where=better)
+        np.copyto(idx, np.broadcast_to(flat, best.shape), where=better)
+    return best.reshape(lead + tuple(output_size)), idx.reshape(lead + tuple(output_size))
+
+
+ADAPTIVE_MAX_POOL2D = _max_pool_op(
+    "adaptive_max_pool2d", "AdaptiveMaxPool2DBackward0", _adaptive_max_fwd
+)
+ADAPTIVE_MAX_POOL3D = _max_pool_op(
+    "adaptive_max_pool3d", "AdaptiveMaxPool3DBackward0", _adaptive_max_fwd
+)
+
+
+def adaptive_max_pool(x: Tensor, output_size: tuple) -> tuple:
+    """Max over PyTorch's adaptive bins of the last 2 or 3 dims: (values, flat indices)."""
+    op = ADAPTIVE_MAX_POOL2D if len(output_size) == 2 else ADAPTIVE_MAX_POOL3D
+    return apply(op, (x,), (tuple(output_size),))
+
+
+# ---------------------------------------------------------------- max unpooling
+
+
+def _unpool_fwd(x, idx, out_sp):
+    nd = len(out_sp)
+    planes = int(np.prod(x.shape[: x.ndim - nd], dtype=np.int64))
+    out = np.zeros((planes, int(np.prod(out_sp, dtype=np.int64))), x.dtype)
+    # written, not added (PyTorch's kernel assigns; repeated indices keep one value)
+    out[np.arange(planes)[:, None], idx.reshape(planes, -1)] = x.reshape(planes, -1)
+    return out.reshape(x.shape[: x.ndim - nd] + tuple(out_sp))
+
+
+def _unpool_op(nd: int):
+    return defop(
+        f"max_unpool{nd}d",
+        _unpool_fwd,
+        grads=(lambda F, g, idx, out_sp: _gather(F, g, idx, len(out_sp)),),
+        node=f"MaxUnpool{nd}DBackward0",
+        promote="keep",
+        jvp="linear",
+        explain={"self": "1 at the position its index names"},
+    )
+
+
+MAX_UNPOOL = {2: _unpool_op(2), 3: _unpool_op(3)}
+
+
+def max_unpool(x: Tensor, idx: np.ndarray, out_sp: tuple) -> Tensor:
+    """Place each value of ``x`` at its flat index in zeros of spatial size ``out_sp``."""
+    return apply(MAX_UNPOOL[len(out_sp)], (x,), (idx, tuple(out_sp)))
+
+
+# ---------------------------------------------------------------- pixel shuffle, im2col
+# Each is a permutation (or its sum-adjoint); the two entries of a pair are each other's
+# backward.
+
+
+def _pixel_shuffle_fwd(x, r):
+    *lead, c, h, w = x.shape
+    oc = c // (r * r)
+    y = x.reshape(*lead, oc, r, r, h, w)
+    n = len(lead)
+    y = y.transpose(*range(n), n, n + 3, n + 1, n + 4, n + 2)
+    return np.ascontiguousarray(y).reshape(*lead, oc, h * r, w * r)
+
+
+def _pixel_unshuffle_fwd(x, r):
+    *lead, c, hr, wr = x.shape
+    h, w = hr // r, wr // r
+    y = x.reshape(*lead, c, h, r, w, r)
+    n = len(lead)
+    y = y.transpose(*range(n), n, n + 2, n + 4, n + 1, n + 3)
+    return np.ascontiguousarray(y).reshape(*lead, c * r * r, h, w)
+
+
+def _shuffle(F, g, r, down: bool):
+    if _fast(F):
+        return _pixel_unshuffle_fwd(g, r) if down else _pixel_shuffle_fwd(g, r)
+    return apply(PIXEL_UNSHUFFLE if down else PIXEL_SHUFFLE, (g,), (r,))
+
+
+PIXEL_SHUFFLE = defop(
+    "pixel_shuffle",
+    _pixel_shuffle_fwd,
+    grads=(lambda F, g, r: _shuffle(F, g, r, True),),
+    node="PixelShuffleBackward0",
+    promote="keep",
+    jvp="linear",
+    explain={"self": "1 (elements moved back)"},
+)
+PIXEL_UNSHUFFLE = defop(
+    "pixel_unshuffle",
+    _pixel_unshuffle_fwd,
+    grads=(lambda F, g, r: _shuffle(F, g, r, False),),
+    node="PixelUnshuffleBackward0",
+    promote="keep",
+    jvp="linear",
+    explain={"self": "1 (elements moved back)"},
+)
+
+
+def pixel_shuffle(x: Tensor, r: int) -> Tensor:
+    """(*, C·r², H, W) -> (*, C, H·r, W·r)."""
+    return apply(PIXEL_SHUFFLE, (x,), (int(r),))
+
+
+def pixel_unshuffle(x: Tensor, r: int) -> Tensor:
+    """(*, C, H·r, W·r) -> (*, C·r², H, W)."""
+    return apply(PIXEL_UNSHUFFLE, (x,), (int(r),))
+
+
+def _im2col_fwd(x, k, d, p, s):
+    lead, (c, h, w) = x.shape[:-3], x.shape[-3:]
+    xp = np.pad(x.reshape(-1, c, h, w), ((0, 0), (0, 0), (p[0], p[0]), (p[1], p[1])))
+    oh = (h + 2 * p[0] - d[0] * (k[0] - 1) - 1) // s[0] + 1
+    ow = (w + 2 * p[1] - d[1] * (k[1] - 1) - 1) // s[1] + 1
+    sn, sc, sh, sw = xp.strides
+    win = as_strided(
+        xp,
+        (xp.shape[0], c, k[0], k[1], oh, ow),
+        (sn, sc, sh * d[0], sw * d[1], sh * s[0], sw * s[1]),
+        writeable=False,
+    )
+    return win.reshape(lead + (c * k[0] * k[1], oh * ow))
+
+
+def _col2im_fwd(cols, out_size, k, d, p, s):
+    lead, (ckk, _) = cols.shape[:-2], cols.shape[-2:]
+    c = ckk // (k[0] * k[1])
+    h, w = out_size
+    oh = (h + 2 * p[0] - d[0] * (k[0] - 1) - 1) // s[0] + 1
+    ow = (w + 2 * p[1] - d[1] * (k[1] - 1) - 1) // s[1] + 1
+    cb = cols.reshape(-1, c, k[0], k[1], oh, ow)
+    out = np.zeros((cb.shape[0], c, h + 2 * p[0], w + 2 * p[1]), cols.dtype)
+    for i in range(k[0]):  # one vectorised add per kernel offset
+        for j in range(k[1]):
+            hi, wj = i * d[0], j * d[1]
+            out[
+                :, :, hi : hi + s[0] * (oh - 1) + 1 : s[0], wj : wj + s[1] * (ow - 1) + 1 : s[1]
+            ] += cb[:, :, i, j]
+    out = out[:, :, p[0] : p[0] + h, p[1] : p[1] + w]
+    return np.ascontiguousarray(out).reshape(lead + (c, h, w))
+
+
+def _im2col(F, x, k, d, p, s):
+    if _fast(F):
+        return _im2col_fwd(x, k, d, p, s)
+    return apply(IM2COL, (x,), (k, d, p, s))
+
+
+def _col2im(F, g, out_size, k, d, p, s):
+    if _fast(F):
+        return _col2im_fwd(g, out_size, k, d, p, s)
+    return apply(COL2IM, (g,), (out_size, k, d, p, s))
+
+
+IM2COL = defop(
+    "im2col",
+    _im2col_fwd,
+    saves=("self.shape",),
+    grads=(lambda F, g, shape, k, d, p, s: _col2im(F, g, tuple(shape[-2:]), k, d, p, s),),
+    node="Im2ColBackward0",
+    promote="keep",
+    jvp="linear",
+    explain={"self": "1 for each block it is copied to"},
+)
+COL2IM = defop(
+    "col2im",
+    _col2im_fwd,
+    grads=(lambda F, g, out_size, k, d, p, s: _im2col(F, g, k, d, p, s),),
+    node="Col2ImBackward0",
+    promote="keep",
+    jvp="linear",
+    explain={"self": "1 (the block's sum)"},
+)
+
+
+def im2col(x: Tensor, k, d, p, s) -> Tensor:
+    """Sliding blocks of (N, C, H, W) as columns (N, C·kh·kw, L)."""
+    return apply(IM2COL, (x,), (tuple(k), tuple(d), tuple(p), tuple(s)))
+
+
+def col2im(cols: Tensor, out_size, k, d, p, s) -> Tensor:
+    """Sum of columns (N, C·kh·kw, L) back into (N, C, H, W)."""
+    return apply(COL2IM, (cols,), (tuple(out_size), tuple(k), tuple(d), tuple(p), tuple(s)))
+
+
+# ---------------------------------------------------------------- group norm
+# The layer/batch-norm rule on the input viewed as (N, G, C/G, rest): statistics over the last
+# two axes, the per-channel affine weight viewed as (1, G, C/G, 1).
+
+
+def _gn_view(shape, groups: int) -> tuple:
+    n, c = shape[:2]
+    rest = int(np.prod(shape[2:], dtype=np.int64))
+    return (n, groups, c // groups, rest)
+
+
+def _gn_fwd(x, w, b, groups, eps):
+    n, c = x.shape[:2]
+    xg = x.reshape(n, groups, -1)
+    mean = xg.mean(-1, keepdims=True)
+    xc = xg - mean
+    var = np.square(xc).mean(-1, keepdims=True)
+    y = (xc / np.sqrt(var + eps)).reshape(x.shape)
+    shape = (1, c) + (1,) * (x.ndim - 2)
+    if w is not None:
+        y = y * w.reshape(shape)
+    if b is not None:
+        y = y + b.reshape(shape)
+    return y.astype(x.dtype, copy=False)
+
+
+def _gn_backward(F, g, needs, x, w, groups, eps):
+    xshape = tuple(x.shape)
+    v = _gn_view(xshape, groups)
+    wshape = (1, groups, v[2], 1)
+    x4, g4 = F.reshape(x, v), F.reshape(g, v)
+    gx, gw, gb = _norm_backward(F, g4, needs, x4, w, (2, 3), eps, None, wshape, (0, 3))
+    if gx is not None:
+        gx = F.reshape(gx, xshape)
+    if needs[2] and w is None:
+        gb = F.reshape(F.sum(g4, dim=(0, 3)), (xshape[1],))
+    return gx, gw, gb
+
+
+def _gn_jvp(F, tv, x, w, groups, eps):
+    xshape = tuple(x.shape)
+    v = _gn_view(xshape, groups)
+    tx, tw, tb = tv
+    tv4 = (None if tx is None else F.reshape(tx, v), tw, tb)
+    x4 = F.reshape(x, v)
+    out = _norm_jvp(F, tv4, x4, w, (2, 3), eps, None, (1, groups, v[2], 1))
+    if tx is None and tw is None:  # the bias's tangent alone: broadcast to the output
+        out = out + F.zeros_like(x4)
+    return F.reshape(out, xshape)
+
+
+GROUP_NORM = defop(
+    "native_group_norm",
+    _gn_fwd,
+    inputs=("input", "weight", "bias"),
+    saves=("input", "weight"),
+    backward=_gn_backward,
+    node="NativeGroupNormBackward0",
+    promote="keep",
+    jvp=_gn_jvp,
+    explain={"input": "(1/σ)(δ - 1/n - x̂·x̂'/n)·γ", "weight": "x̂", "bias": "1"},
+)
+
+
+def group_norm(x: Tensor, w, b, groups: int, eps: float) -> Tensor:
+    """Normalise each group of C/G channels (with the spatial dims) of each sample."""
+    return apply(GROUP_NORM, (x, w, b), (int(groups), float(eps)))
+
+
+# ---------------------------------------------------------------- pdist
+
+
+def _pairs(n: int):
+    return np.triu_indices(n, 1)
+
+
+def _pdist_fwd(x, p):
+    i, j = _pairs(x.shape[0])
+    d = np.abs(x[i] - x[j])
+    if p == 0:
+        out = (d != 0).sum(-1)
+    elif p == np.inf:
+        out = d.max(-1) if d.shape[-1] else np.zeros(len(i))
+    elif p == 1:
+        out = d.sum(-1)
+    elif p == 2:
+        out = np.sqrt(np.square(d).sum(-1))
+    else:
+        out = np.power(np.power(d, p).sum(-1), 1.0 / p)
+    return np.asarray(out, dtype=x.dtype)
+
+
+def _pdist_grad(F, g, x, dist, p):
+    n = x.shape[0]
+    i, j = _pairs(n)
+    diff = x[i] - x[j]
+    gk = F.reshape(g, (-1, 1))
+    dk = F.reshape(dist, (-1, 1))
+    if p == 0:
+        return F.zeros(tuple(x.shape), x)
+    if p == 1:
+        c = gk * F.sign(diff)
+    elif p == np.inf:
+        c = gk * F.sign(diff) * (F.abs(diff) == dk)
+    else:
+        safe = F.where(dk == 0, 1.0 + 0.0 * dk, dk)
+        if p == 2:
+            c = gk * diff / safe
+        else:
+            c = gk * F.sign(diff) * F.pow(F.abs(diff), p - 1) / F.pow(safe, p - 1)
+        c = F.where(dk == 0, 0.0 * c, c)
+    shape = tuple(x.shape)
+    return F.index_put(shape, x, (i,), c, True) - F.index_put(shape, x, (j,), c, True)
+
+
+PDIST = defop(
+    "pdist",
+    _pdist_fwd,
+    saves=("self", "result"),
+    grads=(_pdist_grad,),
+    node="PdistBackward0",
+    jvp=lambda F, tv, x, dist, p: _pdist_jvp(F, tv[0], x, dist, p),
+    explain={"self": "∂‖x_i - x_j‖_p/∂x for each pair"},
+)
+
+
+def _pdist_jvp(F, t, x, dist, p):
+    i, j = _pairs(x.shape[0])
+    diff = x[i] - x[j]
+    dt = t[i] - t[j]
+    dk = F.reshape(dist, (-1, 1))
+    if p == 0:
+        return 0.0 * dist
+    if p == 1:
+        return F.sum(F.sign(diff) * dt, -1)
+    if p == np.inf:
+        return F.sum(F.sign(diff) * (F.abs(diff) == dk) * dt, -1)
+    safe = F.where(dk == 0, 1.0 + 0.0 * dk, dk)
+    if p == 2:
+        r = F.sum(diff * dt, -1) / F.reshape(safe, (-1,))
+    else:
+        w = F.sign(diff) * F.pow(F.abs(diff), p - 1) / F.pow(safe, p - 1)
+        r = F.sum(w * dt, -1)
+    return F.where(dist == 0, 0.0 * r, r)
+
+
+def pdist(x: Tensor, p: float) -> Tensor:
+    """p-norm distances between the rows of ``x`` (N, M), pairs i < j in row-major order."""
+    return apply(PDIST, (x,), (float(p),))
+
+
+# ---------------------------------------------------------------- margin losses
+
+
+def _soft_margin_fwd(x, y, r):
+    return _reduce(np.log1p(np.exp(-y * x)), r, np.result_type(x, y))
+
+
+def _soft_margin_grad(F, g, x, y, r):
+    return _scale(g, r, _size(F, x)) * (-y * F.sigmoid(-y * x))
+
+
+SOFT_MARGIN_LOSS = defop(
+    "soft_margin_loss",
+    _soft_margin_fwd,
+    inputs=("self", "target"),
+    saves=("self", "target"),
+    grads=(_soft_margin_grad, None),
+    node="SoftMarginLossBackward0",
+    explain={"self": "-y·σ(-y·x)/n"},
+)
+
+
+def soft_margin_loss(x, y, reduction: str) -> Tensor:
+    return apply(SOFT_MARGIN_LOSS, (x, y), (_RED[reduction],))
+
+
+def _mm_terms(x, target, p, margin, weight):
+    """(N, C) hinge terms max(0, margin - x[y] + x[i]) (0 at i = y) and the target picks."""
+    x2 = x.reshape(-1, x.shape[-1])
+    t = target.reshape(-1)
+    rows = np.arange(x2.shape[0])
+    z = margin - x2[rows, t][:, None] + x2
+    z[rows, t] = 0
+    z = np.maximum(z, 0)
+    return x2, t, rows, z
+
+
+def _multi_margin_fwd(x, target, p, margin, weight, r):
+    x2, t, rows, z = _mm_terms(x, target, p, margin, weight)
+    loss = (z if p == 1 else z * z).sum(-1)
+    if weight is not None:
+        loss = loss * weight.astype(x.dtype, copy=False)[t]
+    loss = loss / x.shape[-1]
+    if x.ndim == 1:
+        loss = loss.reshape(())
+    return _reduce(loss, r, x.dtype)
+
+
+def _mm_coef(F, x, target, p, margin, weight, r):
+    """d loss / d x (x-shaped; divided by N for the mean): a constant for p = 1, a function of
+    x for p = 2 (so that second derivatives see it)."""
+    xa = x if _fast(F) else x._data
+    x2a, t, rows, z = _mm_terms(xa, target, p, margin, weight)
+    n, c = x2a.shape
+    scale = np.ones(n, xa.dtype) if weight is None else weight.astype(xa.dtype, copy=False)[t]
+    scale = scale / c / (n if r == 1 and xa.ndim > 1 else 1)
+    onehot = np.zeros((n, c), xa.dtype)
+    onehot[rows, t] = 1
+    if p == 1:
+        coef = (z > 0).astype(xa.dtype) * scale[:, None]
+        coef -= onehot * coef.sum(-1, keepdims=True)
+        return _const(F, coef.reshape(xa.shape))
+    x2 = F.reshape(x, (n, c))
+    xy = F.reshape(x2[rows, t], (n, 1))
+    active = _const(F, ((z > 0) & (onehot == 0)).astype(xa.dtype) * (2 * scale)[:, None])
+    ci = (margin - xy + x2) * active
+    coef = ci - _const(F, onehot) * F.sum(ci, -1, True)
+    return F.reshape(coef, tuple(xa.shape))
+
+
+def _multi_margin_grad(F, g, x, target, p, margin, weight, r):
+    if r == 0 and x.ndim > 1:
+        g = F.reshape(g, (-1, 1))
+    return g * _mm_coef(F, x, target, p, margin, weight, r)
+
+
+def _multi_margin_jvp(F, tv, x, target, p, margin, weight, r):
+    prod = _mm_coef(F, x, target, p, margin, weight, r) * tv[0]
+    return F.sum(prod, -1) if r == 0 else F.sum(prod)
+
+
+MULTI_MARGIN_LOSS = defop(
+    "multi_margin_loss",
+    _multi_margin_fwd,
+    saves=("self",),
+    grads=(_multi_margin_grad,),
+    node="MultiMarginLossBackward0",
+    promote="keep",
+    jvp=_multi_margin_jvp,
+    explain={"self": "p·max(0, margin - x[y] + x[i])^(p-1)·w[y]/C (minus their sum at y)"},
+)
+
+
+def multi_margin_loss(x, target, p: int, margin: float, weight, reduction: str) -> Tensor:
+    return apply(MULTI_MARGIN_LOSS, (x,), (target, int(p), float(margin), weight, _RED[reduction]))
+
+
+# ---------------------------------------------------------------- norm over a dim
+# ``at::norm(x, p, dim, keepdim)``, as ``pairwise_distance`` records it (NormBackward1): the
+# vector norm's kernels and formulas under PyTorch's other node name.
+NORM_DIM = defop(
+    "norm_dim",
+    _vnorm_fwd,
+    saves=("self", "result"),
+    grads=(_vnorm_grad,),
+    node="NormBackward1",
+    jvp=_vnorm_jvp,
+    explain={"self": "{u}/‖{u}‖ (p = 2)"},
+)
+
+
+def norm_dim(x: Tensor, p: float, dim: int, keepdim: bool) -> Tensor:
+    """The p-norm of ``x`` over one dim (non-negative index)."""
+    return apply(NORM_DIM, (x,), (float(p), (int(dim),), bool(keepdim), None))

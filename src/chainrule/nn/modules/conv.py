@@ -1,4 +1,4 @@
-"""``Conv1d`` and ``Conv2d`` (im2col on NumPy)."""
+"""``Conv1d/2d/3d`` and ``ConvTranspose1d/2d/3d`` (im2col on NumPy)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from .. import init
 from ._common import new_param, ntuple
 from .module import Module
 
-__all__ = ["Conv1d", "Conv2d"]
+__all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]
 
 
 class _ConvNd(Module):
     _n = 2
+    _transposed = False
 
     def __init__(
         self,
@@ -30,6 +31,8 @@ class _ConvNd(Module):
         padding_mode: str = "zeros",
         device: Any = None,
         dtype: Any = None,
+        *,
+        _output_padding: Any = 0,
     ) -> None:
         super().__init__()
         n = self._n
@@ -57,13 +60,16 @@ class _ConvNd(Module):
         self.stride = ntuple(stride, n)
         self.padding = padding if isinstance(padding, str) else ntuple(padding, n)
         self.dilation = ntuple(dilation, n)
-        self.transposed = False
-        self.output_padding = (0,) * n
+        self.transposed = self._transposed
+        self.output_padding = ntuple(_output_padding, n)
         self.groups = groups
         self.padding_mode = padding_mode
-        self.weight = new_param(
-            out_channels, in_channels // groups, *self.kernel_size, dtype=dtype, device=device
+        wshape = (
+            (in_channels, out_channels // groups)
+            if self.transposed
+            else (out_channels, in_channels // groups)
         )
+        self.weight = new_param(*wshape, *self.kernel_size, dtype=dtype, device=device)
         if bias:
             self.bias = new_param(out_channels, dtype=dtype, device=device)
         else:
@@ -88,6 +94,8 @@ class _ConvNd(Module):
             s += f", padding={self.padding}"
         if self.dilation != (1,) * n:
             s += f", dilation={self.dilation}"
+        if self.output_padding != (0,) * n:
+            s += f", output_padding={self.output_padding}"
         if self.groups != 1:
             s += f", groups={self.groups}"
         if self.bias is None:
@@ -147,3 +155,149 @@ class Conv2d(_ConvNd):
             "conv2d",
             self.padding_mode,
         )
+
+
+class Conv3d(_ConvNd):
+    """3-d convolution over (N, C_in, D, H, W) inputs.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.Conv3d(1, 2, 3, padding=1)(torch.zeros(1, 1, 4, 4, 4)).shape
+        torch.Size([1, 2, 4, 4, 4])
+    """
+
+    _n = 3
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        return F._convnd(
+            input,
+            self.weight,
+            self.bias,
+            self.stride,
+            self.padding,
+            self.dilation,
+            self.groups,
+            3,
+            "conv3d",
+            self.padding_mode,
+        )
+
+
+class _ConvTransposeNd(_ConvNd):
+    _transposed = True
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: Any,
+        stride: Any = 1,
+        padding: Any = 0,
+        output_padding: Any = 0,
+        groups: int = 1,
+        bias: bool = True,
+        dilation: Any = 1,
+        padding_mode: str = "zeros",
+        device: Any = None,
+        dtype: Any = None,
+    ) -> None:
+        if padding_mode != "zeros":
+            raise ValueError(
+                f'Only "zeros" padding mode is supported for {self.__class__.__name__}'
+            )
+        super().__init__(
+            in_channels,
+            out_channels,
+            kernel_size,
+            stride,
+            padding,
+            dilation,
+            groups,
+            bias,
+            padding_mode,
+            device,
+            dtype,
+            _output_padding=output_padding,
+        )
+
+    def _output_pad(self, input: Tensor, output_size: Any) -> tuple:
+        """The output_padding that gives ``output_size`` (PyTorch's rule and errors)."""
+        n = self._n
+        if output_size is None:
+            return self.output_padding
+        out = list(output_size)
+        non_spatial = 2 if input.dim() == n + 2 else 1
+        if len(out) == non_spatial + n:
+            out = out[non_spatial:]
+        if len(out) != n:
+            raise ValueError(
+                f"ConvTranspose{n}D: for {input.dim()}D input, output_size must have {n} or "
+                f"{non_spatial + n} elements (got {len(out)})"
+            )
+        mins, maxs = [], []
+        for d in range(n):
+            size = (
+                (input.shape[d + non_spatial] - 1) * self.stride[d]
+                - 2 * self.padding[d]
+                + self.dilation[d] * (self.kernel_size[d] - 1)
+                + 1
+            )
+            mins.append(size)
+            maxs.append(size + self.stride[d] - 1)
+        for size, lo, hi in zip(out, mins, maxs):
+            if size < lo or size > hi:
+                raise ValueError(
+                    f"requested an output size of {out}, but valid sizes range from {mins} to "
+                    f"{maxs} (for an input of {input.shape[2:]})"
+                )
+        return tuple(o - lo for o, lo in zip(out, mins))
+
+    def forward(self, input: Tensor, output_size: Any = None) -> Tensor:  # noqa: A002
+        fn = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}[self._n]
+        return fn(
+            input,
+            self.weight,
+            self.bias,
+            self.stride,
+            self.padding,
+            self._output_pad(input, output_size),
+            self.groups,
+            self.dilation,
+        )
+
+
+class ConvTranspose1d(_ConvTransposeNd):
+    """1-d transposed convolution (weight (C_in, C_out/groups, k)).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.ConvTranspose1d(2, 4, 3, stride=2)(torch.zeros(1, 2, 5)).shape
+        torch.Size([1, 4, 11])
+    """
+
+    _n = 1
+
+
+class ConvTranspose2d(_ConvTransposeNd):
+    """2-d transposed convolution; ``forward(input, output_size=None)``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> m = torch.nn.ConvTranspose2d(2, 4, 3, stride=2, padding=1)
+        >>> m(torch.zeros(1, 2, 4, 4), output_size=(8, 8)).shape
+        torch.Size([1, 4, 8, 8])
+    """
+
+    _n = 2
+
+
+class ConvTranspose3d(_ConvTransposeNd):
+    """3-d transposed convolution.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.ConvTranspose3d(1, 1, 2)(torch.zeros(1, 1, 2, 2, 2)).shape
+        torch.Size([1, 1, 3, 3, 3])
+    """
+
+    _n = 3

@@ -11,7 +11,19 @@ from ..parameter import Parameter
 from ._common import new_param
 from .module import Module
 
-__all__ = ["Dropout", "Embedding", "Flatten", "Unflatten"]
+__all__ = [
+    "Dropout",
+    "Embedding",
+    "Flatten",
+    "Unflatten",
+    "Dropout1d",
+    "Dropout2d",
+    "Dropout3d",
+    "AlphaDropout",
+    "FeatureAlphaDropout",
+    "CosineSimilarity",
+    "PairwiseDistance",
+]
 
 
 class Dropout(Module):
@@ -174,3 +186,118 @@ class Unflatten(Module):
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
+
+
+class _DropoutNd(Module):
+    _fn = None
+
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
+        super().__init__()
+        if p < 0 or p > 1:
+            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+        self.p = p
+        self.inplace = inplace
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        return type(self)._fn(input, self.p, self.training, self.inplace)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout1d(_DropoutNd):
+    """Zero whole channels of (N, C, L) inputs in training mode.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.Dropout1d(0.2)
+        Dropout1d(p=0.2, inplace=False)
+    """
+
+    _fn = staticmethod(F.dropout1d)
+
+
+class Dropout2d(_DropoutNd):
+    """Zero whole channels of (N, C, H, W) inputs in training mode.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.Dropout2d()
+        Dropout2d(p=0.5, inplace=False)
+    """
+
+    _fn = staticmethod(F.dropout2d)
+
+
+class Dropout3d(_DropoutNd):
+    """Zero whole channels of (N, C, D, H, W) inputs in training mode.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.Dropout3d()
+        Dropout3d(p=0.5, inplace=False)
+    """
+
+    _fn = staticmethod(F.dropout3d)
+
+
+class AlphaDropout(_DropoutNd):
+    """Dropout that keeps SELU's self-normalisation.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.AlphaDropout(0.2).eval()(torch.ones(2))
+        tensor([1., 1.])
+    """
+
+    _fn = staticmethod(F.alpha_dropout)
+
+
+class FeatureAlphaDropout(_DropoutNd):
+    """``AlphaDropout`` of whole channels.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.FeatureAlphaDropout(0.1)
+        FeatureAlphaDropout(p=0.1, inplace=False)
+    """
+
+    _fn = staticmethod(F.feature_alpha_dropout)
+
+
+class CosineSimilarity(Module):
+    """Cosine similarity along ``dim``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.CosineSimilarity()(torch.tensor([[1.0, 0.0]]), torch.tensor([[2.0, 0.0]]))
+        tensor([1.])
+    """
+
+    def __init__(self, dim: int = 1, eps: float = 1e-8) -> None:
+        super().__init__()
+        self.dim = dim
+        self.eps = eps
+
+    def forward(self, x1: Tensor, x2: Tensor) -> Tensor:
+        return F.cosine_similarity(x1, x2, self.dim, self.eps)
+
+
+class PairwiseDistance(Module):
+    """p-norm distance of x1 - x2 (+ eps) over the last dim.
+
+    Example:
+        >>> import chainrule as torch
+        >>> m = torch.nn.PairwiseDistance(eps=0.0)
+        >>> m(torch.tensor([[0.0, 0.0]]), torch.tensor([[3.0, 4.0]]))
+        tensor([5.])
+    """
+
+    def __init__(self, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> None:
+        super().__init__()
+        self.norm = p
+        self.eps = eps
+        self.keepdim = keepdim
+
+    def forward(self, x1: Tensor, x2: Tensor) -> Tensor:
+        return F.pairwise_distance(x1, x2, self.norm, self.eps, self.keepdim)
