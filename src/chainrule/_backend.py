@@ -71,6 +71,18 @@ def erf(x):
     return np.asarray(out, dtype=x.dtype)
 
 
+def sign(x):
+    """PyTorch's sign: ``(0 < x) - (x < 0)``, so 0 for NaN and +0 for -0 (np.sign keeps NaN);
+    bool stays bool."""
+    if isinstance(x, (np.ndarray, np.generic)):
+        k = x.dtype.kind
+        if k == "f":
+            return ((x > 0).astype(x.dtype) - (x < 0).astype(x.dtype)).astype(x.dtype)
+        if k == "b":
+            return np.array(x, copy=True)
+    return np.sign(x)
+
+
 def precise(fn):
     """``fn`` evaluated in float64 for float32/float16 input, then rounded back.
 
@@ -132,7 +144,7 @@ class _ArrayNS:
     cosh = staticmethod(precise(np.cosh))
     sqrt = staticmethod(np.sqrt)
     abs = staticmethod(np.abs)
-    sign = staticmethod(np.sign)
+    sign = staticmethod(sign)
     square = staticmethod(np.square)
     reciprocal = staticmethod(np.reciprocal)
     conj = staticmethod(np.conj)

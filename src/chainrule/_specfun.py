@@ -120,21 +120,28 @@ def digamma(x):
     return out
 
 
-def trigamma(x):
-    """polygamma(1, x), by PyTorch's method (reflection below 0.5, six shifts, asymptotic)."""
-    x = _f64(x)
+def trigamma(x, dtype=_F64):
+    """polygamma(1, x), by PyTorch's method (reflection below 0.5, six shifts, asymptotic), in
+    ``dtype`` arithmetic (PyTorch's float32 kernel computes in float32: near the poles the
+    results differ from float64's)."""
+    f = np.dtype(dtype).type
+    x = np.array(x, dtype=dtype, copy=True, ndmin=0)
+    pi = f(math.pi)
+    one = f(1)
     sign = np.ones_like(x)
     res = np.zeros_like(x)
     low = x < 0.5
-    s = np.sin(math.pi * x[low])
-    res[low] -= (math.pi * math.pi) / (s * s)
-    sign[low] = -1.0
-    x = np.where(low, 1 - x, x)
-    for _ in range(6):
-        res += 1 / (x * x)
-        x = x + 1
-    ixx = 1 / (x * x)
-    res += (1 + 1 / (2 * x) + ixx * (1.0 / 6 - ixx * (1.0 / 30 - ixx * (1.0 / 42)))) / x
+    with np.errstate(all="ignore"):
+        s = np.sin(pi * x[low])
+        res[low] -= (pi * pi) / (s * s)
+        sign[low] = -one
+        x = np.where(low, one - x, x)
+        for _ in range(6):
+            res += one / (x * x)
+            x = x + one
+        ixx = one / (x * x)
+        c6, c30, c42 = f(1.0 / 6), f(1.0 / 30), f(1.0 / 42)
+        res += (one + one / (f(2) * x) + ixx * (c6 - ixx * (c30 - ixx * c42))) / x
     return sign * res
 
 
@@ -238,7 +245,10 @@ def zeta(x, q):
 
 
 def polygamma_of(x, n: int):
-    """``polygamma(n, x)`` with the tensor first (the op's forward signature)."""
+    """``polygamma(n, x)`` with the tensor first (the op's forward signature); float32 input
+    takes PyTorch's float32 trigamma."""
+    if n == 1 and getattr(x, "dtype", None) == np.float32:
+        return trigamma(x, np.float32)
     return polygamma(n, x)
 
 

@@ -481,3 +481,24 @@ SAMPLES += [
         name="bitwise_",
     ),
 ]
+SAMPLES += [
+    # in-place comparisons on non-leaves: <Cmp>Backward0 (number) / Backward1 (tensor), zero
+    # gradients (a second output keeps torch's gradient a regular tensor)
+    S(
+        tuple(
+            f"{n}_inplace_{k}"
+            for n in ("eq", "ne", "lt", "le", "gt", "ge")
+            for k in ("scalar", "tensor")
+        ),
+        lambda lib, a, b: (
+            tuple(
+                getattr(a * 1, f"{n}_")(o)
+                for n in ("eq", "ne", "lt", "le", "gt", "ge")
+                for o in (0.1, b)
+            )
+            + (a * 2 + b,)
+        ),
+        BIN[:2],
+        name="compare_",
+    ),
+]

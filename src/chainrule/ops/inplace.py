@@ -18,7 +18,8 @@ from . import pointwise as P
 from . import reduce as R
 from . import special as S
 from ._dispatch import apply_inplace
-from ._registry import METHODS, PUBLIC
+from ._registry import METHODS, PUBLIC, defop
+from .elementwise import _zero_grad
 
 
 def _unary_inplace(op, name: str):
@@ -79,6 +80,8 @@ for _n, _op in {
     "bitwise_and_": E.BITWISE_AND,
     "bitwise_or_": E.BITWISE_OR,
     "bitwise_xor_": E.BITWISE_XOR,
+    "bitwise_left_shift_": P.BITWISE_LEFT_SHIFT,
+    "bitwise_right_shift_": P.BITWISE_RIGHT_SHIFT,
 }.items():
     METHODS[_n] = _binary_inplace(_op, _n, tensor_only=False)
 
@@ -190,6 +193,47 @@ for _f in (
 METHODS["cumsum_"] = _cum_inplace(R.CUMSUM, "cumsum_")
 METHODS["cumprod_"] = _cum_inplace(R.CUMPROD, "cumprod_")
 
+
+def _cmp_inplace_ops(name: str, fwd) -> tuple:
+    """x.gt_(y): PyTorch records GtBackward0 (number y) or GtBackward1 (tensor y), zero
+    gradients; the 0/1 result is written in x's dtype."""
+    cap = name.capitalize()
+    scalar = defop(
+        f"{name}_inplace_scalar",
+        fwd,
+        inputs=("self", "other"),
+        grads=(_zero_grad, None),
+        node=f"{cap}Backward0",
+        scalar_edges=False,
+        promote="keep",
+        explain={"self": "0"},
+    )
+    tensor = defop(
+        f"{name}_inplace_tensor",
+        fwd,
+        inputs=("self", "other"),
+        grads=(_zero_grad, _zero_grad),
+        node=f"{cap}Backward1",
+        promote="keep",
+        explain={"self": "0", "other": "0"},
+    )
+    return scalar, tensor
+
+
+def _cmp_inplace(name: str, fwd):
+    scalar, tensor = _cmp_inplace_ops(name, fwd)
+
+    def method(self: Tensor, other: Any) -> Tensor:
+        return apply_inplace(tensor if isinstance(other, Tensor) else scalar, (self, other))
+
+    method.__name__ = method.__qualname__ = name + "_"
+    method.__doc__ = f"In-place ``{name}``: 1 where true, 0 elsewhere, in ``self``'s dtype."
+    return method
+
+
+for _op in (E.EQ, E.NE, E.LT, E.LE, E.GT, E.GE):
+    METHODS[_op.name + "_"] = _cmp_inplace(_op.name, _op.forward)
+
 # aliases PyTorch has for in-place methods
 for _alias, _name in {
     "absolute_": "abs_",
@@ -213,7 +257,7 @@ for _alias, _name in {
 
 # the torch.<name>_(tensor, ...) functions PyTorch has (the same as the methods)
 for _n in (
-    "abs_ absolute_ acos_ arccos_ acosh_ arccosh_ asin_ arcsin_ asinh_ arcsinh_ atan_ arctan_ "
+    "abs_ acos_ arccos_ acosh_ arccosh_ asin_ arcsin_ asinh_ arcsinh_ atan_ arctan_ "
     "atanh_ arctanh_ ceil_ clamp_ clamp_max_ clamp_min_ clip_ cos_ cosh_ deg2rad_ erf_ erfc_ "
     "exp_ exp2_ expm1_ fix_ floor_ frac_ gcd_ i0_ lcm_ ldexp_ log_ log10_ log1p_ log2_ logit_ "
     "nan_to_num_ neg_ negative_ rad2deg_ reciprocal_ relu_ round_ rsqrt_ sigmoid_ sin_ sinc_ "

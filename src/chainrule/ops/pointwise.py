@@ -12,10 +12,19 @@ import numpy as np
 
 from .. import _dtype as D
 from .._backend import precise
+from .._backend import sign as _backend_sign
 from .._tensor import Tensor
-from ._dispatch import apply, result_dtype
+from ._dispatch import apply, apply_inplace, result_dtype
 from ._registry import defop, expose
-from .elementwise import _need_tensor, _no_derivative, _no_kernel, _unary, _word, _zero_grad
+from .elementwise import (
+    OPERATORS,
+    _need_tensor,
+    _no_derivative,
+    _no_kernel,
+    _unary,
+    _word,
+    _zero_grad,
+)
 from .reduce import return_type, return_types
 
 LN2 = math.log(2.0)
@@ -129,13 +138,11 @@ LOGIT = defop(
 
 
 def _sgn_fwd(x):
-    if x.dtype.kind == "b":
-        return x.copy()
     if x.dtype.kind == "c":
         with np.errstate(all="ignore"):
             a = np.abs(x)
             return np.where(a == 0, 0, x / np.where(a == 0, 1, a)).astype(x.dtype)
-    return np.sign(x)
+    return _backend_sign(x)
 
 
 SGN = defop("sgn", _sgn_fwd, grads=(_zero_grad,), explain={"self": "0"})
@@ -320,6 +327,39 @@ GCD = defop(
 LCM = defop(
     "lcm",
     _int_only(np.lcm, "lcm_cpu"),
+    inputs=("self", "other"),
+    differentiable=False,
+)
+
+
+def _shift(left: bool, kernel: str):
+    def fwd(a, b):
+        dt = np.result_type(a, b)
+        if dt.kind not in "iu":
+            raise NotImplementedError(f"\"{kernel}\" not implemented for '{_word(dt)}'")
+        a = np.asarray(a, dtype=dt)
+        b = np.asarray(b, dtype=dt)
+        bits = dt.itemsize * 8
+        ok = (b >= 0) & (b < bits)
+        s = np.where(ok, b, 0).astype(dt)
+        if left:
+            return np.where(ok, np.left_shift(a, s), 0).astype(dt)
+        # shifting out every bit leaves the sign (PyTorch)
+        full = np.where(a < 0, -1, 0) if dt.kind == "i" else np.zeros_like(a)
+        return np.where(ok, np.right_shift(a, s), full).astype(dt)
+
+    return fwd
+
+
+BITWISE_LEFT_SHIFT = defop(
+    "bitwise_left_shift",
+    _shift(True, "lshift_cpu"),
+    inputs=("self", "other"),
+    differentiable=False,
+)
+BITWISE_RIGHT_SHIFT = defop(
+    "bitwise_right_shift",
+    _shift(False, "rshift_cpu"),
     inputs=("self", "other"),
     differentiable=False,
 )
@@ -741,6 +781,28 @@ def xlogy(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:  # no
     raise TypeError("xlogy() received an invalid combination of arguments")
 
 
+def bitwise_left_shift(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:  # noqa: A002
+    """``input << other`` for integer tensors (0 once every bit is shifted out).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.bitwise_left_shift(torch.tensor([1, 3]), 2)
+        tensor([ 4, 12])
+    """
+    return apply(BITWISE_LEFT_SHIFT, (input, other))
+
+
+def bitwise_right_shift(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:  # noqa: A002
+    """``input >> other`` for integer tensors (arithmetic: the sign is kept).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.bitwise_right_shift(torch.tensor([-8, 8]), 2)
+        tensor([-2,  2])
+    """
+    return apply(BITWISE_RIGHT_SHIFT, (input, other))
+
+
 def _tensor_arg(name: str, x: Any) -> None:
     _need_tensor(name, x, 1, "input")
 
@@ -884,6 +946,27 @@ def conj(input: Tensor) -> Tensor:  # noqa: A002
     return conj_physical(input)
 
 
+def conj_physical_(self: Tensor) -> Tensor:
+    """In-place complex conjugate (nothing to do for real dtypes).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.tensor([1 + 1j]).conj_physical_()
+        tensor([1.-1.j])
+    """
+    if self._data.dtype.kind == "c":
+        if self._requires_grad:
+            raise NotImplementedError(
+                "conj of a complex tensor that requires grad is not supported by chainrule"
+            )
+        from ._dispatch import _check_inplace, _store
+
+        _check_inplace(self)
+        _store(self, np.conj(self._data))
+        self._vc[0] += 1
+    return self
+
+
 def conj_physical(input: Tensor) -> Tensor:  # noqa: A002
     """The complex conjugate, computed (a copy for complex dtypes, the identity for real ones).
 
@@ -956,6 +1039,8 @@ for _f in (
     nextafter,
     gcd,
     lcm,
+    bitwise_left_shift,
+    bitwise_right_shift,
     ldexp,
     frexp,
     xlogy,
@@ -968,6 +1053,7 @@ for _f in (
     is_neg,
     conj,
     conj_physical,
+    conj_physical_,
     resolve_conj,
     resolve_neg,
 ):
@@ -976,6 +1062,16 @@ for _f in (
 expose(real, method=False)
 expose(imag, method=False)
 return_types.frexp = _FREXP_TYPE
+OPERATORS.update(
+    {
+        "__lshift__": bitwise_left_shift,
+        "__rlshift__": lambda self, other: bitwise_left_shift(other, self),
+        "__ilshift__": lambda self, other: apply_inplace(BITWISE_LEFT_SHIFT, (self, other)),
+        "__rshift__": bitwise_right_shift,
+        "__rrshift__": lambda self, other: bitwise_right_shift(other, self),
+        "__irshift__": lambda self, other: apply_inplace(BITWISE_RIGHT_SHIFT, (self, other)),
+    }
+)
 expose(asinh, "arcsinh")
 expose(acosh, "arccosh")
 expose(atanh, "arctanh")
