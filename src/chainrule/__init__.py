@@ -60,12 +60,15 @@ from .ops import decomp as _decomp  # noqa: F401  (after linalg: fills chainrule
 from .ops import elementwise as _elementwise  # noqa: F401  (registers ops)
 from .ops import extra as _extra  # noqa: F401
 from .ops import indexing as _indexing  # noqa: F401
+from .ops import inplace as _inplace  # noqa: F401  (last: in-place forms of the ops above)
 from .ops import linalg as _linalg  # noqa: F401
 from .ops import misc as _misc  # noqa: F401
 from .ops import nn_ops as _nn_ops  # noqa: F401
+from .ops import pointwise as _pointwise  # noqa: F401
 from .ops import reduce as _reduce  # noqa: F401
 from .ops import shape as _shape  # noqa: F401
 from .ops import shape_more as _shape_more  # noqa: F401
+from .ops import special as _special_ops  # noqa: F401
 
 double = float64
 float = float32  # noqa: A001
@@ -145,7 +148,7 @@ _formula_ns = _LazyFormulaNS()
 
 
 def __getattr__(name: str):
-    if name in ("nn", "optim", "explain", "viz", "func", "utils", "cuda", "backends"):
+    if name in ("nn", "optim", "explain", "viz", "func", "utils", "cuda", "backends", "special"):
         mod = _importlib.import_module(f".{name}", __name__)
         globals()[name] = mod
         return mod

@@ -88,6 +88,18 @@ _SCALAR_MATH = {
 }
 
 
+def sign(x):
+    """PyTorch's sign: ``(0 < x) - (x < 0)``, so 0 for NaN and +0 for -0 (np.sign keeps NaN);
+    bool stays bool."""
+    if isinstance(x, (np.ndarray, np.generic)):
+        k = x.dtype.kind
+        if k == "f":
+            return ((x > 0).astype(x.dtype) - (x < 0).astype(x.dtype)).astype(x.dtype)
+        if k == "b":
+            return np.array(x, copy=True)
+    return np.sign(x)
+
+
 def precise(fn):
     """``fn`` evaluated in float64 for float32/float16 input, then rounded back.
 
@@ -116,6 +128,31 @@ def precise(fn):
     return wrapped
 
 
+def _float_dtype(*xs):
+    dt = np.result_type(*[x for x in xs if isinstance(x, (np.ndarray, np.generic))] or [_F64])
+    return dt if dt.kind in "fc" else _F32 if dt.kind in "biu" else dt
+
+
+def _as_float_of(out, *like):
+    return np.asarray(out).astype(_float_dtype(*like), copy=False)
+
+
+def _special(name: str, x):
+    from . import _specfun
+
+    return _as_float_of(getattr(_specfun, name)(x), x)
+
+
+def _floats(x, y):
+    """Two operands with bools/integers as floats (``x != 0`` masks in formulas)."""
+    dt = _float_dtype(x, y)
+    if isinstance(x, np.ndarray) and x.dtype.kind in "biu":
+        x = x.astype(dt)
+    if isinstance(y, np.ndarray) and y.dtype.kind in "biu":
+        y = y.astype(dt)
+    return x, y
+
+
 class _ArrayNS:
     """PyTorch-named functions over NumPy arrays (the backward fast path)."""
 
@@ -130,7 +167,7 @@ class _ArrayNS:
     cosh = staticmethod(precise(np.cosh))
     sqrt = staticmethod(np.sqrt)
     abs = staticmethod(np.abs)
-    sign = staticmethod(np.sign)
+    sign = staticmethod(sign)
     square = staticmethod(np.square)
     reciprocal = staticmethod(np.reciprocal)
     conj = staticmethod(np.conj)
@@ -141,6 +178,66 @@ class _ArrayNS:
     @staticmethod
     def erf(x):
         return erf(x)
+
+    exp2 = staticmethod(precise(np.exp2))
+
+    @staticmethod
+    def frexp(x):
+        m, e = np.frexp(x)
+        return m, e.astype(np.int32)
+
+    isnan = staticmethod(np.isnan)
+
+    # special functions (NumPy kernels in _specfun), in the input's float dtype
+    @staticmethod
+    def lgamma(x):
+        return _special("lgamma", x)
+
+    @staticmethod
+    def digamma(x):
+        return _special("digamma", x)
+
+    @staticmethod
+    def polygamma(n, x):
+        from . import _specfun
+
+        return _as_float_of(_specfun.polygamma(n, x), x)
+
+    @staticmethod
+    def i0(x):
+        return _special("i0", x)
+
+    @staticmethod
+    def i0e(x):
+        return _special("i0e", x)
+
+    @staticmethod
+    def i1(x):
+        return _special("i1", x)
+
+    @staticmethod
+    def i1e(x):
+        return _special("i1e", x)
+
+    @staticmethod
+    def zeta(x, q):
+        from . import _specfun
+
+        return _as_float_of(_specfun.zeta(x, q), x, q)
+
+    @staticmethod
+    def xlogy(x, y):
+        x, y = _floats(x, y)
+        with np.errstate(all="ignore"):
+            out = x * np.log(y)
+        return np.where((x == 0) & ~np.isnan(y), 0, out).astype(out.dtype, copy=False)
+
+    @staticmethod
+    def xlog1py(x, y):
+        x, y = _floats(x, y)
+        with np.errstate(all="ignore"):
+            out = x * np.log1p(y)
+        return np.where((x == 0) & ~np.isnan(y), 0, out).astype(out.dtype, copy=False)
 
     @staticmethod
     def sigmoid(x):

@@ -67,7 +67,23 @@ def _conj(x):
     return x.conj() if isinstance(x, Tensor) and x.is_complex() else x
 
 
+def _special(name: str):
+    def fn(*args):
+        from .ops import special
+
+        return getattr(special, name)(*args)
+
+    fn.__name__ = name
+    return fn
+
+
 HELPERS = {
+    # torch.special functions the formulas use that the torch namespace lacks
+    "i0e": _special("i0e"),
+    "i1": _special("i1"),
+    "i1e": _special("i1e"),
+    "zeta": _special("zeta"),
+    "xlog1py": _special("xlog1py"),
     "zeros_like": _zeros_like,
     "ones_like": _ones_like,
     "expand": _expand,

@@ -1,4 +1,5 @@
-"""Tensor properties that are ops: ``T``, ``mT``, ``H``, ``mH`` (views, as in PyTorch).
+"""Tensor properties that are ops: ``T``, ``mT``, ``H``, ``mH`` (views, as in PyTorch), and
+``real`` / ``imag``.
 
 ``install(Tensor)`` is called once by ``chainrule/__init__.py``.
 """
@@ -77,3 +78,7 @@ def install(Tensor) -> None:
     Tensor.mT = property(_mT)
     Tensor.H = property(_H)
     Tensor.mH = property(_mH)
+    from .pointwise import imag, real
+
+    Tensor.real = property(real)
+    Tensor.imag = property(imag)

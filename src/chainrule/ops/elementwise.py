@@ -9,6 +9,7 @@ import numpy as np
 
 from .._backend import erf as _backend_erf
 from .._backend import precise
+from .._backend import sign as _backend_sign
 from .._tensor import Tensor
 from ._dispatch import apply, apply_inplace, specialize, write_out
 from ._registry import METHODS, defop, expose
@@ -390,7 +391,7 @@ def _zero_grad(F, g, *rest):
     return g * 0
 
 
-SIGN = defop("sign", np.sign, grads=(_zero_grad,), explain={"self": "0"})
+SIGN = defop("sign", _backend_sign, grads=(_zero_grad,), explain={"self": "0"})
 RECIPROCAL = defop(
     "reciprocal",
     np.reciprocal,

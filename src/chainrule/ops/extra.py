@@ -205,67 +205,6 @@ def _to_float(t: Tensor) -> Tensor:
     return t.to(D.get_default_dtype())
 
 
-def xlogy(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:  # noqa: A002
-    """``input * log(other)``, and 0 where ``input == 0`` (unless ``other`` is NaN).
-
-    Example:
-        >>> import chainrule as torch
-        >>> torch.xlogy(torch.tensor([0.0, 1.0]), torch.tensor([0.0, 2.0]))
-        tensor([0.0000, 0.6931])
-    """
-    cr = _cr()
-    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
-        raise TypeError("xlogy() received an invalid combination of arguments")
-    d = result_dtype((input, other))
-    if not (d.is_floating_point or d.is_complex):
-        d = D.get_default_dtype()
-    x = input.to(d) if isinstance(input, Tensor) else cr.tensor(input, dtype=d)
-    y = other.to(d) if isinstance(other, Tensor) else cr.tensor(other, dtype=d)
-    zero = (x == 0) & ~cr.isnan(y)
-    return cr.where(zero, cr.zeros((), dtype=d), x * cr.log(y))
-
-
-def logit(input: Tensor, eps: float | None = None) -> Tensor:  # noqa: A002
-    """``log(p / (1 - p))``, with ``p`` clamped to ``[eps, 1 - eps]`` when ``eps`` is given.
-
-    Example:
-        >>> import chainrule as torch
-        >>> torch.logit(torch.tensor([0.5, 0.75]))
-        tensor([0.0000, 1.0986])
-    """
-    x = _to_float(input)
-    if eps is not None:
-        x = x.clamp(eps, 1 - eps)
-    return _cr().log(x / (1 - x))
-
-
-def deg2rad(input: Tensor) -> Tensor:  # noqa: A002
-    """Degrees to radians.
-
-    Example:
-        >>> import chainrule as torch
-        >>> torch.deg2rad(torch.tensor([180.0]))
-        tensor([3.1416])
-    """
-    return _to_float(input) * (math.pi / 180)
-
-
-def rad2deg(input: Tensor) -> Tensor:  # noqa: A002
-    """Radians to degrees.
-
-    Example:
-        >>> import chainrule as torch
-        >>> torch.rad2deg(torch.tensor([3.141592653589793]))
-        tensor([180.])
-    """
-    return _to_float(input) * (180 / math.pi)
-
-
-expose(xlogy)
-expose(logit)
-expose(deg2rad)
-expose(rad2deg)
-
 # ---------------------------------------------------------------- dtype information
 
 
