@@ -727,10 +727,13 @@ def apply_inplace(op, inputs: tuple, params: tuple = ()) -> Tensor:
         and self._data.dtype.kind in "fc"
         and any(isinstance(v, Tensor) and v._requires_grad for v in inputs)
     )
-    if ((record and self._requires_grad) or (forward_hook[0] is not None and self._fw)) and any(
-        k == "in" and i == 0 for k, i in op.plan
+    if (record and _saves_self(op, inputs)) or (
+        # a forward-mode rule may read self's old value whichever input carries the tangent
+        forward_hook[0] is not None
+        and any(isinstance(v, Tensor) and v._fw for v in inputs)
+        and any(k == "in" and i == 0 for k, i in op.plan)
     ):
-        # the formula needs self's old value: keep a copy before it is overwritten
+        # a formula needs self's old value: keep a copy before it is overwritten
         old = wrap(self._data.copy(), True)
         old._grad_fn = self._grad_fn
         old._output_nr = self._output_nr
@@ -767,6 +770,18 @@ def apply_inplace(op, inputs: tuple, params: tuple = ()) -> Tensor:
         if self._base is not None and self._fw:
             _view_tangent_to_base(self)
     return self
+
+
+def _saves_self(op, inputs: tuple) -> bool:
+    """The formulas of the inputs that require grad read input 0 (``x.mul_(w)`` with only w
+    requiring grad needs x's old value; with only x requiring grad it does not)."""
+    if not op.uses:
+        return any(kind == "in" and i == 0 for _, kind, i in op.save_plans[0])
+    mask = 0
+    for k, v in enumerate(inputs):
+        if isinstance(v, Tensor) and v._requires_grad:
+            mask |= 1 << k
+    return any(kind == "in" and i == 0 for _, kind, i in op.save_plans[mask])
 
 
 def _view_tangent_to_base(view: Tensor) -> None:
