@@ -16,7 +16,7 @@ import numpy as np
 
 from .._tensor import Tensor, wrap
 from . import grad_mode
-from .graph import AccumulateGrad, Node
+from .graph import SEQ_STEP, AccumulateGrad, Node
 
 _state = grad_mode.state
 _ndarray = np.ndarray
@@ -138,9 +138,9 @@ def _run_tensor_hooks(hooks: dict, g, create: bool):
     return g
 
 
-def _accumulate(node: AccumulateGrad, g, create: bool, borrowed: set) -> None:
+def _accumulate(node: AccumulateGrad, g, create: bool, borrowed: set, hooks: bool = True) -> None:
     var = node.variable
-    if var._hooks:
+    if hooks and var._hooks:
         g = _run_tensor_hooks(var._hooks, g, create)
     old = var._grad
     if create:
@@ -222,40 +222,47 @@ def run_backward(
 
     # targets: where gradients are captured (autograd.grad) or the only leaves to fill
     capture = capture_points(inputs) if inputs is not None else None
-    order, deps, needed = plan(start, capture, accumulate)
+    needed = None
+    if capture is not None:
+        needed = plan(start, capture, accumulate, count=False)[2]
     capture_nodes = {key[0] for key in capture} if capture is not None else ()
 
     results = [None] * len(inputs) if inputs is not None else None
-    heap: list = []
-    for node in dict.fromkeys(start):
-        if deps.get(node, 0) == 0:
-            heapq.heappush(heap, (-node._seq, id(node), node))
+    # Pending nodes (those holding a gradient) run newest first. A node's sequence number is
+    # larger than those of the nodes it consumes (AccumulateGrad: just below its first
+    # consumer's), so when a node is the newest pending one, every consumer of it that the
+    # pass reaches has run and its gradient is complete: no dependency counting is needed.
+    heap: list = [(-n._seq, id(n), n) for n in dict.fromkeys(start)]
+    heapq.heapify(heap)
 
     prev_enabled = _state.enabled
     _state.enabled = create
     try:
         heappop = heapq.heappop
         heappush = heapq.heappush
-        # ``ready``: a node that became ready with a higher sequence number than everything in
-        # the heap runs next without a heap round trip (a chain never touches the heap)
+        # ``ready``: a node made pending by the last node run, newer than everything in the
+        # heap, so it runs next without a heap round trip (a chain never touches the heap);
+        # ``ready_gs`` its gradients while they are kept out of ``buffers``
         ready = None
+        ready_gs = None
         pruning = needed is not None
-        ready_gs = None  # the gradients of ``ready`` when they never went into ``buffers``
+        leaves: list = []  # AccumulateGrad nodes the last node completed: they run next
         while True:
-            if ready is not None:
+            if leaves:
+                node = leaves.pop()
+                gs = buffers.pop(node)
+            elif ready is not None:
                 node = ready
                 ready = None
                 gs = ready_gs
                 ready_gs = None
             elif heap:
                 node = heappop(heap)[2]
-                gs = None
-            else:
-                break
-            if gs is None:
                 gs = buffers.pop(node, None)
                 if gs is None:
-                    gs = [None] * _n_out(node)
+                    continue  # a leaf that already ran right after its first consumer
+            else:
+                break
             lend = None  # an owned gradient this node's formula may write into
             if owned:
                 for h in gs:
@@ -268,6 +275,10 @@ def run_backward(
             if capture is not None:
                 if node in capture_nodes:
                     lend = None  # returned to the caller
+                    if node.__class__ is AccumulateGrad and gs[0] is not None:
+                        hooks = node.variable._hooks
+                        if hooks:  # a leaf's hooks apply to the gradient returned for it
+                            gs = [_run_tensor_hooks(hooks, gs[0], create)]
                     for nr, g in enumerate(gs):
                         for k in capture.get((node, nr), ()):
                             results[k] = g
@@ -275,7 +286,8 @@ def run_backward(
                     continue
             if node.__class__ is AccumulateGrad:
                 if accumulate and gs[0] is not None:
-                    _accumulate(node, gs[0], create, borrowed)
+                    hooked = capture is not None and node in capture_nodes
+                    _accumulate(node, gs[0], create, borrowed, not hooked)
                 continue
             if len(gs) == 1:
                 g = gs[0]
@@ -292,6 +304,7 @@ def run_backward(
                 if x is not None and x.post_hooks:
                     outs = _post_node(x, outs, gs, create)
             meta = node._meta
+            leaf_edges = False
             i = -1
             for e in node._edges:
                 i += 1
@@ -300,9 +313,6 @@ def run_backward(
                 nxt = e[0]
                 if nxt is None or (pruning and nxt not in needed and nxt not in capture_nodes):
                     continue
-                d = deps[nxt] - 1
-                if d:
-                    deps[nxt] = d  # (a count that reached 0 is never read again)
                 r = outs[i]
                 if r is not None:
                     shape, dt = meta[i]
@@ -316,40 +326,52 @@ def run_backward(
                             borrowed.add(id(r))  # (NumPy scalars are immutable: no need)
                         elif r.size >= DONATE_MIN and not create and _fresh(r, outs, node._saved):
                             owned[id(r)] = r
-                    buf = buffers.get(nxt)
-                    if buf is None:
-                        if nxt._out is None:
-                            if d == 0 and ready is None and (not heap or nxt._seq > -heap[0][0]):
-                                # runs next, its only gradient in hand: no buffer round trip
-                                ready = nxt
-                                ready_gs = [r]
-                                continue
-                            buffers[nxt] = [r]
-                        else:
-                            buf = buffers[nxt] = [None] * len(nxt._out)
-                            buf[e[1]] = r
+                buf = ready_gs if nxt is ready else buffers.get(nxt)
+                if buf is None:
+                    # nxt's first gradient (possibly None): it becomes pending
+                    if nxt._out is None:
+                        buf = [r]
                     else:
-                        old = buf[e[1]]
-                        if old is None:
-                            buf[e[1]] = r
-                        elif old.__class__ is _ndarray and old.size >= DONATE_MIN and not create:
-                            buf[e[1]] = _fan_in(old, r, owned)
-                        else:
-                            buf[e[1]] = old + r
-                if d == 0:
+                        buf = [None] * len(nxt._out)
+                        buf[e[1]] = r
+                    if nxt.__class__ is AccumulateGrad and nxt._seq > node._seq - SEQ_STEP:
+                        # a leaf this node was the first to consume: complete once it ran
+                        buffers[nxt] = buf
+                        leaf_edges = True
+                        continue
                     if ready is None:
                         if not heap or nxt._seq > -heap[0][0]:
                             ready = nxt
-                        else:
-                            heappush(heap, (-nxt._seq, id(nxt), nxt))
+                            ready_gs = buf
+                            continue
                     elif nxt._seq > ready._seq:
-                        if ready_gs is not None:
-                            buffers[ready] = ready_gs
-                            ready_gs = None
+                        buffers[ready] = ready_gs
                         heappush(heap, (-ready._seq, id(ready), ready))
                         ready = nxt
+                        ready_gs = buf
+                        continue
+                    buffers[nxt] = buf
+                    heappush(heap, (-nxt._seq, id(nxt), nxt))
+                elif r is not None:
+                    if nxt.__class__ is AccumulateGrad and nxt._seq > node._seq - SEQ_STEP:
+                        leaf_edges = True  # (pending since a newer consumer fed it)
+                    old = buf[e[1]]
+                    if old is None:
+                        buf[e[1]] = r
+                    elif old.__class__ is _ndarray and old.size >= DONATE_MIN and not create:
+                        buf[e[1]] = _fan_in(old, r, owned)
                     else:
-                        heappush(heap, (-nxt._seq, id(nxt), nxt))
+                        buf[e[1]] = old + r
+            if leaf_edges:
+                # PyTorch runs them in the order their last edge from this node completed
+                # them; ``leaves`` is popped from the end
+                seen: set = set()
+                for e in reversed(node._edges):
+                    if e is not None and e[0] in buffers and e[0] not in seen:
+                        nxt = e[0]
+                        if nxt.__class__ is AccumulateGrad and nxt._seq > node._seq - SEQ_STEP:
+                            seen.add(nxt)
+                            leaves.append(nxt)
             if not retain_graph and node._saved:
                 node._saved = None
     finally:
@@ -393,10 +415,12 @@ def capture_points(inputs) -> dict:
     return capture
 
 
-def plan(start: list, capture: dict | None, accumulate: bool = True) -> tuple:
+def plan(start: list, capture: dict | None, accumulate: bool = True, count: bool = True) -> tuple:
     """Discover the graph below ``start`` (iteratively) and count dependencies.
 
-    Returns ``(order, deps, needed)``: the number of incoming edges per node (``deps``) and,
+    Returns ``(order, deps, needed)``: the number of incoming edges per node (``deps``, empty
+    without ``count``; the engine itself runs by sequence numbers, the batched walk of
+    ``functional`` counts) and,
     when gradients are captured, the nodes found (``order``) and the set of nodes that must run
     (those above a capture point), with ``deps`` counting only edges from those nodes; ``needed``
     is None when every node found runs. Without capture points ``order`` and ``needed`` are
@@ -436,7 +460,8 @@ def plan(start: list, capture: dict | None, accumulate: bool = True) -> tuple:
             if nxt is None:
                 continue
             sink = False
-            deps[nxt] = deps.get(nxt, 0) + 1
+            if count:
+                deps[nxt] = deps.get(nxt, 0) + 1
             if nxt not in seen:
                 seen.add(nxt)
                 stack.append(nxt)
@@ -463,7 +488,7 @@ def plan(start: list, capture: dict | None, accumulate: bool = True) -> tuple:
     if accumulate:
         needed |= {n for n in target_nodes if isinstance(n, AccumulateGrad)}
     # count again, over edges from needed nodes only (unless every node with edges is needed)
-    if any(node not in needed and node._edges for node in order):
+    if count and any(node not in needed and node._edges for node in order):
         deps = {}
         for node in order:
             if node in needed:

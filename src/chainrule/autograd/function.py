@@ -33,7 +33,7 @@ import numpy as np
 
 from .._tensor import Tensor, wrap
 from . import grad_mode
-from .graph import SECOND_BACKWARD, Node
+from .graph import SECOND_BACKWARD, Node, order_below
 
 __all__ = ["Function", "FunctionCtx", "BackwardCFunction", "once_differentiable", "InplaceFunction"]
 
@@ -317,6 +317,7 @@ class Function(FunctionCtx, metaclass=_FunctionMeta):
                 if isinstance(a, Tensor):
                     if a._requires_grad:
                         edges.append(a._edge())
+                        order_below(edges[-1][0], node)
                         meta.append((a._data.shape, a._data.dtype))
                     else:
                         edges.append((None, 0))

@@ -16,8 +16,38 @@ from typing import Any
 
 __all__ = ["Node", "AccumulateGrad", "RemovableHandle"]
 
-sequence = itertools.count()
-_ACC_SEQ = 1 << 62  # AccumulateGrad nodes run as soon as they are ready, as in PyTorch
+# Node sequence numbers step by SEQ_STEP, leaving room below each node for the AccumulateGrad
+# nodes of leaves it is the first to consume (see AccumulateGrad.__init__)
+SEQ_STEP = 1024
+sequence = itertools.count(0, SEQ_STEP)
+_leaf_slots = [None, 0]  # (the newest node's number, AccumulateGrad nodes placed below it)
+
+
+def _leaf_sequence() -> int:
+    """A number just below the newest node's, one lower for each further leaf it consumes
+    (so leaves run in the order their consumer lists them), without taking a new one."""
+    newest = int(repr(sequence)[6:].split(",")[0]) - SEQ_STEP
+    if _leaf_slots[0] == newest:
+        _leaf_slots[1] += 1
+    else:
+        _leaf_slots[0] = newest
+        _leaf_slots[1] = 1
+    return newest - _leaf_slots[1]
+
+
+def creation_order(node: Any) -> tuple:
+    """Sort key: nodes in the order they were made (leaves below a node were made after it,
+    in descending numbers)."""
+    seq = node._seq
+    return ((seq + SEQ_STEP - 1) // SEQ_STEP, -seq)
+
+
+def order_below(node: Any, consumer: Any) -> None:
+    """Keep a leaf's AccumulateGrad older than a ``consumer`` recorded after other nodes were
+    made (a custom Function's forward may record its own graph)."""
+    if node.__class__ is AccumulateGrad and node._seq >= consumer._seq:
+        node._seq = consumer._seq - 1
+
 
 SECOND_BACKWARD = (
     "Trying to backward through the graph a second time (or directly access saved tensors "
@@ -175,10 +205,15 @@ class AccumulateGrad(Node):
     __slots__ = ("variable",)
 
     def __init__(self, variable: Any) -> None:
-        Node.__init__(self)
-        self._seq = _ACC_SEQ + self._seq
-        self.variable = variable
         self._edges = ()
+        self._meta = ()
+        self._saved = ()
+        self._vcs = ()
+        # just below the newest node so far (normally the consumer being recorded), taking no
+        # number: the engine runs nodes newest first, so a leaf's gradient is complete once
+        # that consumer ran, as PyTorch runs AccumulateGrad as soon as it is ready
+        self._seq = _leaf_sequence()
+        self.variable = variable
 
     def name(self) -> str:
         return "torch::autograd::AccumulateGrad"

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import _backend as B
 from .._tensor import Tensor
-from ..autograd.graph import AccumulateGrad
+from ..autograd.graph import AccumulateGrad, creation_order
 from . import _rules as R
 from . import _sym as S
 
@@ -189,7 +189,7 @@ class Graph:
                         continue
                     mark.add(e[0])
                     stack.append(e[0])
-        self.accs = sorted((n for n in seen if isinstance(n, AccumulateGrad)), key=lambda n: n._seq)
+        self.accs = sorted((n for n in seen if isinstance(n, AccumulateGrad)), key=creation_order)
         self.nodes = sorted(
             (n for n in seen if not isinstance(n, AccumulateGrad)), key=lambda n: n._seq
         )
