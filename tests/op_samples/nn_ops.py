@@ -11,6 +11,7 @@ def F(lib):
     return lib.nn.functional
 
 
+SDPA = "_scaled_dot_product_flash_attention_for_cpu"
 CONV_ADJ = ("convolution_input_grad", "convolution_weight_grad")
 
 SAMPLES = [
@@ -454,5 +455,60 @@ SAMPLES += [
         shapes=[((5, 4), (5,))],
         int_inputs={1: (0, 4)},
         name="multi_margin_loss_p2_weight",
+    ),
+    # scaled_dot_product_attention: 4-D inputs run the fused entry (one node, as PyTorch's CPU
+    # kernel); 3-D inputs, masks requiring grad and dropout run the math path (_safe_softmax)
+    Sample(
+        covers=(SDPA,),
+        fn=lambda lib, q, k, v: F(lib).scaled_dot_product_attention(q, k, v),
+        shapes=[
+            ((2, 3, 4, 6), (2, 3, 5, 6), (2, 3, 5, 6)),
+            ((1, 1, 1, 3), (1, 1, 1, 3), (1, 1, 1, 3)),
+        ],
+        name="sdpa",
+    ),
+    Sample(
+        covers=(SDPA,),
+        fn=lambda lib, q, k, v: F(lib).scaled_dot_product_attention(
+            q, k, v, is_causal=True, scale=0.7
+        ),
+        shapes=[((1, 2, 4, 3), (1, 2, 3, 3), (1, 2, 3, 3))],
+        name="sdpa_causal",
+    ),
+    Sample(
+        covers=(SDPA,),
+        fn=lambda lib, q, k, v, m: F(lib).scaled_dot_product_attention(
+            q, k, v, attn_mask=m.to(q.dtype), enable_gqa=True
+        ),
+        shapes=[((2, 4, 3, 4), (2, 2, 5, 4), (2, 2, 5, 4), (2, 4, 3, 5))],
+        diff=(0, 1, 2),
+        name="sdpa_gqa_mask",
+    ),
+    Sample(
+        covers=(SDPA,),
+        fn=lambda lib, q, k, v: F(lib).scaled_dot_product_attention(
+            q, k, v, attn_mask=lib.tensor([[True, False, True], [False, False, False]])
+        ),
+        shapes=[((2, 1, 2, 3), (2, 1, 3, 3), (2, 1, 3, 3))],
+        name="sdpa_bool_mask_dead_row",
+    ),
+    Sample(
+        covers=("_safe_softmax",),
+        fn=lambda lib, q, k, v, m: F(lib).scaled_dot_product_attention(q, k, v, attn_mask=m),
+        shapes=[((3, 4, 5), (3, 2, 5), (3, 2, 6), (3, 4, 2)), ((4, 5), (2, 5), (2, 5), (2,))],
+        name="sdpa_math",
+    ),
+    Sample(
+        covers=("_safe_softmax",),
+        fn=lambda lib, x: lib._safe_softmax(x, -1),
+        shapes=[(3, 4), (2, 3, 5), (4,)],
+    ),
+    Sample(
+        covers=("_safe_softmax",),
+        fn=lambda lib, x: lib._safe_softmax(
+            x.masked_fill(lib.tensor([[True, True, True], [False, True, False]]), float("-inf")), 1
+        ),
+        shapes=[(2, 3)],
+        name="_safe_softmax_dead_row",
     ),
 ]

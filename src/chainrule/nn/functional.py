@@ -2798,3 +2798,17 @@ def normalize(
     """x / max(||x||_p, eps) along ``dim``."""
     denom = input.norm(p, dim, keepdim=True).clamp_min(eps)
     return input / denom.expand_as(input)
+
+
+# ---------------------------------------------------------------- attention
+from ._attention import (  # noqa: E402, F401  (torch exposes these private helpers too)
+    _canonical_mask,
+    _in_projection,
+    _in_projection_packed,
+    _mha_shape_check,
+    _none_or_dtype,
+    multi_head_attention_forward,
+    scaled_dot_product_attention,
+)
+
+__all__ += ["scaled_dot_product_attention", "multi_head_attention_forward"]

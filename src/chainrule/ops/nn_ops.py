@@ -1972,3 +1972,123 @@ NORM_DIM = defop(
 def norm_dim(x: Tensor, p: float, dim: int, keepdim: bool) -> Tensor:
     """The p-norm of ``x`` over one dim (non-negative index)."""
     return apply(NORM_DIM, (x,), (float(p), (int(dim),), bool(keepdim), None))
+
+
+# ---------------------------------------------------------------- fused attention (CPU flash)
+# ``_scaled_dot_product_flash_attention_for_cpu``: softmax(scale·Q·Kᵀ + bias)·V on 4-D
+# (B, H, L, E) inputs, one node (ScaledDotProductFlashAttentionForCpuBackward0) as PyTorch
+# records when its fused CPU kernel runs. ``bias`` is an additive float array (the attention
+# mask with the causal -inf already merged in) laid out for the grouped view below, or None.
+# Grouped-query attention: H query heads share Hk = H / G key/value heads; the formulas view
+# Q as (B, Hk, G, L, E) and K, V as (B, Hk, 1, S, E), so K and V broadcast over the G axis and
+# their gradients sum over it.
+
+
+def _gqa_views(F, q, k, v):
+    b, h, lq, e = q.shape
+    hk, s = k.shape[1], k.shape[2]
+    g = h // hk
+    q5 = F.reshape(q, (b, hk, g, lq, e))
+    k5 = F.reshape(k, (b, hk, 1, s, k.shape[-1]))
+    v5 = F.reshape(v, (b, hk, 1, s, v.shape[-1]))
+    return q5, k5, v5
+
+
+def _attn_probs_np(q5, k5, bias, scale):
+    s = np.matmul(q5, np.swapaxes(k5, -1, -2))
+    s *= s.dtype.type(scale)
+    if bias is not None:
+        s += bias
+    return _safe_softmax_np(s)
+
+
+def _safe_softmax_np(s):
+    m = s.max(-1, keepdims=True)
+    m[~np.isfinite(m)] = 0  # fully masked rows: exp(-inf) = 0 everywhere, then 0/0 -> 0
+    e = np.exp(s - m)
+    tot = e.sum(-1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = e / tot
+    p[np.broadcast_to(tot == 0, p.shape)] = 0
+    return p
+
+
+def _attn_probs(F, q5, k5, bias, scale):
+    """The attention probabilities (differentiable in q5, k5 when ``F`` is chainrule)."""
+    if _fast(F):
+        return _attn_probs_np(q5, k5, bias, scale)
+    from .activation import SAFE_SOFTMAX
+
+    s = F.matmul(q5, F.transpose(k5, -1, -2)) * scale
+    if bias is not None:
+        s = s + wrap(bias.astype(s._data.dtype, copy=False))
+    return apply(SAFE_SOFTMAX, (s,), (-1,))
+
+
+def _flash_fwd(q, k, v, bias, scale):
+    q5, k5, v5 = _gqa_views(array_ns, q, k, v)
+    p = _attn_probs_np(q5, k5, bias, scale)
+    out = np.matmul(p, v5)
+    return out.reshape(q.shape[:3] + (v.shape[-1],)).astype(q.dtype, copy=False)
+
+
+def _flash_backward(F, g, needs, q, k, v, bias, scale):
+    q5, k5, v5 = _gqa_views(F, q, k, v)
+    g5 = F.reshape(g, tuple(q5.shape[:4]) + (tuple(g.shape)[-1],))
+    p = _attn_probs(F, q5, k5, bias, scale)
+    gq = gk = gv = None
+    if needs[2]:
+        gv = F.reshape(F.sum(F.matmul(F.transpose(p, -1, -2), g5), 2), tuple(v.shape))
+    if needs[0] or needs[1]:
+        dp = F.matmul(g5, F.transpose(v5, -1, -2))
+        ds = p * (dp - F.sum(dp * p, -1, True)) * scale
+        if needs[0]:
+            gq = F.reshape(F.matmul(ds, k5), tuple(q.shape))
+        if needs[1]:
+            gk = F.reshape(F.sum(F.matmul(F.transpose(ds, -1, -2), q5), 2), tuple(k.shape))
+    return gq, gk, gv
+
+
+def _flash_jvp(F, tangents, q, k, v, bias, scale):
+    tq, tk, tv = tangents
+    q5, k5, v5 = _gqa_views(F, q, k, v)
+    p = _attn_probs(F, q5, k5, bias, scale)
+    out = None
+    if tq is not None or tk is not None:
+        ds = None
+        if tq is not None:
+            tq5 = F.reshape(tq, tuple(q5.shape))
+            ds = F.matmul(tq5, F.transpose(k5, -1, -2))
+        if tk is not None:
+            tk5 = F.reshape(tk, tuple(k5.shape))
+            dk = F.matmul(q5, F.transpose(tk5, -1, -2))
+            ds = dk if ds is None else ds + dk
+        ds = ds * scale
+        dp = p * (ds - F.sum(p * ds, -1, True))
+        out = F.matmul(dp, v5)
+    if tv is not None:
+        pv = F.matmul(p, F.reshape(tv, tuple(v5.shape)))
+        out = pv if out is None else out + pv
+    return F.reshape(out, tuple(q.shape[:3]) + (tuple(v.shape)[-1],))
+
+
+SDPA_FLASH_CPU = defop(
+    "_scaled_dot_product_flash_attention_for_cpu",
+    _flash_fwd,
+    inputs=("query", "key", "value"),
+    saves=("query", "key", "value"),
+    backward=_flash_backward,
+    node="ScaledDotProductFlashAttentionForCpuBackward0",
+    promote="keep",
+    jvp=_flash_jvp,
+    explain={
+        "query": "scale·(P∘(dP - rowsum(dP∘P)))·K",
+        "key": "scale·(P∘(dP - rowsum(dP∘P)))ᵀ·Q",
+        "value": "Pᵀ (P = softmax(scale·Q·Kᵀ + mask))",
+    },
+)
+
+
+def sdpa_flash_cpu(q: Tensor, k: Tensor, v: Tensor, bias, scale: float) -> Tensor:
+    """The fused attention entry: ``bias`` a float array broadcastable to (B, Hk, G, L, S)."""
+    return apply(SDPA_FLASH_CPU, (q, k, v), (bias, float(scale)))
