@@ -511,4 +511,56 @@ SAMPLES += [
         shapes=[(2, 3)],
         name="_safe_softmax_dead_row",
     ),
+    Sample(
+        covers=("channel_shuffle",),
+        fn=lambda lib, x: F(lib).channel_shuffle(x, 2),
+        shapes=[(2, 4, 3), (1, 6, 2, 2)],
+    ),
+    Sample(
+        covers=("multilabel_margin_loss",),
+        fn=lambda lib, x: F(lib).multilabel_margin_loss(
+            x, lib.tensor([[3, 0, -1, 1], [1, 2, 3, -1], [2, 2, -1, -1]])
+        ),
+        shapes=[(3, 4)],
+    ),
+    Sample(
+        covers=("multilabel_margin_loss",),
+        fn=lambda lib, x: F(lib).multilabel_margin_loss(
+            x, lib.tensor([[3, 0, -1, 1], [1, 2, 3, -1], [2, 2, -1, -1]]), reduction="none"
+        ),
+        shapes=[(3, 4)],
+        name="multilabel_margin_loss_none",
+    ),
+    Sample(
+        covers=("multilabel_margin_loss",),
+        fn=lambda lib, x: F(lib).multilabel_margin_loss(
+            x, lib.tensor([0, 2, -1, 1]), reduction="sum"
+        ),  # noqa: E501
+        shapes=[(4,)],
+        name="multilabel_margin_loss_1d",
+    ),
+    *[
+        Sample(
+            covers=("embedding_bag",),
+            fn=lambda lib, w, mode=mode, pad=pad: F(lib).embedding_bag(
+                lib.tensor([0, 2, 2, 5, 1, 3]),
+                w,
+                lib.tensor([0, 2, 2, 4]),
+                mode=mode,
+                padding_idx=pad,
+            ),
+            shapes=[(6, 3)],
+            name=f"embedding_bag_{mode}_{pad}",
+        )
+        for mode in ("sum", "mean", "max")
+        for pad in (None, 2)
+    ],
+    Sample(
+        covers=("embedding_bag",),
+        fn=lambda lib, w, p: F(lib).embedding_bag(
+            lib.tensor([[0, 2], [2, 5], [1, 1]]), w, mode="sum", per_sample_weights=p
+        ),
+        shapes=[((6, 3), (3, 2))],
+        name="embedding_bag_weighted",
+    ),
 ]

@@ -45,6 +45,7 @@ from .loss import (
     L1Loss,
     MarginRankingLoss,
     MSELoss,
+    MultiLabelMarginLoss,
     MultiLabelSoftMarginLoss,
     MultiMarginLoss,
     NLLLoss,
@@ -62,6 +63,7 @@ from .misc import (
     Dropout2d,
     Dropout3d,
     Embedding,
+    EmbeddingBag,
     FeatureAlphaDropout,
     Flatten,
     PairwiseDistance,
@@ -71,6 +73,7 @@ from .module import Module
 from .normalization import (
     BatchNorm1d,
     BatchNorm2d,
+    BatchNorm3d,
     GroupNorm,
     InstanceNorm1d,
     InstanceNorm2d,
@@ -117,6 +120,7 @@ from .pooling import (
     MaxUnpool3d,
 )
 from .resampling import (
+    ChannelShuffle,
     Fold,
     PixelShuffle,
     PixelUnshuffle,
@@ -162,4 +166,5 @@ __all__ = [
     "TripletMarginWithDistanceLoss",
     "NonDynamicallyQuantizableLinear", "MultiheadAttention", "TransformerEncoderLayer",
     "TransformerEncoder", "TransformerDecoderLayer", "TransformerDecoder", "Transformer",
+    "ChannelShuffle", "MultiLabelMarginLoss", "BatchNorm3d", "EmbeddingBag",
 ]  # fmt: skip
