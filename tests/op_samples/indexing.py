@@ -321,4 +321,76 @@ SAMPLES = [
         [((3,),)],
         name="masked_select_bcast",
     ),
+    # scatter_reduce / index_reduce: each reduction, with and without the old values
+    *[
+        Sample(
+            ("scatter_reduce",),
+            lambda lib, a, b, red=red, inc=inc: a.scatter_reduce(
+                0,
+                lib.tensor([[0, 1, 0], [1, 1, 2], [0, 0, 0], [3, 2, 1]]),
+                b,
+                red,
+                include_self=inc,
+            ),
+            [((4, 3), (4, 3))],
+            domain="nonzero",
+            name=f"scatter_reduce_{red}_{inc}",
+        )
+        for red in ("sum", "prod", "mean", "amax", "amin")
+        for inc in (True, False)
+    ],
+    Sample(
+        ("scatter_reduce",),
+        lambda lib, a, b: (a * 1).scatter_reduce_(1, lib.tensor([[0, 0], [2, 2]]), b, "sum"),
+        [((2, 3), (2, 2))],
+        name="scatter_reduce_",
+    ),
+    *[
+        Sample(
+            ("index_reduce",),
+            lambda lib, a, b, red=red, inc=inc: a.index_reduce(
+                1, lib.tensor([2, 0, 2]), b, red, include_self=inc
+            ),
+            [((2, 4), (2, 3))],
+            domain="nonzero",
+            name=f"index_reduce_{red}_{inc}",
+        )
+        for red in ("prod", "mean", "amax", "amin")
+        for inc in (True, False)
+    ],
+    Sample(
+        ("masked_scatter",),
+        lambda lib, a, b: a.masked_scatter(
+            lib.tensor([[True, False, True], [False, True, True]]), b
+        ),  # noqa: E501
+        [((2, 3), (5,)), ((3,), (2, 4))],
+    ),
+    Sample(
+        ("masked_scatter",),
+        lambda lib, a, b: (a * 1).masked_scatter_(lib.tensor([True, False, True]), b),
+        [((2, 3), (2, 3))],
+        name="masked_scatter_",
+    ),
+    Sample(
+        ("put",),
+        lambda lib, a, b: a.put(lib.tensor([0, 4, -1]), b),
+        [((2, 3), (3,))],
+    ),
+    Sample(
+        ("put",),
+        lambda lib, a, b: (a * 1).put_(lib.tensor([[0, 0], [4, 0]]), b, accumulate=True),
+        [((2, 3), (2, 2))],
+        name="put_accumulate",
+    ),
+    Sample(
+        ("as_strided", "as_strided_storage_remap"),
+        lambda lib, a: a.as_strided((3, 2), (1, 2), 1),
+        [((2, 3),)],
+    ),
+    Sample(
+        ("as_strided", "as_strided_storage_remap"),
+        lambda lib, a: (a * 2).t().as_strided((2, 2, 2), (1, 1, 2)),
+        [((3, 2),)],
+        name="as_strided_overlap",
+    ),
 ]

@@ -11,6 +11,7 @@ def F(lib):
     return lib.nn.functional
 
 
+SDPA = "_scaled_dot_product_flash_attention_for_cpu"
 CONV_ADJ = ("convolution_input_grad", "convolution_weight_grad")
 
 SAMPLES = [
@@ -454,5 +455,112 @@ SAMPLES += [
         shapes=[((5, 4), (5,))],
         int_inputs={1: (0, 4)},
         name="multi_margin_loss_p2_weight",
+    ),
+    # scaled_dot_product_attention: 4-D inputs run the fused entry (one node, as PyTorch's CPU
+    # kernel); 3-D inputs, masks requiring grad and dropout run the math path (_safe_softmax)
+    Sample(
+        covers=(SDPA,),
+        fn=lambda lib, q, k, v: F(lib).scaled_dot_product_attention(q, k, v),
+        shapes=[
+            ((2, 3, 4, 6), (2, 3, 5, 6), (2, 3, 5, 6)),
+            ((1, 1, 1, 3), (1, 1, 1, 3), (1, 1, 1, 3)),
+        ],
+        name="sdpa",
+    ),
+    Sample(
+        covers=(SDPA,),
+        fn=lambda lib, q, k, v: F(lib).scaled_dot_product_attention(
+            q, k, v, is_causal=True, scale=0.7
+        ),
+        shapes=[((1, 2, 4, 3), (1, 2, 3, 3), (1, 2, 3, 3))],
+        name="sdpa_causal",
+    ),
+    Sample(
+        covers=(SDPA,),
+        fn=lambda lib, q, k, v, m: F(lib).scaled_dot_product_attention(
+            q, k, v, attn_mask=m.to(q.dtype), enable_gqa=True
+        ),
+        shapes=[((2, 4, 3, 4), (2, 2, 5, 4), (2, 2, 5, 4), (2, 4, 3, 5))],
+        diff=(0, 1, 2),
+        name="sdpa_gqa_mask",
+    ),
+    Sample(
+        covers=(SDPA,),
+        fn=lambda lib, q, k, v: F(lib).scaled_dot_product_attention(
+            q, k, v, attn_mask=lib.tensor([[True, False, True], [False, False, False]])
+        ),
+        shapes=[((2, 1, 2, 3), (2, 1, 3, 3), (2, 1, 3, 3))],
+        name="sdpa_bool_mask_dead_row",
+    ),
+    Sample(
+        covers=("_safe_softmax",),
+        fn=lambda lib, q, k, v, m: F(lib).scaled_dot_product_attention(q, k, v, attn_mask=m),
+        shapes=[((3, 4, 5), (3, 2, 5), (3, 2, 6), (3, 4, 2)), ((4, 5), (2, 5), (2, 5), (2,))],
+        name="sdpa_math",
+    ),
+    Sample(
+        covers=("_safe_softmax",),
+        fn=lambda lib, x: lib._safe_softmax(x, -1),
+        shapes=[(3, 4), (2, 3, 5), (4,)],
+    ),
+    Sample(
+        covers=("_safe_softmax",),
+        fn=lambda lib, x: lib._safe_softmax(
+            x.masked_fill(lib.tensor([[True, True, True], [False, True, False]]), float("-inf")), 1
+        ),
+        shapes=[(2, 3)],
+        name="_safe_softmax_dead_row",
+    ),
+    Sample(
+        covers=("channel_shuffle",),
+        fn=lambda lib, x: F(lib).channel_shuffle(x, 2),
+        shapes=[(2, 4, 3), (1, 6, 2, 2)],
+    ),
+    Sample(
+        covers=("multilabel_margin_loss",),
+        fn=lambda lib, x: F(lib).multilabel_margin_loss(
+            x, lib.tensor([[3, 0, -1, 1], [1, 2, 3, -1], [2, 2, -1, -1]])
+        ),
+        shapes=[(3, 4)],
+    ),
+    Sample(
+        covers=("multilabel_margin_loss",),
+        fn=lambda lib, x: F(lib).multilabel_margin_loss(
+            x, lib.tensor([[3, 0, -1, 1], [1, 2, 3, -1], [2, 2, -1, -1]]), reduction="none"
+        ),
+        shapes=[(3, 4)],
+        name="multilabel_margin_loss_none",
+    ),
+    Sample(
+        covers=("multilabel_margin_loss",),
+        fn=lambda lib, x: F(lib).multilabel_margin_loss(
+            x, lib.tensor([0, 2, -1, 1]), reduction="sum"
+        ),  # noqa: E501
+        shapes=[(4,)],
+        name="multilabel_margin_loss_1d",
+    ),
+    *[
+        Sample(
+            covers=("embedding_bag",),
+            fn=lambda lib, w, mode=mode, pad=pad: F(lib).embedding_bag(
+                lib.tensor([0, 2, 2, 5, 1, 3]),
+                w,
+                lib.tensor([0, 2, 2, 4]),
+                mode=mode,
+                padding_idx=pad,
+            ),
+            shapes=[(6, 3)],
+            name=f"embedding_bag_{mode}_{pad}",
+        )
+        for mode in ("sum", "mean", "max")
+        for pad in (None, 2)
+    ],
+    Sample(
+        covers=("embedding_bag",),
+        fn=lambda lib, w, p: F(lib).embedding_bag(
+            lib.tensor([[0, 2], [2, 5], [1, 1]]), w, mode="sum", per_sample_weights=p
+        ),
+        shapes=[((6, 3), (3, 2))],
+        name="embedding_bag_weighted",
     ),
 ]

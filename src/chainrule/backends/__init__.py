@@ -7,6 +7,6 @@ Example:
     False
 """
 
-from . import cudnn, mps
+from . import cudnn, mha, mps
 
-__all__ = ["cudnn", "mps"]
+__all__ = ["cudnn", "mha", "mps"]

@@ -158,12 +158,46 @@ def _word(t: Tensor) -> str:
 
 
 def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """``y_k = x1^T W_k x2 + b_k`` for weight of shape (out, in1, in2)."""
-    # sum_ij x1_i W_kij x2_j as one matmul (x1 against W laid out as in1 x (out*in2))
+    """``y_k = x1ᵀ W_k x2 + b_k`` for weight of shape (out, in1, in2).
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> F.bilinear(torch.ones(1, 2), torch.ones(1, 3), torch.ones(4, 2, 3)).shape
+        torch.Size([1, 4])
+    """
+    if input1.dim() != input2.dim():
+        raise RuntimeError(
+            f"bilinear(): input dimensions do not match: got {input1.dim()} and {input2.dim()}"
+        )
+    for i in range(input1.dim() - 1):
+        if input1.shape[i] != input2.shape[i]:
+            raise RuntimeError(
+                f"bilinear(): input batch dimensions do not match at dim {i}: got "
+                f"{input1.shape[i]} and {input2.shape[i]}"
+            )
+    if input1.shape[-1] != weight.shape[1]:
+        raise RuntimeError(
+            f"bilinear(): input1 size does not match weight size: got {input1.shape[-1]} but "
+            f"expected {weight.shape[1]}"
+        )
+    if input2.shape[-1] != weight.shape[2]:
+        raise RuntimeError(
+            f"bilinear(): input2 size does not match weight size: got {input2.shape[-1]} but "
+            f"expected {weight.shape[2]}"
+        )
+    if bias is not None and bias.shape[0] != weight.shape[0]:
+        raise RuntimeError(
+            f"bilinear(): bias size does not match weight size: got {bias.shape[0]} but "
+            f"expected {weight.shape[0]}"
+        )
+    # as PyTorch: the inputs flattened to 2-D, sum_ij x1_i W_kij x2_j, viewed back
     out_f, in1, in2 = weight.shape
-    t = input1.matmul(weight.permute(1, 0, 2).reshape(in1, out_f * in2))
-    t = t.reshape(*input1.shape[:-1], out_f, in2)
-    out = (t * input2.unsqueeze(-2)).sum(-1)
+    batch = tuple(input1.shape[:-1])
+    a = input1.reshape(-1, in1)
+    b = input2.reshape(-1, in2)
+    t = a.matmul(weight.permute(1, 0, 2).reshape(in1, out_f * in2)).reshape(-1, out_f, in2)
+    out = (t * b.unsqueeze(-2)).sum(-1).view(*batch, out_f)
     return out if bias is None else out + bias
 
 
@@ -1265,25 +1299,138 @@ def embedding(
             "Expected tensor for argument #1 'indices' to have one of the following scalar "
             f"types: Long, Int; but got {got} instead (while checking arguments for embedding)"
         )
-    if scale_grad_by_freq or sparse:
-        raise NotImplementedError(
-            "chainrule: embedding with scale_grad_by_freq=True or sparse=True is not supported"
-        )
+    if sparse:
+        raise NotImplementedError("chainrule: embedding with sparse=True is not supported")
     idx = input._data
     n = weight.shape[0]
+    if padding_idx is not None:
+        if padding_idx > 0 and padding_idx >= n:
+            raise AssertionError("Padding_idx must be within num_embeddings")
+        if padding_idx < 0 and padding_idx < -n:
+            raise AssertionError("Padding_idx must be within num_embeddings")
     if idx.size and (idx.max() >= n or idx.min() < -n):
         raise IndexError("index out of range in self")
     if padding_idx is not None and padding_idx < 0:
         padding_idx += n
     if max_norm is not None:
-        rows = np.unique(idx)
-        with _c.no_grad():
-            sel = weight._data[rows]
-            norms = np.linalg.norm(sel.reshape(len(rows), -1), ord=norm_type, axis=1)
-            scale = np.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
-            weight._data[rows] = sel * scale[:, None].astype(sel.dtype)
-            weight._vc[0] += 1
-    return _N.embedding(weight, idx, padding_idx)
+        _renorm_rows(weight, idx, max_norm, norm_type)
+    return _N.embedding(weight, idx, padding_idx, scale_grad_by_freq)
+
+
+def _renorm_rows(weight: Tensor, idx: np.ndarray, max_norm: float, norm_type: float) -> None:
+    """``embedding_renorm_``: rows looked up with a norm above ``max_norm`` scaled down in
+    place (outside autograd)."""
+    rows = np.unique(idx)
+    sel = weight._data[rows]
+    norms = np.linalg.norm(sel.reshape(len(rows), -1), ord=norm_type, axis=1)
+    scale = np.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
+    weight._data[rows] = sel * scale[:, None].astype(sel.dtype)
+    weight._vc[0] += 1
+
+
+def embedding_bag(
+    input: Tensor,  # noqa: A002
+    weight: Tensor,
+    offsets: Tensor | None = None,
+    max_norm: float | None = None,
+    norm_type: float = 2,
+    scale_grad_by_freq: bool = False,
+    mode: str = "mean",
+    sparse: bool = False,
+    per_sample_weights: Tensor | None = None,
+    include_last_offset: bool = False,
+    padding_idx: int | None = None,
+) -> Tensor:
+    """Sums, means or maxima of bags of embeddings: ``input`` 2-D (one bag per row) or 1-D with
+    ``offsets`` (the start of each bag). ``per_sample_weights`` scales each lookup (sum mode).
+
+    Example:
+        >>> import chainrule as torch
+        >>> w = torch.arange(6.0).reshape(3, 2)
+        >>> torch.nn.functional.embedding_bag(torch.tensor([0, 2, 1]), w, torch.tensor([0, 2]),
+        ...                                   mode="sum")
+        tensor([[4., 6.],
+                [2., 3.]])
+    """
+    if mode not in ("sum", "mean", "max"):
+        raise ValueError("mode has to be one of sum, mean or max")
+    if per_sample_weights is not None and tuple(input.shape) != tuple(per_sample_weights.shape):
+        raise ValueError(
+            f"embedding_bag: If per_sample_weights ({per_sample_weights.shape}) is not None, then "
+            f"it must have the same shape as the input ({input.shape})"
+        )
+    if input.dim() == 2:
+        if offsets is not None:
+            raise ValueError(
+                "if input is 2D, then offsets has to be None, as input is treated is a "
+                "mini-batch of fixed length sequences. However, found offsets of type "
+                f"{_type_repr(offsets)}"
+            )
+        b, n = input.shape
+        starts = np.arange(0, b * n, n, dtype=np.int64)
+        idx = input._data.reshape(-1)
+        nbags = b
+    elif input.dim() == 1:
+        if offsets is None:
+            raise ValueError("offsets has to be a 1D Tensor but got None")
+        if offsets.dim() != 1:
+            raise ValueError("offsets has to be a 1D Tensor")
+        idx = input._data
+        starts = offsets._data.astype(np.int64)
+        if starts.size and starts[0] != 0:
+            raise RuntimeError(
+                "offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start "
+                f"from position 0. However, got {int(starts[0])}\n[ torch.LongTensor{{}} ]"
+            )
+        if starts.size and starts[-1] > idx.size:
+            raise RuntimeError(
+                f"offsets[-1] can not be greater than input's length {idx.size} but got "
+                f"offsets[-1] of {int(starts[-1])}"
+            )
+        if include_last_offset:
+            starts = starts[:-1]
+        nbags = starts.size
+    else:
+        raise ValueError(
+            f"input has to be 1D or 2D Tensor, but got Tensor of dimension {input.dim()}"
+        )
+    if per_sample_weights is not None and mode != "sum":
+        raise NotImplementedError(
+            "embedding_bag: per_sample_weights was not None. per_sample_weights is only "
+            f"supported for mode='sum' (got mode='{mode}'). Please open a feature request on "
+            "GitHub."
+        )
+    if sparse:
+        raise NotImplementedError("chainrule: embedding_bag with sparse=True is not supported")
+    num = weight.shape[0]
+    bad = (idx < 0) | (idx >= num)
+    if bad.any():
+        k = int(np.argmax(bad))
+        raise RuntimeError(
+            f"Index {k} of input takes value {int(idx[k])} which is not in the valid range "
+            f"[0, {num})"
+        )
+    if padding_idx is not None and padding_idx < 0:
+        padding_idx += num
+    if max_norm is not None:
+        _renorm_rows(weight, idx, max_norm, norm_type)
+    # the bag of each lookup (starts beyond the input give empty bags)
+    bag = np.searchsorted(starts, np.arange(idx.size), side="right") - 1
+    if scale_grad_by_freq:
+        raise NotImplementedError(
+            "chainrule: embedding_bag with scale_grad_by_freq=True is not supported"
+        )
+    mode_id = {"sum": 0, "mean": 1, "max": 2}[mode]
+    psw = per_sample_weights
+    if psw is not None and psw.dim() == 2:
+        psw = psw.reshape(-1)
+    return _N.embedding_bag(weight, psw, idx.astype(np.intp), bag, nbags, mode_id, padding_idx)
+
+
+def _type_repr(v: Any) -> str:
+    tp = type(v)
+    name = "torch.Tensor" if isinstance(v, Tensor) else f"{tp.__module__}.{tp.__qualname__}"
+    return f"<class '{name}'>"
 
 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:  # noqa: A002
@@ -2762,7 +2909,9 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     t = tensor._data
     if num_classes == -1:
-        num_classes = int(t.max()) + 1 if t.size else 0
+        if not t.size:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(t.max()) + 1
     if t.size and (t.min() < 0):
         raise RuntimeError("Class values must be non-negative.")
     if t.size and t.max() >= num_classes:
@@ -2798,3 +2947,89 @@ def normalize(
     """x / max(||x||_p, eps) along ``dim``."""
     denom = input.norm(p, dim, keepdim=True).clamp_min(eps)
     return input / denom.expand_as(input)
+
+
+# ---------------------------------------------------------------- attention
+from ._attention import (  # noqa: E402, F401  (torch exposes these private helpers too)
+    _canonical_mask,
+    _in_projection,
+    _in_projection_packed,
+    _mha_shape_check,
+    _none_or_dtype,
+    multi_head_attention_forward,
+    scaled_dot_product_attention,
+)
+
+__all__ += ["scaled_dot_product_attention", "multi_head_attention_forward"]
+
+
+# ---------------------------------------------------------------- channel shuffle, multilabel margin
+
+
+def channel_shuffle(input: Tensor, groups: int) -> Tensor:  # noqa: A002
+    """Split the C channels into ``groups`` and interleave them: (N, C, *) -> (N, C, *)
+    (``ChannelShuffleBackward0``).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.functional.channel_shuffle(torch.arange(4.0).reshape(1, 4, 1), 2).flatten()
+        tensor([0., 2., 1., 3.])
+    """
+    if input.dim() <= 2:
+        raise RuntimeError(
+            f"channel_shuffle expects input with > 2 dims, but got input with sizes "
+            f"{list(input.shape)}"
+        )
+    if groups <= 0:
+        raise RuntimeError(
+            f"Number of groups to divide channels in must be positive. Value of groups:{groups}"
+        )
+    c = input.shape[1]
+    if c % groups:
+        raise RuntimeError(
+            f"Number of channels must be divisible by groups. Got {c} channels and {groups} groups."
+        )
+    return _N.channel_shuffle(input, groups)
+
+
+def multilabel_margin_loss(
+    input: Tensor,  # noqa: A002
+    target: Tensor,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """Multi-label hinge loss Σ_j Σ_{i∉y} max(0, 1 - (x[y_j] - x[i])) / C, ``target`` holding
+    the class indices of each sample, ended by the first -1 (``MultilabelMarginLossBackward0``).
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> F.multilabel_margin_loss(torch.tensor([[0.1, 0.2, 0.4, 0.8]]),
+        ...                          torch.tensor([[3, 0, -1, 1]]))
+        tensor(0.8500)
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    if target.dtype != _c.int64:
+        raise RuntimeError(f"expected scalar type Long but found {_word(target)}")
+    nd = input.dim()
+    c = input.shape[-1] if nd else 1
+    ok = (nd <= 1 and target.dim() <= 1 and target.numel() == c) or (
+        nd == 2 and tuple(target.shape) == tuple(input.shape)
+    )
+    if not ok:
+        raise RuntimeError(
+            f"inconsistent target size: {list(target.shape)} for input of size: {list(input.shape)}"
+        )
+    t = target._data
+    if t.size and (t.min() < -1 or t.max() >= c):
+        raise RuntimeError("argument #2 'target' is out of range")
+    return _N.multilabel_margin_loss(input, t, reduction)
+
+
+def native_channel_shuffle(input: Tensor, groups: int) -> Tensor:  # noqa: A002
+    """``channel_shuffle`` (PyTorch's native kernel name)."""
+    return channel_shuffle(input, groups)
+
+
+__all__ += ["channel_shuffle", "native_channel_shuffle", "multilabel_margin_loss", "embedding_bag"]

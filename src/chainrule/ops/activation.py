@@ -75,6 +75,29 @@ LOG_SOFTMAX = defop(
 )
 
 
+def _safe_softmax_fwd(x, dim):
+    """Softmax with rows that are all ``-inf`` (fully masked attention rows) set to 0."""
+    y = _softmax_fwd(x, dim)
+    if x.size and x.ndim:
+        dead = np.all(x == -np.inf, axis=dim, keepdims=True)
+        if dead.any():
+            y = np.where(dead, y.dtype.type(0), y)
+    return y
+
+
+# ``torch._safe_softmax`` (what the math path of scaled_dot_product_attention records): the
+# softmax rule, which already gives 0 where the output is 0
+SAFE_SOFTMAX = defop(
+    "_safe_softmax",
+    _safe_softmax_fwd,
+    saves=("result",),
+    grads=(_softmax_grad,),
+    node="SafeSoftmaxBackward0",
+    jvp=lambda F, ts, y, dim: y * (ts[0] - F.sum(y * ts[0], _dims(F, y, dim), True)),
+    explain={"self": "{y}·(δ - {y}) (0 on fully masked rows)"},
+)
+
+
 def _prepare(input, dim, dtype, name: str):
     if not isinstance(input, Tensor):
         raise TypeError(
@@ -123,6 +146,20 @@ def log_softmax(
     return apply(LOG_SOFTMAX, (input,), (d,))
 
 
+def _safe_softmax(input: Tensor, dim: int, dtype=None) -> Tensor:
+    """``softmax`` along ``dim``, but 0 (not NaN) on slices that are all ``-inf``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch._safe_softmax(torch.tensor([[float("-inf"), float("-inf")], [0.0, 0.0]]), -1)
+        tensor([[0.0000, 0.0000],
+                [0.5000, 0.5000]])
+    """
+    input, d = _prepare(input, dim, dtype, "_safe_softmax")
+    return apply(SAFE_SOFTMAX, (input,), (d,))
+
+
+expose(_safe_softmax, "_safe_softmax", method=False)
 expose(_np_aliases(softmax), "softmax")
 expose(_np_aliases(log_softmax), "log_softmax")
 

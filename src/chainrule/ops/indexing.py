@@ -346,6 +346,8 @@ def _index_put_fwd(x, values, idx, acc):
             f"shape mismatch: value tensor of shape {list(np.shape(values))} cannot be broadcast "
             f"to indexing result of shape {list(x[idx].shape)}"
         ) from None
+    except IndexError as e:
+        raise _index_error(e, idx, x.shape) from None
     return out
 
 
@@ -1315,3 +1317,723 @@ expose(getitem, "__getitem__", method=True)
 expose(setitem, "__setitem__", method=True)
 PUBLIC.pop("__getitem__", None)
 PUBLIC.pop("__setitem__", None)
+
+
+# ---------------------------------------------------------------- scatter_reduce / index_reduce
+# Both reduce ``src`` into a copy of ``self`` at a NumPy index ``idx`` (scatter_reduce: the
+# element-wise index along ``dim``; index_reduce: ``index`` along ``dim`` broadcast over the
+# other dims); ``sidx`` picks the part of ``src`` the index covers (None: all of it). The
+# derivatives are PyTorch's (``scatter_reduce_backward``): gradients split evenly between tied
+# maxima/minima, products without dividing by zero.
+
+_RED_UFUNC = {"sum": np.add, "mean": np.add, "prod": np.multiply, "amax": np.maximum, "amin": np.minimum}  # fmt: skip
+
+
+def _red_identity(reduce: str, dtype):
+    if reduce in ("sum", "mean"):
+        return 0
+    if reduce == "prod":
+        return 1
+    big = np.inf if dtype.kind == "f" else np.iinfo(dtype).max
+    return -big if reduce == "amax" else big
+
+
+def _red_fwd(x, src, idx, sidx, reduce, include_self):
+    s = src if sidx is None else src[sidx]
+    out = x.copy()
+    if not include_self:
+        out[idx] = _red_identity(reduce, x.dtype)
+    _RED_UFUNC[reduce].at(out, idx, s)
+    if reduce == "mean":
+        count = np.full(x.shape, 1 if include_self else 0, dtype=np.int64)
+        np.add.at(count, idx, 1)
+        count = np.maximum(count, 1)
+        out = out / count if x.dtype.kind in "fc" else out // count
+        out = out.astype(x.dtype, copy=False)
+    return out
+
+
+def _red_count(shape, idx, include_self, dtype):
+    n = np.full(tuple(shape), 1 if include_self else 0, dtype=dtype)
+    np.add.at(n, idx, 1)
+    return n
+
+
+def _red_backward(F, g, needs, x, src, result, idx, sidx, reduce, include_self):
+    shape = tuple(x.shape)
+    sshape = tuple(src.shape)
+    s = src if sidx is None else src[sidx]
+    touched = _mask_of(shape, idx)
+    gx = gs = None
+    if reduce == "sum":
+        gx, gs = g, g[idx]
+    elif reduce == "mean":
+        n = _red_count(shape, idx, include_self, _data_dtype(g))
+        gn = g / _const_like(F, np.maximum(n, 1), g)
+        gx, gs = gn, gn[idx]
+    elif reduce == "prod":
+        xa, sa = _arr(x), _arr(s)
+        masked_x = F.where(_cond(xa == 0, x), 1.0 + 0.0 * x, x)
+        masked_x_result = _run(SCATTER_REDUCE, (masked_x, src), (idx, sidx, reduce, include_self))
+        gx = g * masked_x_result / masked_x
+        src_zero = sa == 0
+        zeros_at = np.zeros(shape, np.int64)
+        np.add.at(zeros_at, idx, src_zero.astype(np.int64))
+        single = src_zero & (zeros_at[idx] == 1)
+        masked_s = F.where(_cond(single, s), 1.0 + 0.0 * s, s)
+        masked_src_full = (
+            masked_s
+            if sidx is None
+            else _pad_to(F, masked_s, sshape, sidx) + _keep_outside(F, src, sidx)
+        )  # noqa: E501
+        masked_s_result = _run(
+            SCATTER_REDUCE, (x, masked_src_full), (idx, sidx, reduce, include_self)
+        )  # noqa: E501
+        safe_s = F.where(_cond(src_zero, s), 1.0 + 0.0 * s, s)
+        gs = F.where(_cond(single, s), (g * masked_s_result)[idx], (g * result)[idx] / safe_s)
+    else:  # amax / amin: split evenly between the elements equal to the result
+        value = result[idx]
+        x_is = _const_like(F, _arr(x) == _arr(result), x)
+        s_is = _const_like(F, _arr(s) == _arr(value), s)
+        n = np.asarray(_arr(x_is), dtype=_data_dtype(g)).copy()
+        np.add.at(n, idx, _arr(s_is).astype(n.dtype))
+        gd = g / _const_like(F, n, g)
+        gx, gs = gd * x_is, gd[idx] * s_is
+    if gx is not None and not include_self:
+        gx = F.masked_fill(gx, touched, 0.0)
+    return (gx if needs[0] else None), (_pad_to(F, gs, sshape, sidx) if needs[1] else None)
+
+
+def _arr(v):
+    return v._data if isinstance(v, Tensor) else np.asarray(v)
+
+
+def _data_dtype(g):
+    return _arr(g).dtype
+
+
+def _const_like(F, a: np.ndarray, like):
+    """A constant of ``like``'s kind (a Tensor under create_graph) from a NumPy array."""
+    if isinstance(like, Tensor):
+        return wrap(np.asarray(a, dtype=like._data.dtype))
+    return np.asarray(a, dtype=like.dtype)
+
+
+def _cond(a: np.ndarray, like):
+    """A boolean condition for ``F.where`` (a Tensor under create_graph)."""
+    return wrap(np.asarray(a, dtype=bool)) if isinstance(like, Tensor) else np.asarray(a, bool)
+
+
+def _keep_outside(F, src, sidx):
+    """``src`` with the part ``sidx`` zeroed (what scatter leaves untouched)."""
+    return F.masked_fill(src, _mask_of(tuple(src.shape), sidx), 0.0)
+
+
+def _red_jvp(F, tangents, x, src, result, idx, sidx, reduce, include_self):
+    tx, ts = tangents
+    shape = tuple(x.shape)
+    if tx is None:
+        tx = F.zeros(shape, ts)
+    if ts is None:
+        ts = F.zeros(tuple(src.shape), tx)
+    part = ts if sidx is None else ts[sidx]
+    if reduce in ("sum", "mean"):
+        keep = tx if include_self else F.masked_fill(tx, _mask_of(shape, idx), 0.0)
+        out = keep + F.index_put(shape, part, idx, part, True)
+        if reduce == "mean":
+            n = _red_count(shape, idx, include_self, _data_dtype(result))
+            out = out / _const_like(F, np.maximum(n, 1), out)
+        return out
+    if reduce == "prod":  # d out = (∂out/∂self)·t_self + Σ_k (∂out/∂src_k)·t_src_k
+        ones = F.ones_like(result)
+        gx, gs = _red_backward(F, ones, (True, True), x, src, result, idx, sidx, reduce, include_self)  # fmt: skip
+        ps = gs * ts
+        ps = ps if sidx is None else ps[sidx]
+        return gx * tx + F.index_put(shape, ps, idx, ps, True)
+    # amax / amin: the mean of the tangents of the elements equal to the result
+    s = src if sidx is None else src[sidx]
+    x_is = _arr(x) == _arr(result)
+    if not include_self:
+        x_is = x_is & ~_mask_of(shape, idx)
+    s_is = _arr(s) == _arr(result[idx])
+    n = x_is.astype(_data_dtype(result))
+    np.add.at(n, idx, s_is.astype(n.dtype))
+    picked = part * _const_like(F, s_is, part)
+    acc = F.index_put(shape, picked, idx, picked, True)
+    return (tx * _const_like(F, x_is, tx) + acc) / _const_like(F, np.maximum(n, 1), acc)
+
+
+def _red_op(name: str, node: str):
+    return defop(
+        name,
+        _red_fwd,
+        inputs=("self", "src"),
+        saves=("self", "src", "result"),
+        backward=_red_backward,
+        node=node,
+        promote="keep",
+        jvp=_red_jvp,
+        explain={"self": "∂reduce/∂self at each position", "src": "∂reduce/∂src per element"},
+    )
+
+
+SCATTER_REDUCE = _red_op("scatter_reduce", "ScatterReduceBackward0")
+INDEX_REDUCE = _red_op("index_reduce", "IndexReduceBackward0")
+
+_REDUCES = ("sum", "prod", "mean", "amax", "amin")
+
+
+def _scatter_reduce(self, dim, index, src, reduce, include_self, inplace):
+    if reduce not in _REDUCES:
+        raise RuntimeError(
+            f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}"
+        )
+    full, sidx = _scatter_prep(self, dim, index, src, "scatter")
+    run = apply_inplace if inplace else apply
+    return run(SCATTER_REDUCE, (self, src), (full, sidx, reduce, bool(include_self)))
+
+
+def scatter_reduce(
+    input: Tensor,  # noqa: A002
+    dim: int,
+    index: Tensor,
+    src: Tensor,
+    reduce: str,
+    *,
+    include_self: bool = True,
+) -> Tensor:
+    """A copy of ``input`` with ``src`` reduced in at ``index`` along ``dim`` (``reduce``: sum,
+    prod, mean, amax or amin; ``include_self=False`` leaves the old values out).
+
+    Example:
+        >>> import chainrule as torch
+        >>> x = torch.tensor([1.0, 2.0, 3.0])
+        >>> x.scatter_reduce(0, torch.tensor([0, 0, 2]), torch.tensor([5.0, 7.0, 1.0]), "amax")
+        tensor([7., 2., 3.])
+    """
+    return _scatter_reduce(input, dim, index, src, reduce, include_self, False)
+
+
+def scatter_reduce_(
+    self: Tensor, dim: int, index: Tensor, src: Tensor, reduce: str, *, include_self: bool = True
+) -> Tensor:
+    """In-place ``scatter_reduce``."""
+    return _scatter_reduce(self, dim, index, src, reduce, include_self, True)
+
+
+def _index_reduce(self, dim, index, source, reduce, include_self, inplace):
+    fname = "index_reduce_"
+    if reduce not in ("prod", "mean", "amax", "amin"):
+        raise RuntimeError(
+            f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got "
+            f"{reduce}."
+        )
+    if not isinstance(index, Tensor):
+        raise TypeError(
+            f"index_reduce(): argument 'index' (position 2) must be Tensor, not "
+            f"{type(index).__name__}"
+        )
+    a = index._data
+    if a.dtype not in (np.int64, np.int32):
+        raise RuntimeError(
+            f"{fname}(): Expected dtype int32/int64 for index but got: {_word(index)}"
+        )
+    if a.ndim > 1:
+        raise IndexError(
+            f"{fname}(): Index is supposed to be a vector, but got dim: {a.ndim} with type: "
+            f"{_word(index)} and size: {list(a.shape)}"
+        )
+    nd = self._data.ndim
+    d = _dim(dim, max(nd, 1))
+    if source._data.dtype != self._data.dtype:
+        raise RuntimeError(
+            f"{fname}(): self ({_word(self)}) and source ({_word(source)}) must have the same "
+            "scalar type"
+        )
+    shp, sshape = self._data.shape, source._data.shape
+    ns = sshape[d] if source._data.ndim else 1
+    idx = _nd1(a).astype(_intp, copy=False)
+    if idx.size != ns:
+        raise RuntimeError(
+            f"{fname}(): Number of indices ({idx.size}) should be equal to source.size(dim): "
+            f"({ns}), for dim: {d}"
+        )
+    if nd and sshape[:d] + sshape[d + 1 :] != shp[:d] + shp[d + 1 :]:
+        raise RuntimeError(
+            "source tensor shape must match self tensor shape, excluding the specified "
+            f"dimension. Got self.shape = {list(shp)} source.shape = {list(sshape)}"
+        )
+    n = shp[d] if nd else 1
+    if idx.size and (idx.min() < -n or idx.max() >= n):
+        raise IndexError("index out of range in self")
+    idx = np.where(idx < 0, idx + n, idx)
+    # index along ``dim``, broadcast over the other dims of source (as a full NumPy index)
+    snd = max(source._data.ndim, 1)
+    full = tuple(
+        idx.reshape([-1 if k == d else 1 for k in range(snd)])
+        if k == d
+        else np.arange(max(sshape[k], 1) if sshape else 1).reshape(
+            [-1 if j == k else 1 for j in range(snd)]
+        )
+        for k in range(snd)
+    )
+    x, s = self, source
+    if nd == 0:
+        x = self.reshape(1)
+    if source._data.ndim == 0:
+        s = source.reshape(1)
+    run = apply_inplace if inplace else apply
+    out = run(INDEX_REDUCE, (x, s), (full, None, reduce, bool(include_self)))
+    return out.reshape(()) if nd == 0 and not inplace else out
+
+
+def index_reduce(
+    input: Tensor,  # noqa: A002
+    dim: int,
+    index: Tensor,
+    source: Tensor,
+    reduce: str,
+    *,
+    include_self: bool = True,
+) -> Tensor:
+    """A copy of ``input`` with the slices of ``source`` reduced in at ``index`` along ``dim``
+    (``reduce``: prod, mean, amax or amin).
+
+    Example:
+        >>> import chainrule as torch
+        >>> x = torch.ones(3, 2)
+        >>> x.index_reduce(0, torch.tensor([0, 0]), torch.tensor([[2.0, 3.0], [4.0, 5.0]]), "prod")
+        tensor([[ 8., 15.],
+                [ 1.,  1.],
+                [ 1.,  1.]])
+    """
+    return _index_reduce(input, dim, index, source, reduce, include_self, False)
+
+
+def index_reduce_(
+    self: Tensor, dim: int, index: Tensor, source: Tensor, reduce: str, *, include_self: bool = True
+) -> Tensor:
+    """In-place ``index_reduce``."""
+    return _index_reduce(self, dim, index, source, reduce, include_self, True)
+
+
+# ---------------------------------------------------------------- masked_scatter / put
+
+
+def _masked_scatter_fwd(x, src, mask):
+    xb, mb = np.broadcast_arrays(x, mask)
+    out = xb.copy()
+    out[mb] = src.reshape(-1)[: int(np.count_nonzero(mb))]
+    return out
+
+
+def _masked_scatter_src_grad(F, g, shape, sshape, mask):
+    mb = np.broadcast_to(mask, tuple(g.shape))
+    picked = g[mb]
+    n = int(np.prod(sshape, dtype=np.int64))
+    flat = F.index_put((n,), picked, (np.arange(picked.shape[0]),), picked, False)
+    return F.reshape(flat, tuple(sshape))
+
+
+def _masked_scatter_self_grad(F, g, shape, sshape, mask):
+    return F.masked_fill(g, np.broadcast_to(mask, tuple(g.shape)), 0.0)
+
+
+MASKED_SCATTER = defop(
+    "masked_scatter",
+    _masked_scatter_fwd,
+    inputs=("self", "source"),
+    saves=("self.shape", "source.shape"),
+    grads=(_masked_scatter_self_grad, _masked_scatter_src_grad),
+    promote="keep",
+    explain={"self": "0 where mask, else 1", "source": "1 for each element written"},
+)
+MASKED_SCATTER.jvp = _linear2_jvp(MASKED_SCATTER)
+
+
+def _masked_scatter(self, mask, source, inplace):
+    if isinstance(mask, Tensor) and mask._data.dtype != np.bool_:
+        raise RuntimeError(
+            f"masked_scatter_ only supports boolean masks, but got mask with dtype {_word(mask)}"
+        )
+    m = _mask_array(mask, "masked_scatter_")
+    if source._data.dtype != self._data.dtype:
+        raise RuntimeError(
+            "masked_scatter: expected self and source to have same dtypes but got"
+            f"{_word(self)} and {_word(source)}"
+        )
+    if inplace:
+        from .shape import _expand_shape
+
+        if m.shape != self._data.shape:
+            _expand_shape(m.shape, self._data.shape, "CPUBoolType")
+    try:
+        bshape = np.broadcast_shapes(self._data.shape, m.shape)
+    except ValueError:
+        raise _dispatch._broadcast_error((wrap(m), self), ValueError("broadcast")) from None
+    if int(np.count_nonzero(np.broadcast_to(m, bshape))) > source._data.size:
+        raise RuntimeError("Number of elements of source < number of ones in mask")
+    run = apply_inplace if inplace else apply
+    return run(MASKED_SCATTER, (self, source), (m,))
+
+
+def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:  # noqa: A002
+    """A copy of ``input`` with the elements where ``mask`` is True replaced, in order, by the
+    first elements of ``source``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> x = torch.zeros(4)
+        >>> x.masked_scatter(torch.tensor([True, False, True, False]), torch.tensor([1.0, 2.0]))
+        tensor([1., 0., 2., 0.])
+    """
+    return _masked_scatter(input, mask, source, False)
+
+
+def masked_scatter_(self: Tensor, mask: Tensor, source: Tensor) -> Tensor:
+    """In-place ``masked_scatter``."""
+    return _masked_scatter(self, mask, source, True)
+
+
+def _put_fwd(x, src, index, acc):
+    out = x.copy()
+    flat = out.reshape(-1)
+    if acc:
+        np.add.at(flat, index, src.reshape(-1))
+    else:
+        flat[index] = src.reshape(-1)
+    return out
+
+
+def _put_self_grad(F, g, shape, sshape, index, acc):
+    if acc:
+        return g
+    m = np.zeros(int(np.prod(tuple(g.shape), dtype=np.int64)), bool)
+    m[index] = True
+    return F.masked_fill(g, m.reshape(tuple(g.shape)), 0.0)
+
+
+def _put_src_grad(F, g, shape, sshape, index, acc):
+    return F.reshape(F.reshape(g, (-1,))[index], tuple(sshape))
+
+
+PUT = defop(
+    "put",
+    _put_fwd,
+    inputs=("self", "source"),
+    saves=("self.shape", "source.shape"),
+    grads=(_put_self_grad, _put_src_grad),
+    promote="keep",
+    explain={"self": "0 where overwritten, else 1", "source": "1 at each put position"},
+)
+PUT.jvp = _linear2_jvp(PUT)
+
+
+def _put(self, index, source, accumulate, inplace):
+    fname = "put_"
+    if not isinstance(index, Tensor):
+        raise TypeError(
+            f"put(): argument 'index' (position 1) must be Tensor, not {type(index).__name__}"
+        )
+    a = index._data
+    if a.dtype != np.int64:
+        raise RuntimeError(f"{fname}(): Expected a long tensor for index, but got {_word(index)}")
+    if source._data.dtype != self._data.dtype:
+        raise RuntimeError(
+            f"{fname}(): self and source expected to have the same dtype, but got self.dtype = "
+            f"{_word(self)} and source.dtype = {_word(source)}"
+        )
+    if a.size != source._data.size:
+        raise IndexError(
+            f"{fname}(): Expected source and index to have the same number of elements, but got "
+            f"source.numel() = {source._data.size}, index.numel() = {a.size}"
+        )
+    n = self._data.size
+    flat = a.reshape(-1)
+    if flat.size:
+        bad = (flat >= n) | (flat < -n)
+        if bad.any():
+            raise IndexError(
+                f"out of range: tried to access index {int(flat[bad][0])} on a tensor of {n} "
+                "elements."
+            )
+    run = apply_inplace if inplace else apply
+    return run(PUT, (self, source), (flat.astype(_intp, copy=False), bool(accumulate)))
+
+
+def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:  # noqa: A002
+    """A copy of ``input`` with ``source`` written (or added, with ``accumulate``) at the flat
+    positions ``index``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.zeros(2, 2).put(torch.tensor([0, 3]), torch.tensor([1.0, 2.0]))
+        tensor([[1., 0.],
+                [0., 2.]])
+    """
+    return _put(input, index, source, accumulate, False)
+
+
+def put_(self: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
+    """In-place ``put``."""
+    return _put(self, index, source, accumulate, True)
+
+
+# ---------------------------------------------------------------- as_strided
+# A view of the tensor's storage (its NumPy base's memory) with sizes and strides in elements.
+# The gradient maps each output element back to the input element at the same storage
+# position (elements of the storage outside the input get none, as their values come from no
+# input of the op); ``storage_remap`` is that map and its own adjoint.
+
+
+def _storage(x: np.ndarray):
+    """The flat storage ``x`` lives in and ``x``'s element offset in it."""
+    base = x
+    while isinstance(base.base, np.ndarray):
+        base = base.base
+    item = x.dtype.itemsize
+    start = base.__array_interface__["data"][0]
+    lo = min(0, *((n - 1) * s for n, s in zip(base.shape, base.strides) if n))
+    size = base.nbytes // item if base.dtype == x.dtype else x.size
+    if base.dtype != x.dtype or lo < 0 or not (base.flags.c_contiguous or base.flags.f_contiguous):
+        base, start = np.ascontiguousarray(x), None
+        size = x.size
+    flat = np.lib.stride_tricks.as_strided(base, (size,), (item,), writeable=base.flags.writeable)
+    off = 0 if start is None else (x.__array_interface__["data"][0] - start) // item
+    return flat, int(off)
+
+
+def _element_positions(shape: tuple, strides: tuple, offset: int) -> np.ndarray:
+    pos = np.full(shape, offset, dtype=np.int64)
+    for k, (n, s) in enumerate(zip(shape, strides)):
+        r = [1] * len(shape)
+        r[k] = n
+        pos = pos + (np.arange(n, dtype=np.int64) * s).reshape(r)
+    return pos
+
+
+def _as_strided_fwd(x, size, stride, offset):
+    flat, _ = _storage(x)
+    item = x.dtype.itemsize
+    return np.lib.stride_tricks.as_strided(
+        flat[offset:], size, tuple(s * item for s in stride), writeable=flat.flags.writeable
+    )
+
+
+def _positions(x_shape, x_strides, x_off, size, stride, offset):
+    """(storage positions of the output's elements, of the input's elements, storage size)."""
+    p = _element_positions(tuple(size), tuple(stride), offset)
+    q = _element_positions(tuple(x_shape), tuple(x_strides), x_off)
+    length = int(max(p.max(initial=0), q.max(initial=0))) + 1
+    return p, q, length
+
+
+def _remap_fwd(v, src_pos, dst_pos, length):
+    z = np.zeros(length, dtype=v.dtype)
+    np.add.at(z, src_pos.reshape(-1), v.reshape(-1))
+    return z[dst_pos]
+
+
+STORAGE_REMAP = defop(
+    "as_strided_storage_remap",
+    _remap_fwd,
+    grads=(lambda F, g, src_pos, dst_pos, length: _remap(F, g, dst_pos, src_pos, length),),
+    node="AsStridedBackward0",
+    promote="keep",
+    jvp="linear",
+    explain={"self": "1 at the same storage position"},
+)
+
+
+def _remap(F, v, src_pos, dst_pos, length):
+    return _run(STORAGE_REMAP, (v,), (src_pos, dst_pos, length))
+
+
+AS_STRIDED = defop(
+    "as_strided",
+    _as_strided_fwd,
+    grads=(lambda F, g, size, stride, offset, p, q, n: _remap(F, g, p, q, n),),
+    promote="keep",
+    jvp=lambda F, tangents, size, stride, offset, p, q, n: _remap(F, tangents[0], q, p, n),
+    explain={"self": "1 at each element read (repeats add up)"},
+)
+
+
+def _as_strided_forward(x, size, stride, offset, p, q, n):
+    return _as_strided_fwd(x, size, stride, offset)
+
+
+AS_STRIDED.forward = _as_strided_forward
+
+
+def _as_strided_args(self: Tensor, size, stride, storage_offset):
+    size = (operator.index(size),) if isinstance(size, int) else tuple(map(operator.index, size))
+    stride = (
+        (operator.index(stride),) if isinstance(stride, int) else tuple(map(operator.index, stride))
+    )
+    if len(size) != len(stride):
+        raise RuntimeError("mismatch in length of strides and shape")
+    if any(s < 0 for s in stride):
+        raise RuntimeError(
+            f"as_strided: Negative strides are not supported at the moment, got strides: "
+            f"{list(stride)}"
+        )
+    if any(n < 0 for n in size):
+        raise RuntimeError(
+            f"Storage size calculation overflowed with sizes={list(size)} and strides="
+            f"{list(stride)}"
+        )
+    flat, x_off = _storage(self._data)
+    offset = x_off if storage_offset is None else operator.index(storage_offset)
+    if offset < 0:
+        raise RuntimeError(f"Tensor: invalid storage offset {offset}")
+    item = self._data.dtype.itemsize
+    need = 0 if 0 in size else offset + 1 + sum((n - 1) * s for n, s in zip(size, stride))
+    if need > flat.size:
+        raise RuntimeError(
+            f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {offset}, "
+            f"and itemsize {item} requiring a storage size of {need * item} are out of bounds "
+            f"for storage of size {flat.size * item}"
+        )
+    x_strides = tuple(s // item for s in self._data.strides)
+    p, q, n = _positions(self._data.shape, x_strides, x_off, size, stride, offset)
+    return (tuple(size), tuple(stride), offset, p, q, max(n, flat.size))
+
+
+def as_strided(
+    input: Tensor,  # noqa: A002
+    size: Any,
+    stride: Any,
+    storage_offset: int | None = None,
+) -> Tensor:
+    """A view of ``input``'s storage with the given sizes and strides (in elements).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.arange(6.0).as_strided((2, 2), (1, 2), 1)
+        tensor([[1., 3.],
+                [2., 4.]])
+    """
+    from .shape import _view
+
+    return _view(AS_STRIDED, input, _as_strided_args(input, size, stride, storage_offset))
+
+
+for _f in (scatter_reduce, index_reduce, masked_scatter, put, as_strided):
+    expose(_f)
+for _f in (scatter_reduce_, index_reduce_, masked_scatter_, put_):
+    expose(_f, method=True)
+    PUBLIC.pop(_f.__name__, None)
+
+
+# ---------------------------------------------------------------- fill_diagonal_ / resize_
+
+
+def fill_diagonal_(self: Tensor, fill_value: Any, wrap: bool = False) -> Tensor:
+    """Fill the main diagonal (``[i, i, ...]``) in place; for a tall matrix with ``wrap``, the
+    diagonal starts again every ``ncols + 1`` rows.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.zeros(3, 3).fill_diagonal_(5.0)
+        tensor([[5., 0., 0.],
+                [0., 5., 0.],
+                [0., 0., 5.]])
+    """
+    nd = self._data.ndim
+    if nd < 2:
+        raise RuntimeError("dimensions must larger than 1")
+    h, w = self._data.shape[:2]
+    if nd > 2 and any(n != h for n in self._data.shape[1:]):
+        raise RuntimeError("all dimensions of input must be of equal length")
+    st = self.stride()
+    off = self.storage_offset()
+    step = sum(st)
+    n = min(h, w)
+    as_strided(self, (n,), (step,), off).fill_(fill_value)
+    if wrap and nd == 2 and h > w + 1:
+        numel = self._data.size
+        extra = (numel + w) // (w + 1) - n
+        as_strided(self, (extra,), (step,), off + st[0] * (w + 1)).fill_(fill_value)
+    return self
+
+
+def resize_(self: Tensor, *sizes: Any, memory_format: Any = None) -> Tensor:
+    """Give ``self`` the shape ``sizes`` in place, keeping its elements in storage order (new
+    elements are zero; PyTorch leaves them uninitialised).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.arange(6.0).resize_(2, 2)
+        tensor([[0., 1.],
+                [2., 3.]])
+    """
+    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+        sizes = tuple(sizes[0])
+    shape = tuple(operator.index(s) for s in sizes)
+    if self._requires_grad:
+        raise RuntimeError("cannot resize variables that require grad")
+    if any(s < 0 for s in shape):
+        raise RuntimeError("numel: integer multiplication overflow")
+    n = int(np.prod(shape, dtype=np.int64))
+    old = self._data.reshape(-1)
+    if n <= old.size and self._data.flags.c_contiguous:
+        new = old[:n].reshape(shape)  # still the same storage, as in PyTorch
+    else:
+        new = np.zeros(n, dtype=self._data.dtype)
+        k = min(n, old.size)
+        new[:k] = old[:k]
+        new = new.reshape(shape)
+    self._data = new
+    self._vc[0] += 1
+    return self
+
+
+def resize_as_(self: Tensor, the_template: Tensor, *, memory_format: Any = None) -> Tensor:
+    """``self.resize_(the_template.shape)``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.zeros(4).resize_as_(torch.ones(2, 2)).shape
+        torch.Size([2, 2])
+    """
+    return resize_(self, tuple(the_template._data.shape))
+
+
+def new_empty_strided(
+    self: Tensor,
+    size: Any,
+    stride: Any,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    layout: Any = None,
+    pin_memory: bool = False,
+) -> Tensor:
+    """A new tensor of ``size`` with the given element strides (``self``'s dtype by default;
+    the values are unspecified, here zeros).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.ones(2).new_empty_strided((2, 3), (1, 2)).stride()
+        (1, 2)
+    """
+    from .. import _dtype as D
+
+    size = tuple(map(operator.index, size))
+    stride = tuple(map(operator.index, stride))
+    npd = self._data.dtype if dtype is None else D.to_dtype(dtype).np
+    need = 1 + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else 0
+    buf = np.zeros(max(need, 0), dtype=npd)
+    arr = np.lib.stride_tricks.as_strided(buf, size, tuple(s * buf.itemsize for s in stride))
+    return wrap(arr, requires_grad=requires_grad)
+
+
+expose(fill_diagonal_, method=True)
+PUBLIC.pop("fill_diagonal_", None)
+expose(resize_, method=True)
+PUBLIC.pop("resize_", None)
+expose(resize_as_, method=True)
+expose(new_empty_strided, method=True)
+PUBLIC.pop("new_empty_strided", None)

@@ -20,9 +20,19 @@ TO_COPY = defop(
     jvp="linear",
     explain={"self": "1"},
 )
+
+
+def _clone_fwd(x, order="K"):
+    # PyTorch's preserve_format keeps the strides of dense, non-overlapping tensors only: an
+    # expanded input (a stride 0) comes back contiguous, so that it can be viewed afterwards
+    if order == "K" and any(st == 0 and n > 1 for st, n in zip(x.strides, x.shape)):
+        order = "C"
+    return np.array(x, copy=True, order=order)
+
+
 CLONE = defop(
     "clone",
-    lambda x, order="K": np.array(x, copy=True, order=order),
+    _clone_fwd,
     grads=(lambda F, g, order="K": g,),
     promote="keep",
     jvp="linear",

@@ -674,11 +674,19 @@ def avg_pool3d(x: Tensor, k, s, p, ceil: bool, include_pad: bool, override) -> T
 # ---------------------------------------------------------------- embedding
 
 
-def _embedding_dense_grad(g, idx, num, padding_idx):
+def _freq_scale(idx, num, padding_idx, dtype):
+    """``scale_grad_by_freq``: 1 / (how often each looked-up index occurs), per lookup."""
+    counts = np.bincount(idx.reshape(-1), minlength=num)
+    return (1.0 / counts[idx.reshape(-1)]).astype(dtype)[:, None]
+
+
+def _embedding_dense_grad(g, idx, num, padding_idx, freq=False):
     d = g.shape[-1]
     out = np.zeros((num, d), dtype=g.dtype)
     flat = idx.reshape(-1)
     gf = g.reshape(-1, d)
+    if freq:
+        gf = gf * _freq_scale(idx, num, padding_idx, g.dtype)
     if padding_idx is not None:
         keep = flat != padding_idx
         flat, gf = flat[keep], gf[keep]
@@ -686,41 +694,58 @@ def _embedding_dense_grad(g, idx, num, padding_idx):
     return out
 
 
-def _emb_grad(F, g, idx, num, padding_idx):
+def _emb_grad(F, g, idx, num, padding_idx, freq=False):
     if _fast(F):
-        return _embedding_dense_grad(g, idx, num, padding_idx)
-    return apply(EMBEDDING_DENSE_GRAD, (g,), (idx, num, padding_idx))
+        return _embedding_dense_grad(g, idx, num, padding_idx, freq)
+    return apply(EMBEDDING_DENSE_GRAD, (g,), (idx, num, padding_idx, freq))
 
 
-def _emb_take(F, w, idx, padding_idx):
+def _emb_take(F, w, idx, padding_idx, freq=False):
     if _fast(F):
-        return np.take(w, idx, axis=0)
-    return apply(EMBEDDING, (w,), (idx, padding_idx))
+        out = np.take(w, idx, axis=0)
+    else:
+        out = apply(EMBEDDING, (w,), (idx, padding_idx, False))
+    if padding_idx is not None:
+        keep = (idx != padding_idx)[..., None].astype(_data(w).dtype)
+        out = out * (keep if _fast(F) else wrap(keep))
+    if freq:
+        scale = _freq_scale(idx, int(idx.max()) + 1 if idx.size else 0, padding_idx, _data(w).dtype)
+        scale = scale.reshape(idx.shape + (1,))
+        out = out * (scale if _fast(F) else wrap(scale))
+    return out
 
 
 EMBEDDING = defop(
     "embedding",
-    lambda w, idx, padding_idx: np.take(w, idx, axis=0),
+    lambda w, idx, padding_idx, freq=False: np.take(w, idx, axis=0),
     saves=("self.shape",),
-    grads=(lambda F, g, shape, idx, padding_idx: _emb_grad(F, g, idx, shape[0], padding_idx),),
+    grads=(
+        lambda F, g, shape, idx, padding_idx, freq=False: _emb_grad(
+            F, g, idx, shape[0], padding_idx, freq
+        ),
+    ),
     node="EmbeddingBackward0",
     promote="keep",
     jvp="linear",
-    explain={"self": "1 at the looked-up rows"},
+    explain={"self": "1 at the looked-up rows (1/count with scale_grad_by_freq)"},
 )
 EMBEDDING_DENSE_GRAD = defop(
     "embedding_dense_backward",
     _embedding_dense_grad,
-    grads=(lambda F, gg, idx, num, padding_idx: _emb_take(F, gg, idx, padding_idx),),
+    grads=(
+        lambda F, gg, idx, num, padding_idx, freq=False: _emb_take(F, gg, idx, padding_idx, freq),
+    ),  # noqa: E501
     node="EmbeddingDenseBackwardBackward0",
     promote="keep",
     jvp="linear",
 )
 
 
-def embedding(weight: Tensor, idx: np.ndarray, padding_idx: int | None) -> Tensor:
-    """Rows of ``weight`` at integer array ``idx``."""
-    return apply(EMBEDDING, (weight,), (idx, padding_idx))
+def embedding(
+    weight: Tensor, idx: np.ndarray, padding_idx: int | None, freq: bool = False
+) -> Tensor:  # noqa: E501
+    """Rows of ``weight`` at integer array ``idx`` (``freq``: scale_grad_by_freq)."""
+    return apply(EMBEDDING, (weight,), (idx, padding_idx, bool(freq)))
 
 
 # ---------------------------------------------------------------- normalisation
@@ -1972,3 +1997,334 @@ NORM_DIM = defop(
 def norm_dim(x: Tensor, p: float, dim: int, keepdim: bool) -> Tensor:
     """The p-norm of ``x`` over one dim (non-negative index)."""
     return apply(NORM_DIM, (x,), (float(p), (int(dim),), bool(keepdim), None))
+
+
+# ---------------------------------------------------------------- fused attention (CPU flash)
+# ``_scaled_dot_product_flash_attention_for_cpu``: softmax(scale·Q·Kᵀ + bias)·V on 4-D
+# (B, H, L, E) inputs, one node (ScaledDotProductFlashAttentionForCpuBackward0) as PyTorch
+# records when its fused CPU kernel runs. ``bias`` is an additive float array (the attention
+# mask with the causal -inf already merged in) laid out for the grouped view below, or None.
+# Grouped-query attention: H query heads share Hk = H / G key/value heads; the formulas view
+# Q as (B, Hk, G, L, E) and K, V as (B, Hk, 1, S, E), so K and V broadcast over the G axis and
+# their gradients sum over it.
+
+
+def _gqa_views(F, q, k, v):
+    b, h, lq, e = q.shape
+    hk, s = k.shape[1], k.shape[2]
+    g = h // hk
+    q5 = F.reshape(q, (b, hk, g, lq, e))
+    k5 = F.reshape(k, (b, hk, 1, s, k.shape[-1]))
+    v5 = F.reshape(v, (b, hk, 1, s, v.shape[-1]))
+    return q5, k5, v5
+
+
+def _attn_probs_np(q5, k5, bias, scale):
+    s = np.matmul(q5, np.swapaxes(k5, -1, -2))
+    s *= s.dtype.type(scale)
+    if bias is not None:
+        s += bias
+    return _safe_softmax_np(s)
+
+
+def _safe_softmax_np(s):
+    m = s.max(-1, keepdims=True)
+    m[~np.isfinite(m)] = 0  # fully masked rows: exp(-inf) = 0 everywhere, then 0/0 -> 0
+    e = np.exp(s - m)
+    tot = e.sum(-1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = e / tot
+    p[np.broadcast_to(tot == 0, p.shape)] = 0
+    return p
+
+
+def _attn_probs(F, q5, k5, bias, scale):
+    """The attention probabilities (differentiable in q5, k5 when ``F`` is chainrule)."""
+    if _fast(F):
+        return _attn_probs_np(q5, k5, bias, scale)
+    from .activation import SAFE_SOFTMAX
+
+    s = F.matmul(q5, F.transpose(k5, -1, -2)) * scale
+    if bias is not None:
+        s = s + wrap(bias.astype(s._data.dtype, copy=False))
+    return apply(SAFE_SOFTMAX, (s,), (-1,))
+
+
+def _flash_fwd(q, k, v, bias, scale):
+    q5, k5, v5 = _gqa_views(array_ns, q, k, v)
+    p = _attn_probs_np(q5, k5, bias, scale)
+    out = np.matmul(p, v5)
+    return out.reshape(q.shape[:3] + (v.shape[-1],)).astype(q.dtype, copy=False)
+
+
+def _flash_backward(F, g, needs, q, k, v, bias, scale):
+    q5, k5, v5 = _gqa_views(F, q, k, v)
+    g5 = F.reshape(g, tuple(q5.shape[:4]) + (tuple(g.shape)[-1],))
+    p = _attn_probs(F, q5, k5, bias, scale)
+    gq = gk = gv = None
+    if needs[2]:
+        gv = F.reshape(F.sum(F.matmul(F.transpose(p, -1, -2), g5), 2), tuple(v.shape))
+    if needs[0] or needs[1]:
+        dp = F.matmul(g5, F.transpose(v5, -1, -2))
+        ds = p * (dp - F.sum(dp * p, -1, True)) * scale
+        if needs[0]:
+            gq = F.reshape(F.matmul(ds, k5), tuple(q.shape))
+        if needs[1]:
+            gk = F.reshape(F.sum(F.matmul(F.transpose(ds, -1, -2), q5), 2), tuple(k.shape))
+    return gq, gk, gv
+
+
+def _flash_jvp(F, tangents, q, k, v, bias, scale):
+    tq, tk, tv = tangents
+    q5, k5, v5 = _gqa_views(F, q, k, v)
+    p = _attn_probs(F, q5, k5, bias, scale)
+    out = None
+    if tq is not None or tk is not None:
+        ds = None
+        if tq is not None:
+            tq5 = F.reshape(tq, tuple(q5.shape))
+            ds = F.matmul(tq5, F.transpose(k5, -1, -2))
+        if tk is not None:
+            tk5 = F.reshape(tk, tuple(k5.shape))
+            dk = F.matmul(q5, F.transpose(tk5, -1, -2))
+            ds = dk if ds is None else ds + dk
+        ds = ds * scale
+        dp = p * (ds - F.sum(p * ds, -1, True))
+        out = F.matmul(dp, v5)
+    if tv is not None:
+        pv = F.matmul(p, F.reshape(tv, tuple(v5.shape)))
+        out = pv if out is None else out + pv
+    return F.reshape(out, tuple(q.shape[:3]) + (tuple(v.shape)[-1],))
+
+
+SDPA_FLASH_CPU = defop(
+    "_scaled_dot_product_flash_attention_for_cpu",
+    _flash_fwd,
+    inputs=("query", "key", "value"),
+    saves=("query", "key", "value"),
+    backward=_flash_backward,
+    node="ScaledDotProductFlashAttentionForCpuBackward0",
+    promote="keep",
+    jvp=_flash_jvp,
+    explain={
+        "query": "scale·(P∘(dP - rowsum(dP∘P)))·K",
+        "key": "scale·(P∘(dP - rowsum(dP∘P)))ᵀ·Q",
+        "value": "Pᵀ (P = softmax(scale·Q·Kᵀ + mask))",
+    },
+)
+
+
+def sdpa_flash_cpu(q: Tensor, k: Tensor, v: Tensor, bias, scale: float) -> Tensor:
+    """The fused attention entry: ``bias`` a float array broadcastable to (B, Hk, G, L, S)."""
+    return apply(SDPA_FLASH_CPU, (q, k, v), (bias, float(scale)))
+
+
+# ---------------------------------------------------------------- channel shuffle
+
+
+def _channel_shuffle_fwd(x, groups, nd):
+    # the channel dim counted from the end (``nd``: the input's rank), so that leading batch
+    # dims (vectorised Jacobians) pass through
+    ax = x.ndim - nd + 1
+    c = x.shape[ax]
+    shape = x.shape[:ax] + (groups, c // groups) + x.shape[ax + 1 :]
+    y = x.reshape(shape).swapaxes(ax, ax + 1)
+    return np.ascontiguousarray(y).reshape(x.shape)
+
+
+def _unshuffle(F, g, groups, nd):
+    c = tuple(g.shape)[len(g.shape) - nd + 1]
+    if _fast(F):
+        return _channel_shuffle_fwd(g, c // groups, nd)
+    return apply(CHANNEL_SHUFFLE, (g,), (c // groups, nd))
+
+
+CHANNEL_SHUFFLE = defop(
+    "channel_shuffle",
+    _channel_shuffle_fwd,
+    grads=(lambda F, g, groups, nd: _unshuffle(F, g, groups, nd),),
+    node="ChannelShuffleBackward0",
+    promote="keep",
+    jvp="linear",
+    explain={"self": "1 (channels moved back)"},
+)
+
+
+def channel_shuffle(x: Tensor, groups: int) -> Tensor:
+    """(N, C, *) with the channels regrouped: (N, g, C/g, *) transposed to (N, C/g, g, *)."""
+    return apply(CHANNEL_SHUFFLE, (x,), (int(groups), x._data.ndim))
+
+
+# ---------------------------------------------------------------- multilabel margin loss
+# loss(x, y) = Σ_{j in targets} Σ_{i not in targets} max(0, 1 - (x[y_j] - x[i])) / C, the
+# targets being the leading entries of y before the first -1 (repeats count again).
+
+
+def _mlm_terms(x2, t2):
+    n, c = x2.shape
+    valid = np.cumprod(t2 >= 0, axis=1).astype(bool)  # up to the first -1
+    counts = np.zeros((n, c), np.int64)
+    rows = np.broadcast_to(np.arange(n)[:, None], t2.shape)
+    np.add.at(counts, (rows[valid], t2[valid]), 1)
+    z = 1.0 - x2[:, :, None] + x2[:, None, :]  # z[n, j, i] = 1 - x[j] + x[i]
+    weight = counts[:, :, None] * (counts == 0)[:, None, :]
+    return z, weight
+
+
+def _mlm_fwd(x, target, r):
+    c = x.shape[-1] if x.ndim else 1
+    x2, t2 = x.reshape(-1, c), target.reshape(-1, c)
+    z, w = _mlm_terms(x2, t2)
+    loss = (np.maximum(z, 0) * w).sum((1, 2)) / c
+    if x.ndim <= 1:
+        loss = loss.reshape(())
+    return _reduce(loss, r, x.dtype)
+
+
+def _mlm_coef(x, target, r):
+    xa = x._data if isinstance(x, Tensor) else x
+    c = xa.shape[-1] if xa.ndim else 1
+    x2, t2 = xa.reshape(-1, c), target.reshape(-1, c)
+    z, w = _mlm_terms(x2, t2)
+    active = (z > 0) * w / c
+    coef = active.sum(1) - active.sum(2)  # +1/C at i, -1/C at j per active pair
+    if r == 1 and xa.ndim > 1:
+        coef = coef / x2.shape[0]
+    return coef.reshape(xa.shape).astype(xa.dtype)
+
+
+def _mlm_grad(F, g, x, target, r):
+    if r == 0 and x.ndim > 1:
+        g = F.reshape(g, (-1, 1))
+    return g * _const(F, _mlm_coef(x, target, r))
+
+
+def _mlm_jvp(F, tv, x, target, r):
+    prod = _const(F, _mlm_coef(x, target, r)) * tv[0]
+    return F.sum(prod, -1) if r == 0 else F.sum(prod)
+
+
+MULTILABEL_MARGIN_LOSS = defop(
+    "multilabel_margin_loss",
+    _mlm_fwd,
+    saves=("self",),
+    grads=(_mlm_grad,),
+    node="MultilabelMarginLossBackward0",
+    promote="keep",
+    jvp=_mlm_jvp,
+    explain={"self": "(#active pairs with i - #active pairs with j)/C"},
+)
+
+
+def multilabel_margin_loss(x: Tensor, target: np.ndarray, reduction: str) -> Tensor:
+    return apply(MULTILABEL_MARGIN_LOSS, (x,), (target, _RED[reduction]))
+
+
+# ---------------------------------------------------------------- embedding bag
+# ``idx`` (M,) the looked-up rows, ``bag`` (M,) the bag of each lookup, ``nbags``; lookups of
+# ``padding_idx`` are left out. mode 0: sum (optionally weighted by ``per_sample_weights``),
+# 1: mean, 2: max (the gradient goes to the row that gave each maximum; empty bags give 0).
+
+
+def _bag_parts(idx, bag, nbags, padding_idx):
+    keep = np.ones(idx.shape, bool) if padding_idx is None else idx != padding_idx
+    count = np.bincount(bag[keep], minlength=nbags)
+    return keep, count
+
+
+def _bag_argmax(w, idx, bag, nbags, keep):
+    """For each (bag, column): the lookup position holding the maximum (-1 for empty bags)."""
+    rows = w[idx]
+    d = w.shape[1]
+    best = np.full((nbags, d), -np.inf, dtype=w.dtype)
+    np.maximum.at(best, bag[keep], rows[keep])
+    hit = keep[:, None] & (rows == best[bag])
+    pos = np.where(hit, np.arange(idx.size)[:, None], idx.size)
+    first = np.full((nbags, d), idx.size, dtype=np.int64)
+    np.minimum.at(first, bag, pos)
+    return np.where(first == idx.size, -1, first)
+
+
+def _embedding_bag_fwd(w, psw, idx, bag, nbags, mode, padding_idx):
+    keep, count = _bag_parts(idx, bag, nbags, padding_idx)
+    d = w.shape[1]
+    if mode == 2:
+        arg = _bag_argmax(w, idx, bag, nbags, keep)
+        cols = np.arange(d)[None, :]
+        out = np.where(arg >= 0, w[idx[np.maximum(arg, 0)], cols], 0)
+        return out.astype(w.dtype, copy=False)
+    rows = w[idx] * keep[:, None]
+    if psw is not None:
+        rows = rows * psw[:, None]
+    out = np.zeros((nbags, d), dtype=w.dtype)
+    np.add.at(out, bag, rows)
+    if mode == 1:
+        out = out / np.maximum(count, 1)[:, None]
+    return out.astype(w.dtype, copy=False)
+
+
+def _embedding_bag_backward(F, g, needs, w, psw, idx, bag, nbags, mode, padding_idx):
+    keep, count = _bag_parts(idx, bag, nbags, padding_idx)
+    shape = tuple(w.shape)
+    gw = gp = None
+    if needs[0]:
+        if mode == 2:
+            arg = _bag_argmax(_data(w), idx, bag, nbags, keep)
+            b, c = np.nonzero(arg >= 0)
+            vals = g[b, c]
+            gw = F.index_put(shape, vals, (idx[arg[b, c]], c), vals, True)
+        else:
+            scale = keep.astype(_data(g).dtype)
+            if mode == 1:
+                scale = scale / np.maximum(count, 1)[bag]
+            rows = g[bag] * _const(F, scale[:, None])
+            if psw is not None:
+                rows = rows * F.reshape(psw, (-1, 1))
+            gw = F.index_put(shape, rows, (idx,), rows, True)
+    if needs[1] and psw is not None:
+        gp = F.sum(g[bag] * w[idx], -1) * _const(F, keep.astype(_data(g).dtype))
+    return gw, gp
+
+
+def _embedding_bag_jvp(F, tangents, w, psw, idx, bag, nbags, mode, padding_idx):
+    tw, tp = tangents
+    out = None
+    if tw is not None:  # linear in the weight, with the same bags (and maxima)
+        keep, count = _bag_parts(idx, bag, nbags, padding_idx)
+        if mode == 2:
+            arg = _bag_argmax(_data(w), idx, bag, nbags, keep)
+            b, c = np.nonzero(arg >= 0)
+            vals = tw[idx[arg[b, c]], c]
+            out = F.index_put((nbags, tuple(w.shape)[1]), vals, (b, c), vals, False)
+        else:
+            scale = keep.astype(_data(tw).dtype)
+            if mode == 1:
+                scale = scale / np.maximum(count, 1)[bag]
+            rows = tw[idx] * _const(F, scale[:, None])
+            if psw is not None:
+                rows = rows * F.reshape(psw, (-1, 1))
+            out = F.index_put((nbags, tuple(w.shape)[1]), rows, (bag,), rows, True)
+    if tp is not None:
+        keep = np.ones(idx.shape, bool) if padding_idx is None else idx != padding_idx
+        rows = w[idx] * F.reshape(tp, (-1, 1)) * _const(F, keep[:, None].astype(_data(w).dtype))
+        part = F.index_put((nbags, tuple(w.shape)[1]), rows, (bag,), rows, True)
+        out = part if out is None else out + part
+    return out
+
+
+EMBEDDING_BAG = defop(
+    "embedding_bag",
+    _embedding_bag_fwd,
+    inputs=("weight", "per_sample_weights"),
+    saves=("weight", "per_sample_weights"),
+    backward=_embedding_bag_backward,
+    node="EmbeddingBagBackward0",
+    promote="keep",
+    jvp=_embedding_bag_jvp,
+    explain={"weight": "1 (or 1/count, or psw) per lookup", "per_sample_weights": "the row"},
+)
+
+
+def embedding_bag(weight: Tensor, psw, idx, bag, nbags: int, mode: int, padding_idx) -> Tensor:
+    """Sums, means or maxima of the rows of ``weight`` looked up in each bag."""
+    return apply(EMBEDDING_BAG, (weight, psw), (idx, bag, int(nbags), int(mode), padding_idx))

@@ -9,6 +9,7 @@ from .. import functional as F
 from .module import Module
 
 __all__ = [
+    "MultiLabelMarginLoss",
     "MSELoss",
     "L1Loss",
     "SmoothL1Loss",
@@ -329,6 +330,20 @@ class MultiLabelSoftMarginLoss(_WeightedLoss):
         return F.multilabel_soft_margin_loss(
             input, target, weight=self.weight, reduction=self.reduction
         )
+
+
+class MultiLabelMarginLoss(_Loss):
+    """Multi-label hinge loss (targets: class indices ended by -1).
+
+    Example:
+        >>> import chainrule as torch
+        >>> loss = torch.nn.MultiLabelMarginLoss()
+        >>> loss(torch.tensor([[0.1, 0.2, 0.4, 0.8]]), torch.tensor([[3, 0, -1, 1]]))
+        tensor(0.8500)
+    """
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
+        return F.multilabel_margin_loss(input, target, reduction=self.reduction)
 
 
 class MultiMarginLoss(_WeightedLoss):

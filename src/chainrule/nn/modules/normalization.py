@@ -14,6 +14,7 @@ from ._common import new_param
 from .module import Module
 
 __all__ = [
+    "BatchNorm3d",
     "BatchNorm1d",
     "BatchNorm2d",
     "LayerNorm",
@@ -130,6 +131,20 @@ class BatchNorm2d(_BatchNorm):
     def _check_input_dim(self, input: Tensor) -> None:  # noqa: A002
         if input.dim() != 4:
             raise ValueError(f"expected 4D input (got {input.dim()}D input)")
+
+
+class BatchNorm3d(_BatchNorm):
+    """Batch normalisation over (N, C, D, H, W) inputs.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.BatchNorm3d(2)(torch.randn(3, 2, 2, 2, 2)).shape
+        torch.Size([3, 2, 2, 2, 2])
+    """
+
+    def _check_input_dim(self, input: Tensor) -> None:  # noqa: A002
+        if input.dim() != 5:
+            raise ValueError(f"expected 5D input (got {input.dim()}D input)")
 
 
 class LayerNorm(Module):

@@ -10,6 +10,7 @@ from .. import functional as F
 from .module import Module
 
 __all__ = [
+    "ChannelShuffle",
     "Upsample",
     "UpsamplingNearest2d",
     "UpsamplingBilinear2d",
@@ -194,3 +195,23 @@ class Unfold(Module):
             f"kernel_size={self.kernel_size}, dilation={self.dilation}, padding={self.padding}, "
             f"stride={self.stride}"
         )
+
+
+class ChannelShuffle(Module):
+    """``channel_shuffle`` as a layer.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.nn.ChannelShuffle(2)
+        ChannelShuffle(groups=2)
+    """
+
+    def __init__(self, groups: int) -> None:
+        super().__init__()
+        self.groups = groups
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        return F.channel_shuffle(input, self.groups)
+
+    def extra_repr(self) -> str:
+        return f"groups={self.groups}"

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 import chainrule as _c
 
 from ..._tensor import Tensor
-from .. import functional as F
 
 __all__ = ["pad_sequence"]
 
@@ -29,19 +28,23 @@ def pad_sequence(
                 [4, 0, 0]])
     """
     if padding_side not in ("left", "right"):
-        raise ValueError(
+        raise RuntimeError(
             f"Expected padding_side to be one of left or right, but got {padding_side}."
         )
     seqs = list(sequences.unbind(0)) if isinstance(sequences, Tensor) else list(sequences)
     if not seqs:
         raise RuntimeError("received an empty list of sequences")
     longest = max(s.shape[0] for s in seqs)
-    padded = []
-    for s in seqs:
-        extra = longest - s.shape[0]
-        if extra:
-            pads = [0, 0] * (s.dim() - 1)
-            pads += [0, extra] if padding_side == "right" else [extra, 0]
-            s = F.pad(s, pads, value=padding_value)
-        padded.append(s)
-    return _c.stack(padded, 0 if batch_first else 1)
+    first = seqs[0]
+    rest = tuple(first.shape[1:])
+    shape = (len(seqs), longest) + rest if batch_first else (longest, len(seqs)) + rest
+    # as PyTorch: a filled tensor, each sequence copied into its slice (CopySlices)
+    out = _c.full(shape, padding_value, dtype=first.dtype)
+    for i, s in enumerate(seqs):
+        n = s.shape[0]
+        rows = slice(0, n) if padding_side == "right" else slice(longest - n, longest)
+        if batch_first:
+            out[i, rows] = s
+        else:
+            out[rows, i] = s
+    return out
