@@ -60,6 +60,13 @@ def _linear2_jvp(op):
     return jvp
 
 
+def _no_derivative(name):
+    def rule(F, g, *args):
+        raise RuntimeError(f"derivative for aten::{name} is not implemented")
+
+    return rule
+
+
 def _pad_to(F, gi, shape, sidx):
     """``gi`` placed at ``sidx`` inside zeros of ``shape`` (``sidx`` None: already that shape)."""
     if sidx is None:
@@ -236,6 +243,173 @@ SCATTER_ADD = defop(
     explain={"self": "1", "src": "1 at each scattered element"},
 )
 SCATTER_ADD.jvp = _linear2_jvp(SCATTER_ADD)
+
+
+def _masked_scatter_fwd(x, source, mask):
+    # ``mask`` is already broadcast to the result's shape
+    out = np.array(np.broadcast_to(x, mask.shape))
+    out[mask] = source.reshape(-1)[: int(mask.sum())]
+    return out
+
+
+def _masked_scatter_source_grad(F, g, shape, sshape, mask):
+    n = int(np.prod(sshape, dtype=np.int64))
+    flat = F.index_put((n,), g, (np.arange(int(mask.sum())),), g[mask], False)
+    return F.reshape(flat, tuple(sshape))
+
+
+MASKED_SCATTER = defop(
+    "masked_scatter",
+    _masked_scatter_fwd,
+    inputs=("self", "source"),
+    saves=("self.shape", "source.shape"),
+    grads=(
+        lambda F, g, shape, sshape, mask: F.masked_fill(g, mask, 0.0),
+        _masked_scatter_source_grad,
+    ),
+    promote="keep",
+    explain={"self": "0 where mask, else 1", "source": "1 for each element written"},
+)
+MASKED_SCATTER.jvp = _linear2_jvp(MASKED_SCATTER)
+
+
+# scatter_reduce: ``reduce`` in sum, prod, mean, amax, amin; ``include_self`` False starts each
+# scattered-to position from the reduction's identity instead of ``self``.
+_SR_UFUNC = {
+    "sum": np.add,
+    "mean": np.add,
+    "prod": np.multiply,
+    "amax": np.maximum,
+    "amin": np.minimum,
+}
+
+
+def _sr_identity(reduce, dtype):
+    if reduce in ("sum", "mean"):
+        return 0
+    if reduce == "prod":
+        return 1
+    big = np.inf if dtype.kind == "f" else np.iinfo(dtype).max
+    return -big if reduce == "amax" else big
+
+
+def _sr_count(shape, idx, include_self):
+    """How many values each position of the result reduces (at least 1)."""
+    n = np.ones(shape, np.int64) if include_self else np.zeros(shape, np.int64)
+    np.add.at(n, idx, 1)
+    n[n == 0] = 1
+    return n
+
+
+def _scatter_reduce_fwd(x, src, idx, sidx, reduce, include_self):
+    s = src if sidx is None else src[sidx]
+    out = x.copy()
+    if not include_self:
+        out[idx] = _sr_identity(reduce, x.dtype)
+    _SR_UFUNC[reduce].at(out, idx, s)
+    if reduce == "mean":
+        n = _sr_count(x.shape, idx, include_self)
+        if x.dtype.kind in "iu":
+            return np.floor_divide(out, n).astype(x.dtype, copy=False)
+        return (out / n).astype(x.dtype, copy=False)
+    return out
+
+
+def _scatter_reduce_backward(F, g, needs, x, src, r, idx, sidx, reduce, include_self):
+    """PyTorch's scatter_reduce_backward, written once for arrays and Tensors."""
+    s = src if sidx is None else src[sidx]
+    if reduce == "sum":
+        gx, gs = g, g[idx]
+    elif reduce == "mean":
+        n = _sr_count(x.shape, idx, include_self)
+        gx, gs = g / n, g[idx] / n[idx]
+    elif reduce in ("amax", "amin"):
+        # the gradient is shared evenly among the values equal to the result
+        value = r[idx]
+        x_is = (x == r) * F.ones_like(x)
+        s_is = (s == value) * F.ones_like(s)
+        share = g / (x_is + F.index_put(tuple(x.shape), s_is, idx, s_is, True))
+        gx, gs = x_is * share, s_is * share[idx]
+    else:  # prod, with the exclusive products where self or src holds zeros
+        x1 = F.masked_fill(x, x == 0, 1.0)
+        gx = g * _run(SCATTER_REDUCE, (x1, src), (idx, sidx, reduce, include_self)) / x1
+        s_zero = s == 0
+        zeros_at = F.index_put(tuple(x.shape), s, idx, s_zero * F.ones_like(s), True)[idx]
+        single = s_zero & (zeros_at == 1)
+        if sidx is None:
+            src1 = F.masked_fill(src, single, 1.0)
+        else:
+            src1 = F.masked_fill(src, _pad_mask(single, src.shape, sidx), 1.0)
+        r1 = _run(SCATTER_REDUCE, (x, src1), (idx, sidx, reduce, include_self))
+        gs = F.where(single, (g * r1)[idx], (g * r)[idx] / F.masked_fill(s, s_zero, 1.0))
+    if not include_self:
+        gx = F.masked_fill(gx, _mask_of(x.shape, idx), 0.0)
+    return gx, _pad_to(F, gs, src.shape, sidx)
+
+
+def _pad_mask(m, shape, sidx):
+    out = np.zeros(tuple(shape), bool)
+    out[sidx] = m._data if isinstance(m, Tensor) else m
+    return out
+
+
+def _scatter_reduce_jvp(F, tangents, x, src, r, idx, sidx, reduce, include_self):
+    tx, ts = tangents
+    if tx is None:
+        tx = F.zeros(x.shape, ts)
+    if ts is None:
+        ts = F.zeros(src.shape, tx)
+    if reduce in ("sum", "mean"):  # linear in (self, src)
+        return _run(SCATTER_REDUCE, (tx, ts), (idx, sidx, reduce, include_self))
+    if reduce == "prod":
+        # each value reaches one position: the tangent is the local derivatives (the backward
+        # formula with a unit gradient) times the tangents, summed per position. (PyTorch
+        # leaves this tangent undefined.)
+        dx, ds = _scatter_reduce_backward(
+            F, F.ones_like(r), None, x, src, r, idx, sidx, reduce, include_self
+        )
+        part = ds * ts if sidx is None else (ds * ts)[sidx]
+        return dx * tx + F.index_put(tuple(x.shape), tx, idx, part, True)
+    s = src if sidx is None else src[sidx]
+    t = ts if sidx is None else ts[sidx]
+    x_is = (x == r) * F.ones_like(x)
+    s_is = (s == r[idx]) * F.ones_like(s)
+    if not include_self:
+        x_is = F.masked_fill(x_is, _mask_of(x.shape, idx), 0.0)
+    total = x_is * tx + F.index_put(tuple(x.shape), t, idx, s_is * t, True)
+    return total / (x_is + F.index_put(tuple(x.shape), s_is, idx, s_is, True))
+
+
+SCATTER_REDUCE = defop(
+    "scatter_reduce",
+    _scatter_reduce_fwd,
+    inputs=("self", "src"),
+    saves=("self", "src", "result"),
+    backward=_scatter_reduce_backward,
+    node="ScatterReduceBackward0",
+    promote="keep",
+    jvp=_scatter_reduce_jvp,
+    explain={"self": "∂reduce/∂self", "src": "∂reduce/∂src at each scattered element"},
+)
+
+
+def _scatter_legacy_fwd(x, src, idx, sidx, reduce):
+    """``scatter(..., reduce='add' | 'multiply')``: accumulate into ``self``."""
+    out = x.copy()
+    s = src if not isinstance(src, np.ndarray) or sidx is None else src[sidx]
+    (np.add if reduce == "add" else np.multiply).at(out, idx, s)
+    return out
+
+
+SCATTER_REDUCE_LEGACY = defop(
+    "scatter_legacy_reduce",
+    _scatter_legacy_fwd,
+    inputs=("self", "src"),
+    grads=(_no_derivative("scatter"), _no_derivative("scatter")),
+    node="torch::autograd::NotImplemented",
+    promote="keep",
+    jvp=None,
+)
 
 
 def _index_add_fwd(x, src, dim, index, alpha):
@@ -431,6 +605,8 @@ def _component(v: Any):
     if isinstance(v, (list, tuple)):
         arr = np.asarray(v)
         if arr.size == 0:
+            arr = arr.astype(_intp)
+        if arr.dtype.kind == "f":  # PyTorch reads a list of numbers as a long index (truncated)
             arr = arr.astype(_intp)
         if arr.dtype.kind not in "biu":
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
@@ -665,6 +841,10 @@ def _as_value(target: Tensor, value: Any):
     raise TypeError(f"can't assign a {name} to a {legacy_type_name(target)}")
 
 
+def _is_mask(a: Any) -> bool:
+    return isinstance(a, _ndarray) and a.dtype == np.bool_
+
+
 def setitem(self: Tensor, index: Any, value: Any) -> None:
     """``self[index] = value`` (a number or a broadcastable tensor), differentiable on non-leaf
     tensors (``CopySlices`` / ``IndexPutBackward0``), as in PyTorch.
@@ -678,6 +858,17 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
                 [0., 0., 0.]])
     """
     basic, op, adv, acc = _parse(index, self._data.shape)
+    if (
+        adv is not None
+        and isinstance(value, Tensor)
+        and value._data.dtype != self._data.dtype
+        # a 0-d value with a bool mask is PyTorch's masked_fill path, which casts
+        and not (value._data.ndim == 0 and any(_is_mask(a) for a in adv))
+    ):
+        raise RuntimeError(
+            "Index put requires the source and destination dtypes match, got "
+            f"{_word(self)} for the destination and {_word(value)} for the source."
+        )
     v = _as_value(self, value)
     vt = isinstance(v, Tensor)
     if (
@@ -892,7 +1083,10 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Te
     ishape = list(input._data.shape)
     jshape = list(indices._data.shape)
     ishape[d] = jshape[d] = 1
-    b = list(np.broadcast_shapes(tuple(ishape), tuple(jshape)))
+    try:
+        b = list(np.broadcast_shapes(tuple(ishape), tuple(jshape)))
+    except ValueError as exc:
+        raise _dispatch._broadcast_error((input, indices), exc) from None
     bi, bj = list(b), list(b)
     bi[d] = input._data.shape[d]
     bj[d] = indices._data.shape[d]
@@ -936,10 +1130,21 @@ def _scatter(self, dim, index, src, value, reduce, inplace, fname):
     if src is None:
         src = value
     if reduce is not None:
-        if reduce == "add":
-            if isinstance(src, Tensor):
-                return _scatter_add(self, dim, index, src, inplace, fname)
-        raise NotImplementedError(f"{fname}(): reduce={reduce!r} is not supported by chainrule")
+        if reduce not in ("add", "multiply"):
+            raise RuntimeError(f"reduce argument must be either add or multiply, got {reduce}")
+        if isinstance(src, Tensor):
+            warnings.warn(
+                "The reduce argument of torch.scatter with Tensor src is deprecated and will be "
+                "removed in a future PyTorch release. Use torch.scatter_reduce instead for more "
+                "reduction options.",
+                UserWarning,
+                stacklevel=3,
+            )
+            full, sidx = _scatter_prep(self, dim, index, src, fname)
+            return run(SCATTER_REDUCE_LEGACY, (self, src), (full, sidx, reduce))
+        full, _ = _scatter_prep(self, dim, index, None, fname)
+        value = wrap(np.asarray(src).astype(self._data.dtype))
+        return run(SCATTER_REDUCE_LEGACY, (self, value), (full, None, reduce))
     if isinstance(src, Tensor):
         full, sidx = _scatter_prep(self, dim, index, src, fname)
         return run(SCATTER, (self, src), (full, sidx))
@@ -1002,6 +1207,45 @@ def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
 def scatter_add_(self: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     """In-place ``scatter_add``."""
     return _scatter_add(self, dim, index, src, True, "scatter_add_")
+
+
+_SR_NAMES = ("sum", "prod", "mean", "amax", "amin")
+
+
+def _scatter_reduce(self, dim, index, src, reduce, include_self, inplace, fname):
+    if not isinstance(src, Tensor):
+        raise TypeError(
+            f"{fname}(): argument 'src' (position 3) must be Tensor, not {type(src).__name__}"
+        )
+    if reduce not in _SR_NAMES:
+        raise RuntimeError(
+            f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}"
+        )
+    full, sidx = _scatter_prep(self, dim, index, src, fname)
+    run = apply_inplace if inplace else apply
+    return run(SCATTER_REDUCE, (self, src), (full, sidx, reduce, bool(include_self)))
+
+
+def scatter_reduce(
+    input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: str, *, include_self: bool = True
+) -> Tensor:
+    """A copy of ``input`` with ``src`` reduced into it at ``index`` along ``dim``
+    (``reduce`` one of sum, prod, mean, amax, amin; ``include_self=False`` leaves ``input``'s
+    own values out at the positions written to).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.zeros(2).scatter_reduce(0, torch.tensor([0, 0, 1]), torch.tensor([1., 3., 2.]), "amax")
+        tensor([3., 2.])
+    """
+    return _scatter_reduce(input, dim, index, src, reduce, include_self, False, "scatter_reduce")
+
+
+def scatter_reduce_(
+    self: Tensor, dim: int, index: Tensor, src: Tensor, reduce: str, *, include_self: bool = True
+) -> Tensor:
+    """In-place ``scatter_reduce``."""
+    return _scatter_reduce(self, dim, index, src, reduce, include_self, True, "scatter_reduce_")
 
 
 # ---------------------------------------------------------------- index_select / index_add / take
@@ -1245,6 +1489,50 @@ def masked_fill_(self: Tensor, mask: Tensor, value: Any) -> Tensor:
     return _masked_fill(self, mask, value, True)
 
 
+def _masked_scatter(self: Tensor, mask: Tensor, source: Tensor, inplace: bool) -> Tensor:
+    fname = "masked_scatter_" if inplace else "masked_scatter"
+    m = _mask_array(mask, "masked_scatter_")
+    if not isinstance(source, Tensor):
+        raise TypeError(
+            f"{fname}(): argument 'source' (position 2) must be Tensor, not {type(source).__name__}"
+        )
+    if source._data.dtype != self._data.dtype:
+        raise RuntimeError(
+            "masked_scatter: expected self and source to have same dtypes but got"
+            f"{_word(self)} and {_word(source)}"
+        )
+    try:
+        shape = np.broadcast_shapes(self._data.shape, m.shape)
+    except ValueError:
+        raise _dispatch._broadcast_error((self, wrap(m)), ValueError("broadcast")) from None
+    if inplace and shape != self._data.shape:
+        raise RuntimeError(
+            f"expand(torch.BoolTensor{{{list(m.shape)}}}, size={list(self._data.shape)}): the "
+            "number of sizes provided must be greater or equal to the number of dimensions"
+        )
+    m = np.broadcast_to(m, shape)
+    if int(m.sum()) > source._data.size:
+        raise RuntimeError("Number of elements of source < number of ones in mask")
+    return (apply_inplace if inplace else apply)(MASKED_SCATTER, (self, source), (m,))
+
+
+def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
+    """A copy of ``input`` with the leading elements of ``source`` written, in order, where
+    ``mask`` (broadcast with ``input``) is True.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.zeros(3).masked_scatter(torch.tensor([True, False, True]), torch.ones(2))
+        tensor([1., 0., 1.])
+    """
+    return _masked_scatter(input, mask, source, False)
+
+
+def masked_scatter_(self: Tensor, mask: Tensor, source: Tensor) -> Tensor:
+    """In-place ``masked_scatter``."""
+    return _masked_scatter(self, mask, source, True)
+
+
 def masked_select(input: Tensor, mask: Tensor) -> Tensor:
     """A 1-D tensor of the elements where ``mask`` (broadcast with ``input``) is True.
 
@@ -1297,18 +1585,29 @@ for _f in (
     gather,
     scatter,
     scatter_add,
+    scatter_reduce,
     index_select,
     index_add,
     take,
     masked_fill,
     masked_select,
+    masked_scatter,
     nonzero,
     argwhere,
     index_put,
     index_put_,
 ):
     expose(_f)
-for _f in (scatter_, scatter_add_, index_add_, masked_fill_, index_fill_, index_copy_):
+for _f in (
+    scatter_,
+    scatter_add_,
+    scatter_reduce_,
+    masked_scatter_,
+    index_add_,
+    masked_fill_,
+    index_fill_,
+    index_copy_,
+):
     expose(_f, method=True)
     PUBLIC.pop(_f.__name__, None)
 expose(getitem, "__getitem__", method=True)
