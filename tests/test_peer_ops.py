@@ -326,3 +326,71 @@ def test_integer_interpolation_without_a_kernel_raises(torch):
             ),
             np.ones(shape, dt),
         )
+
+
+# ---------------------------------------------------------------- attention, losses, scalar chains
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {},
+        dict(is_causal=True),
+        dict(scale=0.3),
+        dict(mask="float"),
+        dict(mask="bool"),
+        dict(gqa=True),
+    ],
+)
+def test_scaled_dot_product_attention(torch, kw):
+    rng = np.random.default_rng(10)
+    hq = 4 if kw.get("gqa") else 2
+    q = rng.standard_normal((2, hq, 5, 8)).astype(F32)
+    k = rng.standard_normal((2, 2, 7, 8)).astype(F32)
+    v = rng.standard_normal((2, 2, 7, 8)).astype(F32)
+    m = rng.standard_normal((5, 7)).astype(F32)
+
+    def fn(lib, a, b, c):
+        mask = lib.tensor(m)
+        extra = {key: kw[key] for key in ("is_causal", "scale") if key in kw}
+        if kw.get("mask") == "float":
+            extra["attn_mask"] = mask
+        elif kw.get("mask") == "bool":
+            extra["attn_mask"] = mask > 0
+        if kw.get("gqa"):
+            extra["enable_gqa"] = True
+        return lib.nn.functional.scaled_dot_product_attention(a, b, c, **extra)
+
+    check(torch, fn, q, k, v, atol=1e-5, rtol=1e-4)
+
+
+def test_nll_and_cross_entropy_with_every_target_ignored(torch):
+    x = np.random.default_rng(11).standard_normal((4, 6)).astype(F32)
+
+    def fn(name):
+        return lambda lib, t: getattr(lib.nn.functional, name)(
+            t, lib.tensor([1, 1, 1, 1]), ignore_index=1
+        )
+
+    check(torch, fn("nll_loss"), x)
+    check(torch, fn("cross_entropy"), x)
+
+
+def test_scalar_expression_chain(torch):
+    """Small scalar graphs of the kind micrograd-style engines test against torch."""
+
+    def fn(lib, a, b):
+        c = a + b
+        d = a * b + b**3
+        c = c + c + 1
+        c = c + 1 + c + (-a)
+        d = d + d * 2 + (b + a).relu()
+        d = d + 3 * d + (b - a).relu()
+        e = c - d
+        f = e**2
+        g = f / 2.0
+        g = g + 10.0 / f
+        z = 2 * a + 2 + a
+        q = z.relu() + z * a
+        h = (z * z).relu()
+        return g + h + q + q * a
+
+    check(torch, fn, np.array(-4.0), np.array(2.0))

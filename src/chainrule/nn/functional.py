@@ -24,6 +24,7 @@ from ..ops import nn_ops as _N
 from ..ops._registry import PUBLIC as _PUBLIC
 
 __all__ = [
+    "scaled_dot_product_attention",
     "linear",
     "bilinear",
     "conv1d",
@@ -2833,3 +2834,55 @@ def normalize(
     """x / max(||x||_p, eps) along ``dim``."""
     denom = input.norm(p, dim, keepdim=True).clamp_min(eps)
     return input / denom.expand_as(input)
+
+
+def scaled_dot_product_attention(
+    query: Tensor,
+    key: Tensor,
+    value: Tensor,
+    attn_mask: Tensor | None = None,
+    dropout_p: float = 0.0,
+    is_causal: bool = False,
+    scale: float | None = None,
+    enable_gqa: bool = False,
+) -> Tensor:
+    """``softmax(q @ kᵀ · scale + mask) @ v`` over the last two dims (PyTorch's math path,
+    built from differentiable primitives). A bool ``attn_mask`` marks the positions that may
+    attend; a float one is added. ``enable_gqa`` shares each key/value head among
+    ``query heads / key heads`` query heads.
+
+    Example:
+        >>> import chainrule as torch
+        >>> q = k = v = torch.ones(1, 2, 3, 4)
+        >>> torch.nn.functional.scaled_dot_product_attention(q, k, v).shape
+        torch.Size([1, 2, 3, 4])
+    """
+    if is_causal and attn_mask is not None:
+        raise RuntimeError(
+            "_scaled_dot_product_attention: Explicit attn_mask should not be set when "
+            "is_causal=True"
+        )
+    L, S = query.shape[-2], key.shape[-2]
+    factor = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
+    if enable_gqa and query.dim() >= 3 and key.dim() >= 3:
+        hq, hk = query.shape[-3], key.shape[-3]
+        if hk != hq:
+            if hq % hk:
+                raise RuntimeError(
+                    "Number of heads in key and value must divide the number of heads in query"
+                )
+            key = key.repeat_interleave(hq // hk, -3)
+            value = value.repeat_interleave(hq // hk, -3)
+    scores = query @ key.transpose(-2, -1) * factor
+    if is_causal:
+        keep = _c.ones(L, S, dtype=_c.bool).tril()
+        scores = scores.masked_fill(keep.logical_not(), -math.inf)
+    if attn_mask is not None:
+        if attn_mask.dtype == _c.bool:
+            scores = scores.masked_fill(attn_mask.logical_not(), -math.inf)
+        else:
+            scores = scores + attn_mask
+    weights = softmax(scores, -1)
+    if dropout_p > 0.0:
+        weights = dropout(weights, dropout_p, training=True)
+    return weights @ value

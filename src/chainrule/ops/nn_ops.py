@@ -955,12 +955,16 @@ def _nll_grad(F, g, x_shape, target, weight, reduction, ignore_index):
     dt = np.dtype(g.dtype) if _fast(F) else g._data.dtype
     safe, wt = _nll_coef(np.empty(0, dt), target, weight, reduction, ignore_index)
     coef = np.zeros(x_shape, dtype=dt)
-    if len(x_shape) == 1:
-        coef[safe] = -wt
-    else:
-        np.put_along_axis(coef, np.expand_dims(safe, 1), np.expand_dims(-wt, 1), 1)
+    vals = -wt
     if reduction == 1:
-        coef /= wt.sum()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            vals = vals / wt.sum()
+    # ignored targets get no gradient, even when every target is ignored (0/0 in the mean)
+    vals = np.where(np.asarray(target) == ignore_index, 0, vals).astype(dt, copy=False)
+    if len(x_shape) == 1:
+        coef[safe] = vals
+    else:
+        np.put_along_axis(coef, np.expand_dims(safe, 1), np.expand_dims(vals, 1), 1)
     if reduction == 0 and len(x_shape) > 1:
         g = F.reshape(g, (x_shape[0], 1) + tuple(x_shape[2:]))
     return g * _const(F, coef)
