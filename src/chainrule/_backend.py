@@ -30,8 +30,11 @@ def norm_dims(dim, ndim: int) -> tuple:
             raise IndexError(
                 f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {d})"
             )
-        out.append(d % n if ndim > 0 else 0)
-    return tuple(sorted(set(out)))
+        d = d % n if ndim > 0 else 0
+        if d in out:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+        out.append(d)
+    return tuple(sorted(out))
 
 
 def broadcast_view(g, shape: tuple):

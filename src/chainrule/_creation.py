@@ -611,8 +611,10 @@ def arange(
     if end is None:
         start, end = 0, start
     vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
-    if step == 0:
+    if vals[2] == 0:
         raise RuntimeError("step must be nonzero")
+    if (vals[2] > 0 and vals[1] < vals[0]) or (vals[2] < 0 and vals[1] > vals[0]):
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     if dtype is None:
         is_int = all(isinstance(v, numbers.Integral) for v in vals)
         d = D.int64 if is_int else D.get_default_dtype()
@@ -644,7 +646,11 @@ def linspace(
     check_device(device)
     start = start.item() if isinstance(start, Tensor) else start
     end = end.item() if isinstance(end, Tensor) else end
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
     npd = _float_dtype(dtype)
+    if npd.kind == "b":
+        raise NotImplementedError("\"linspace_cpu\" not implemented for 'Bool'")
     arr = np.linspace(start, end, int(steps), dtype=np.float64)
     return _finish(arr.astype(npd), requires_grad)
 
@@ -683,6 +689,10 @@ def eye(
                 [0., 1.]])
     """
     check_device(device)
+    if n < 0:
+        raise RuntimeError(f"n must be greater or equal to 0, got {n}")
+    if m is not None and m < 0:
+        raise RuntimeError(f"m must be greater or equal to 0, got {m}")
     return _finish(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad)
 
 

@@ -201,6 +201,35 @@ SAMPLES = [
         lambda lib, a, b: a.scatter_add(0, lib.tensor([[1, 1, 0], [1, 0, 0]]), b),
         [((2, 3), (2, 3))],
     ),
+    *[
+        S(
+            ("scatter_reduce",),
+            lambda lib, a, b, r=r, inc=inc: a.scatter_reduce(
+                0, lib.tensor([[1, 1, 0], [1, 0, 2]]), b, r, include_self=inc
+            ),
+            [((3, 3), (2, 3))],
+            name=f"scatter_reduce_{r}_{inc}",
+        )
+        for r in ("sum", "prod", "mean", "amax", "amin")
+        for inc in (True, False)
+    ],
+    S(
+        ("scatter_reduce",),
+        lambda lib, a, b: a.clone().scatter_reduce_(1, lib.tensor([[1, 1], [0, 0]]), b, "amax"),
+        [((2, 3), (2, 2))],
+        name="scatter_reduce_",
+    ),
+    S(
+        ("masked_scatter",),
+        lambda lib, a, b: a.masked_scatter(lib.tensor([True, False, True]), b),
+        [((2, 3), (5,)), ((3,), (2, 2))],
+    ),
+    S(
+        ("masked_scatter",),
+        lambda lib, a, b: a.clone().masked_scatter_(lib.tensor([[True], [False]]), b),
+        [((2, 3), (2, 2))],
+        name="masked_scatter_",
+    ),
     S(
         ("scatter",),
         lambda lib, a, b: a.clone().scatter_(0, lib.tensor([[1, 0]]), b),

@@ -154,6 +154,7 @@ RULES_ZH = {
     "∂reduce/∂self at each position": "每个位置处的 ∂归约/∂self",
     "∂reduce/∂src per element": "每个元素的 ∂归约/∂src",
     "1 at each scattered element": "每个被散射的元素处为 1",
+    "∂reduce/∂src at each scattered element": "每个被散射的元素处为 ∂reduce/∂src",
     "1 at each selected element (repeats add up)": "每个被选中的元素处为 1(重复的相加)",
     "1 at each taken element (repeats add up)": "每个被取出的元素处为 1(重复的相加)",
     "1 at each window's maximum, else 0": "每个窗口的最大值处为 1,其余为 0",
@@ -229,7 +230,7 @@ RULES_ZH = {
     ),
     "∂‖x_i - x_j‖_p/∂x for each pair": "每一对的 ∂‖x_i - x_j‖_p/∂x",
     # nn activations (hardtanh, hardswish, prelu, glu, rrelu ...)
-    "0 if {u} < -3, {u}/3 + 1/2 if {u} ≤ 3, else 1": "{u} < -3 时为 0,{u} ≤ 3 时为 {u}/3 + 1/2,否则为 1",
+    "0 if {u} ≤ -3, {u}/3 + 1/2 if {u} < 3, else 1": "{u} ≤ -3 时为 0,{u} < 3 时为 {u}/3 + 1/2,否则为 1",
     "0 if {u} > 0 else {u}": "若 {u} > 0 则为 0,否则为 {u}",
     "1 if {min_val} < {u} < {max_val} else 0": "若 {min_val} < {u} < {max_val} 则为 1,否则为 0",
     "1 if {min_val} < {y} < {max_val} else 0": "若 {min_val} < {y} < {max_val} 则为 1,否则为 0",

@@ -24,6 +24,7 @@ from ..ops import nn_ops as _N
 from ..ops._registry import PUBLIC as _PUBLIC
 
 __all__ = [
+    "scaled_dot_product_attention",
     "linear",
     "bilinear",
     "conv1d",
@@ -1031,6 +1032,8 @@ def interpolate(
             f" (got {input.dim()}D) for the modes: nearest | linear | bilinear | bicubic | "
             f"trilinear | lanczos | area | nearest-exact (got {mode})"
         )
+    if input._data.dtype.kind not in "fc":
+        _interp_int_check(input, mode, dim)
     if mode == "area":
         return {1: adaptive_avg_pool1d, 2: adaptive_avg_pool2d, 3: adaptive_avg_pool3d}[dim](
             input, out_size
@@ -1045,9 +1048,16 @@ def interpolate(
             f"({', '.join(str(n) for n in input.shape[2:])}) and output "
             f"({', '.join(str(o) for o in out_size)})"
         )
-    dt = np.float32 if input.dtype == _c.float32 else np.float64
     sp = tuple(input.shape[2:])
     scs = scales or [None] * dim
+    if input._data.dtype.kind not in "fc":
+        if mode in ("bilinear", "bicubic"):  # uint8: PyTorch's fixed-point kernel
+            make = _N.cubic_matrix if mode == "bicubic" else _N.linear_matrix
+            mats = [
+                make(n, o, align_corners, sc, np.float64) for n, o, sc in zip(sp, out_size, scs)
+            ]
+            return wrap(_N.resample_uint8(input._data, tuple(mats)))
+    dt = np.float32 if input.dtype == _c.float32 else np.float64
     if mode in ("nearest", "nearest-exact"):
         mats = [
             _N.nearest_matrix(n, o, sc, mode == "nearest-exact")
@@ -1060,6 +1070,32 @@ def interpolate(
             _N.linear_matrix(n, o, align_corners, sc, dt) for n, o, sc in zip(sp, out_size, scs)
         ]
     return _N.separable(_N.UPSAMPLE[(mode, dim)], input, tuple(mats))
+
+
+def _interp_int_check(input: Tensor, mode: str, dim: int) -> None:
+    """PyTorch's CPU kernels for integer inputs: uint8 only, and only for nearest, bilinear
+    and bicubic (2-D) resizing; others raise its NotImplementedError."""
+    from ..ops._dispatch import _type_word
+
+    word = _type_word(input.dtype)
+    kernel = None
+    if mode in ("linear", "trilinear"):
+        kernel = "compute_indices_weights_linear"
+    elif mode == "area":
+        kernel = f"adaptive_avg_pool{dim}d"
+    elif input.dtype != _c.uint8:
+        kernel = {
+            "bilinear": "upsample_bilinear2d_channels_last",
+            "bicubic": "compute_indices_weights_cubic",
+        }.get(mode)
+        if mode in ("nearest", "nearest-exact"):
+            kernel = (
+                "upsample_nearest2d_channels_last"
+                if dim == 2
+                else "compute_indices_weights_nearest"
+            )
+    if kernel is not None:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{word}'")
 
 
 def upsample(

@@ -307,6 +307,19 @@ def _broadcast_error(inputs, exc: Exception) -> Exception:
     return RuntimeError(str(exc))
 
 
+def _wrapped_ints(op, arrays, params, exc):
+    """PyTorch casts a Python int out of an integer tensor's range into its dtype (wrapping:
+    ``int8 + 1000`` adds -24); NumPy raises OverflowError instead. Retry with the casts."""
+    dt = next((a.dtype for a in arrays if isinstance(a, _ndarray) and a.dtype.kind in "iu"), None)
+    if dt is None:
+        raise exc
+    try:
+        fixed = [np.array(a).astype(dt)[()] if type(a) is int else a for a in arrays]
+    except OverflowError:
+        raise RuntimeError(f"Overflow when unpacking long: {exc}") from None
+    return op.forward(*fixed, *params)
+
+
 def _run_forward(op, arrays, params, inputs):
     try:
         return op.forward(*arrays, *params)
@@ -314,6 +327,8 @@ def _run_forward(op, arrays, params, inputs):
         if "broadcast" in str(exc):
             raise _broadcast_error(inputs, exc) from None
         raise
+    except OverflowError as exc:
+        return _wrapped_ints(op, arrays, params, exc)
 
 
 # ---------------------------------------------------------------- apply
@@ -353,6 +368,8 @@ def apply(op, inputs: tuple, params: tuple = ()):
         if "broadcast" in str(exc):
             raise _broadcast_error(inputs, exc) from None
         raise
+    except OverflowError as exc:
+        out = _wrapped_ints(op, arrays, params, exc)
     if op.n_outputs == 1:
         if out.__class__ is not _ndarray:
             try:

@@ -389,7 +389,8 @@ HARDTANH_ = defop(
 
 
 def _hardswish_grad(F, g, x):
-    return F.where(x < -3.0, 0.0 * g, F.where(x <= 3.0, g * (x / 3.0 + 0.5), g))
+    # PyTorch: 0 for x <= -3, x/3 + 1/2 strictly inside (-3, 3), 1 from 3 on
+    return F.where(x <= -3.0, 0.0 * g, F.where(x < 3.0, g * (x / 3.0 + 0.5), g))
 
 
 HARDSWISH = defop(
@@ -398,7 +399,7 @@ HARDSWISH = defop(
     saves=("self",),
     grads=(_hardswish_grad,),
     node="HardswishBackward0",
-    explain={"self": "0 if {u} < -3, {u}/3 + 1/2 if {u} ≤ 3, else 1"},
+    explain={"self": "0 if {u} ≤ -3, {u}/3 + 1/2 if {u} < 3, else 1"},
 )
 HARDSIGMOID = defop(
     "hardsigmoid",

@@ -356,12 +356,21 @@ POW_TENSOR = defop(
     node="PowBackward1",
     explain={"self": "{exponent}·{self}^({exponent}-1)", "exponent": "{y}·ln({self})"},
 )
+
+
+def _pow_rscalar_grad(F, g, b, r, base):
+    # PyTorch: g * base**b * log(base); 0 where base == 0 and b >= 0; log of a negative base is NaN
+    if base == 0:
+        return g * F.where(b >= 0, 0.0, r * -math.inf)
+    return g * r * (math.log(base) if base > 0 else math.nan)
+
+
 POW_RSCALAR = defop(
     "pow_rscalar",
     lambda exponent, base: _pow_fwd(base, exponent),
     inputs=("exponent",),
     saves=("exponent", "result"),
-    grads=(lambda F, g, b, r, base: g * r * (0.0 if base == 0 else math.log(base)),),
+    grads=(_pow_rscalar_grad,),
     node="PowBackward2",
     promote="same",
     explain={"exponent": "{y}·ln(base)"},
@@ -497,11 +506,19 @@ ERFC = _unary(
     explain="-2/√π·exp(-{u}²)",
 )
 
+
+def _relu_fwd(x):
+    if x.dtype.kind == "b":
+        raise RuntimeError("Boolean inputs not supported for relu")
+    return np.maximum(x, 0).astype(x.dtype, copy=False)
+
+
 RELU = defop(
     "relu",
-    lambda x: np.maximum(x, 0).astype(x.dtype, copy=False),
+    _relu_fwd,
     saves=("result",),
-    grads=(lambda F, g, r: g * (r > 0),),
+    # PyTorch's threshold_backward: 0 where result <= 0, so a NaN passes the gradient
+    grads=(lambda F, g, r: F.where(r <= 0, 0.0, g),),
     explain={"self": "1 if {u} > 0 else 0"},
 )
 
@@ -513,7 +530,12 @@ def _rounding(name, fwd, node=None):
 FLOOR = _rounding("floor", np.floor)
 CEIL = _rounding("ceil", np.ceil)
 TRUNC = _rounding("trunc", np.trunc)
-FRAC = defop("frac", lambda x: x - np.trunc(x), grads=(lambda F, g: g,), explain={"self": "1"})
+FRAC = defop(
+    "frac",
+    _no_kernel(lambda x: x - np.trunc(x), "frac_cpu", "biu"),
+    grads=(lambda F, g: g,),
+    explain={"self": "1"},
+)
 ROUND = _rounding("round", np.round)
 ROUND_DECIMALS = _rounding(
     "round_decimals", lambda x, decimals: np.round(x, decimals), node="RoundBackward1"
@@ -598,12 +620,14 @@ CLAMP_MAX_TENSOR = defop(
 )
 
 
-def _maxmin_grads(sel):
+def _maxmin_grads(loses):
+    # PyTorch: half each on ties, and the gradient is zeroed only where an input strictly loses,
+    # so both inputs get it where either is NaN
     def for_self(F, g, a, b):
-        return F.where(a == b, g / 2, g * sel(a, b))
+        return F.where(a == b, g / 2, F.where(loses(a, b), 0.0, g))
 
     def for_other(F, g, a, b):
-        return F.where(a == b, g / 2, g * sel(b, a))
+        return F.where(a == b, g / 2, F.where(loses(b, a), 0.0, g))
 
     return (for_self, for_other)
 
@@ -613,7 +637,7 @@ MAXIMUM = defop(
     np.maximum,
     inputs=("self", "other"),
     saves=("self", "other"),
-    grads=_maxmin_grads(lambda a, b: a > b),
+    grads=_maxmin_grads(lambda a, b: a < b),
     explain={"self": "1 if {self} > {other}", "other": "1 if {other} > {self}"},
 )
 MINIMUM = defop(
@@ -621,16 +645,24 @@ MINIMUM = defop(
     np.minimum,
     inputs=("self", "other"),
     saves=("self", "other"),
-    grads=_maxmin_grads(lambda a, b: a < b),
+    grads=_maxmin_grads(lambda a, b: a > b),
 )
+
+
+def _atan2_recip(F, a, b):
+    # 1 / (a² + b²), taken as 0 at the origin (PyTorch's gradient there is ±0, not NaN)
+    d = a * a + b * b
+    return F.where(d == 0, 0.0, 1 / d)
+
+
 ATAN2 = defop(
     "atan2",
     np.arctan2,
     inputs=("self", "other"),
     saves=("self", "other"),
     grads=(
-        lambda F, g, a, b: g * b / (a * a + b * b),
-        lambda F, g, a, b: -g * a / (a * a + b * b),
+        lambda F, g, a, b: g * b * _atan2_recip(F, a, b),
+        lambda F, g, a, b: -g * a * _atan2_recip(F, a, b),
     ),
     promote="float",
 )

@@ -60,6 +60,13 @@ def _linear2_jvp(op):
     return jvp
 
 
+def _no_derivative(name):
+    def rule(F, g, *args):
+        raise RuntimeError(f"derivative for aten::{name} is not implemented")
+
+    return rule
+
+
 def _pad_to(F, gi, shape, sidx):
     """``gi`` placed at ``sidx`` inside zeros of ``shape`` (``sidx`` None: already that shape)."""
     if sidx is None:
@@ -236,6 +243,25 @@ SCATTER_ADD = defop(
     explain={"self": "1", "src": "1 at each scattered element"},
 )
 SCATTER_ADD.jvp = _linear2_jvp(SCATTER_ADD)
+
+
+def _scatter_legacy_fwd(x, src, idx, sidx, reduce):
+    """``scatter(..., reduce='add' | 'multiply')``: accumulate into ``self``."""
+    out = x.copy()
+    s = src if not isinstance(src, np.ndarray) or sidx is None else src[sidx]
+    (np.add if reduce == "add" else np.multiply).at(out, idx, s)
+    return out
+
+
+SCATTER_REDUCE_LEGACY = defop(
+    "scatter_legacy_reduce",
+    _scatter_legacy_fwd,
+    inputs=("self", "src"),
+    grads=(_no_derivative("scatter"), _no_derivative("scatter")),
+    node="torch::autograd::NotImplemented",
+    promote="keep",
+    jvp=None,
+)
 
 
 def _index_add_fwd(x, src, dim, index, alpha):
@@ -433,6 +459,8 @@ def _component(v: Any):
     if isinstance(v, (list, tuple)):
         arr = np.asarray(v)
         if arr.size == 0:
+            arr = arr.astype(_intp)
+        if arr.dtype.kind == "f":  # PyTorch reads a list of numbers as a long index (truncated)
             arr = arr.astype(_intp)
         if arr.dtype.kind not in "biu":
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
@@ -667,6 +695,10 @@ def _as_value(target: Tensor, value: Any):
     raise TypeError(f"can't assign a {name} to a {legacy_type_name(target)}")
 
 
+def _is_mask(a: Any) -> bool:
+    return isinstance(a, _ndarray) and a.dtype == np.bool_
+
+
 def setitem(self: Tensor, index: Any, value: Any) -> None:
     """``self[index] = value`` (a number or a broadcastable tensor), differentiable on non-leaf
     tensors (``CopySlices`` / ``IndexPutBackward0``), as in PyTorch.
@@ -680,6 +712,17 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
                 [0., 0., 0.]])
     """
     basic, op, adv, acc = _parse(index, self._data.shape)
+    if (
+        adv is not None
+        and isinstance(value, Tensor)
+        and value._data.dtype != self._data.dtype
+        # a 0-d value with a bool mask is PyTorch's masked_fill path, which casts
+        and not (value._data.ndim == 0 and any(_is_mask(a) for a in adv))
+    ):
+        raise RuntimeError(
+            "Index put requires the source and destination dtypes match, got "
+            f"{_word(self)} for the destination and {_word(value)} for the source."
+        )
     v = _as_value(self, value)
     vt = isinstance(v, Tensor)
     if (
@@ -894,7 +937,10 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Te
     ishape = list(input._data.shape)
     jshape = list(indices._data.shape)
     ishape[d] = jshape[d] = 1
-    b = list(np.broadcast_shapes(tuple(ishape), tuple(jshape)))
+    try:
+        b = list(np.broadcast_shapes(tuple(ishape), tuple(jshape)))
+    except ValueError as exc:
+        raise _dispatch._broadcast_error((input, indices), exc) from None
     bi, bj = list(b), list(b)
     bi[d] = input._data.shape[d]
     bj[d] = indices._data.shape[d]
@@ -938,10 +984,21 @@ def _scatter(self, dim, index, src, value, reduce, inplace, fname):
     if src is None:
         src = value
     if reduce is not None:
-        if reduce == "add":
-            if isinstance(src, Tensor):
-                return _scatter_add(self, dim, index, src, inplace, fname)
-        raise NotImplementedError(f"{fname}(): reduce={reduce!r} is not supported by chainrule")
+        if reduce not in ("add", "multiply"):
+            raise RuntimeError(f"reduce argument must be either add or multiply, got {reduce}")
+        if isinstance(src, Tensor):
+            warnings.warn(
+                "The reduce argument of torch.scatter with Tensor src is deprecated and will be "
+                "removed in a future PyTorch release. Use torch.scatter_reduce instead for more "
+                "reduction options.",
+                UserWarning,
+                stacklevel=3,
+            )
+            full, sidx = _scatter_prep(self, dim, index, src, fname)
+            return run(SCATTER_REDUCE_LEGACY, (self, src), (full, sidx, reduce))
+        full, _ = _scatter_prep(self, dim, index, None, fname)
+        value = wrap(np.asarray(src).astype(self._data.dtype))
+        return run(SCATTER_REDUCE_LEGACY, (self, value), (full, None, reduce))
     if isinstance(src, Tensor):
         full, sidx = _scatter_prep(self, dim, index, src, fname)
         return run(SCATTER, (self, src), (full, sidx))
@@ -1006,7 +1063,7 @@ def scatter_add_(self: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     return _scatter_add(self, dim, index, src, True, "scatter_add_")
 
 
-# ---------------------------------------------------------------- index_select / index_add / take
+_SR_NAMES = ("sum", "prod", "mean", "amax", "amin")
 
 
 def _vector_index(index: Any, fname: str) -> np.ndarray:
@@ -1310,7 +1367,14 @@ for _f in (
     index_put_,
 ):
     expose(_f)
-for _f in (scatter_, scatter_add_, index_add_, masked_fill_, index_fill_, index_copy_):
+for _f in (
+    scatter_,
+    scatter_add_,
+    index_add_,
+    masked_fill_,
+    index_fill_,
+    index_copy_,
+):
     expose(_f, method=True)
     PUBLIC.pop(_f.__name__, None)
 expose(getitem, "__getitem__", method=True)

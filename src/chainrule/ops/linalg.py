@@ -893,6 +893,14 @@ def _parse_einsum(eq: str, shapes: list) -> tuple:
             raise _einsum_error(
                 f"invalid subscript given at index {eq.index(c)} in the equation string, subscripts must be in [a-zA-Z]"
             )
+    for i, t in enumerate(terms):
+        rest = t.replace("...", "", 1)
+        if "." in rest:
+            if "..." in t and "..." in rest:
+                raise _einsum_error(
+                    f"found '.' for operand {i} for which an ellipsis was already found"
+                )
+            raise _einsum_error(f"found '.' for operand {i} that is not part of any ellipsis")
     free = [c for c in _LETTERS if c not in used]
     n_ell = 0
     for t, shp in zip(terms, shapes):

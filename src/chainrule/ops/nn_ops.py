@@ -980,12 +980,16 @@ def _nll_grad(F, g, x_shape, target, weight, reduction, ignore_index):
     dt = np.dtype(g.dtype) if _fast(F) else g._data.dtype
     safe, wt = _nll_coef(np.empty(0, dt), target, weight, reduction, ignore_index)
     coef = np.zeros(x_shape, dtype=dt)
-    if len(x_shape) == 1:
-        coef[safe] = -wt
-    else:
-        np.put_along_axis(coef, np.expand_dims(safe, 1), np.expand_dims(-wt, 1), 1)
+    vals = -wt
     if reduction == 1:
-        coef /= wt.sum()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            vals = vals / wt.sum()
+    # ignored targets get no gradient, even when every target is ignored (0/0 in the mean)
+    vals = np.where(np.asarray(target) == ignore_index, 0, vals).astype(dt, copy=False)
+    if len(x_shape) == 1:
+        coef[safe] = vals
+    else:
+        np.put_along_axis(coef, np.expand_dims(safe, 1), np.expand_dims(vals, 1), 1)
     if reduction == 0 and len(x_shape) > 1:
         g = F.reshape(g, (x_shape[0], 1) + tuple(x_shape[2:]))
     return g * _const(F, coef)
@@ -1022,16 +1026,18 @@ def nll_loss(x: Tensor, target: np.ndarray, weight, reduction: str, ignore_index
 
 
 def _pad_fwd(x, pads, value):
+    if any(lo < 0 or hi < 0 for lo, hi in pads):  # negative padding crops (PyTorch's rule)
+        x = x[tuple(slice(max(-lo, 0), n - max(-hi, 0)) for (lo, hi), n in zip(pads, x.shape))]
+        pads = tuple((max(lo, 0), max(hi, 0)) for lo, hi in pads)
     return np.pad(x, pads, constant_values=value)
 
 
 def _pad_grad(F, g, pads, value):
-    sl = tuple(slice(lo, lo + n) for (lo, _), n in zip(pads, _unpadded(g.shape, pads)))
-    return g[sl]
-
-
-def _unpadded(shape, pads):
-    return [s - lo - hi for s, (lo, hi) in zip(shape, pads)]
+    # the adjoint of padding by ``pads`` is padding by ``-pads`` with zeros
+    neg = tuple((-lo, -hi) for lo, hi in pads)
+    if _fast(F):
+        return _pad_fwd(g, neg, 0)
+    return apply(CONSTANT_PAD_ND, (g,), (neg, 0.0))
 
 
 def _pad_jvp(F, tangents, pads, value):
@@ -1062,11 +1068,15 @@ def constant_pad(x: Tensor, pad: tuple, value: float) -> Tensor:
             f"Padding length should be less than or equal to two times the input dimension but "
             f"got padding length {len(pad)} and input of dimension {x.ndim}"
         )
-    if any(p < 0 for p in pad):
-        raise NotImplementedError("chainrule: negative padding is not supported")
     pads = [(0, 0)] * (x.ndim - n) + [(int(pad[2 * i]), int(pad[2 * i + 1])) for i in range(n)][
         ::-1
     ]
+    for d, ((lo, hi), size) in enumerate(zip(pads, x.shape)):
+        if size + lo + hi < 0:
+            raise RuntimeError(
+                f"The input size {size}, plus negative padding {lo} and {hi} resulted in a "
+                f"negative output size, which is invalid. Check dimension {d} of your input."
+            )
     return apply(CONSTANT_PAD_ND, (x,), (tuple(pads), value))
 
 
@@ -1352,8 +1362,13 @@ def mode_pad(x: Tensor, pad: tuple, mode: str) -> Tensor:
             )
         if mode == "circular" and (lo > n or hi > n):
             raise RuntimeError("Padding value causes wrapping around more than once.")
-        idx = np.pad(np.arange(n), (max(lo, 0), max(hi, 0)), mode=_NP_MODE[mode])
-        idx = idx[max(-lo, 0) : len(idx) - max(-hi, 0)]  # negative padding crops
+        if mode == "circular":
+            # PyTorch crops first (negative padding), then wraps the cropped input
+            idx = np.arange(n)[max(-lo, 0) : n - max(-hi, 0)]
+            idx = np.pad(idx, (max(lo, 0), max(hi, 0)), mode="wrap") if idx.size else idx
+        else:
+            idx = np.pad(np.arange(n), (max(lo, 0), max(hi, 0)), mode=_NP_MODE[mode])
+            idx = idx[max(-lo, 0) : len(idx) - max(-hi, 0)]  # negative padding crops
         maps.append((axis, idx))
     return apply(_pad_op(mode, nd), (x,), (tuple(maps),))
 
@@ -1506,6 +1521,34 @@ def cubic_matrix(n_in: int, n_out: int, align_corners: bool, scale, dt) -> np.nd
     for j, c in enumerate(coeffs):
         np.add.at(m, (rows, np.clip(i0 - 1 + j, 0, n_in - 1)), c)
     return m
+
+
+def _int16_weights(m: np.ndarray) -> tuple:
+    """PyTorch's uint8 resampling weights: float64 rows scaled to int16 with the largest
+    precision that keeps twice the biggest weight below 2**15, rounded half away from 0."""
+    prec = 0
+    wmax = float(m.max())
+    while prec < 22 and int(0.5 + wmax * (1 << (prec + 1))) < (1 << 15):
+        prec += 1
+    scaled = m * (1 << prec)
+    return np.where(m < 0, scaled - 0.5, scaled + 0.5).astype(np.int64), prec
+
+
+def resample_uint8(x: np.ndarray, mats: tuple) -> np.ndarray:
+    """uint8 bilinear / bicubic resampling as PyTorch's CPU kernel: one pass per resized dim,
+    last dim first, each in fixed point with a uint8 (rounded, clamped) intermediate."""
+    nd = len(mats)
+    out = x
+    for i in reversed(range(nd)):
+        m = mats[i]
+        if m.shape[0] == m.shape[1]:
+            continue  # PyTorch skips the pass when that dim keeps its size
+        w, prec = _int16_weights(m)
+        axis = x.ndim - nd + i
+        moved = np.moveaxis(out.astype(np.int64), axis, -1)
+        acc = (moved @ w.T + (1 << (prec - 1))) >> prec
+        out = np.moveaxis(np.clip(acc, 0, 255).astype(np.uint8), -1, axis)
+    return np.ascontiguousarray(out)
 
 
 def separable(op, x: Tensor, mats: tuple) -> Tensor:

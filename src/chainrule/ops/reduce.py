@@ -392,27 +392,37 @@ MIN_DIM = defop(
 
 
 # ---------------------------------------------------------------- sort / topk
-def _descending_key(x):
-    """An array whose ascending stable order is ``x``'s descending stable order."""
-    if x.dtype.kind == "b":
-        return ~x
-    if x.dtype.kind == "u":
-        return np.iinfo(x.dtype).max - x
-    return -x
+def _descending_order(x, dim):
+    """The stable order that sorts ``x`` descending along ``dim``, NaN first (PyTorch's)."""
+    k = x.dtype.kind
+    if k == "b" or k == "i":
+        return np.argsort(~x, axis=dim, kind="stable")  # ~x = -x - 1: no overflow at the minimum
+    if k == "u":
+        return np.argsort(np.iinfo(x.dtype).max - x, axis=dim, kind="stable")
+    nan = np.isnan(x)
+    if not nan.any():
+        return np.argsort(-x, axis=dim, kind="stable")
+    # NaN is the largest value: sort on (not NaN, -x), NaNs keeping their order
+    return np.lexsort((np.where(nan, 0, -x), ~nan), axis=dim)
+
+
+def _order(x, dim, descending):
+    if descending:
+        return _descending_order(x, dim)
+    return np.argsort(x, axis=dim, kind="stable")
 
 
 def _sort_fwd(x, dim, descending):
     if x.ndim == 0:
         return x.copy(), np.zeros((), np.int64)
-    idx = np.argsort(_descending_key(x) if descending else x, axis=dim, kind="stable")
+    idx = _order(x, dim, descending)
     return np.take_along_axis(x, idx, dim), idx.astype(np.int64, copy=False)
 
 
 def _topk_fwd(x, k, dim, largest):
     if x.ndim == 0:
         return x.copy(), np.zeros((), np.int64)
-    order = np.argsort(_descending_key(x) if largest else x, axis=dim, kind="stable")
-    idx = np.take(order, np.arange(k), axis=dim)
+    idx = np.take(_order(x, dim, largest), np.arange(k), axis=dim)
     return np.take_along_axis(x, idx, dim), idx.astype(np.int64, copy=False)
 
 
@@ -663,11 +673,18 @@ VECTOR_NORM = defop(
 
 
 # ---------------------------------------------------------------- var / std
+# ``dims`` is None for a full reduction (no ``dim`` given, or a 0-d input): PyTorch's gradient
+# then has its own rule when there are no degrees of freedom left (see ``_var_grad``).
+def _vdims(dims, ndim):
+    return tuple(range(ndim)) if dims is None else dims
+
+
 def _dof(shape, dims, correction):
     return _bmax(0, _numel(shape, dims) - correction)
 
 
 def _var_fwd(x, dims, correction, keepdim):
+    dims = _vdims(dims, x.ndim)
     n = _dof(x.shape, dims, 0)
     d = _dof(x.shape, dims, correction)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -682,17 +699,23 @@ def _var_fwd(x, dims, correction, keepdim):
 
 
 def _var_grad(F, g, x, dims, correction, keepdim):
+    full = dims is None
+    dims = _vdims(dims, x.ndim)
     g = _unsq(F, g, dims, keepdim, x.ndim)
-    d = _dof(x.shape, dims, correction)
-    scale = 2.0 / d if d else math.inf
-    return g * scale * (x - F.mean(x, dims, True))
+    dof = _numel(x.shape, dims) - correction
+    c = x - F.mean(x, dims, True)
+    if full and dof <= 0:
+        # PyTorch: 2 / dof is infinite: NaN where x equals the mean (inf * 0), else inf
+        return g * F.where(c == 0, math.nan, math.inf)
+    # with an explicit dim PyTorch divides by N - correction as it is (negative, or 0 -> inf)
+    return g * (2.0 / dof if dof else math.inf) * c
 
 
 def _var_jvp(F, tangents, x, dims, correction, keepdim):
     t = tangents[0]
-    d = _dof(x.shape, dims, correction)
-    scale = 2.0 / d if d else math.inf
-    return F.sum(t * (x - F.mean(x, dims, True)), dims, keepdim) * scale
+    return F.sum(
+        t * _var_grad(F, F.ones_like(x), x, dims, correction, True), _vdims(dims, x.ndim), keepdim
+    )
 
 
 def _std_fwd(x, dims, correction, keepdim):
@@ -700,15 +723,16 @@ def _std_fwd(x, dims, correction, keepdim):
 
 
 def _std_grad(F, g, x, r, dims, correction, keepdim):
-    g = _unsq(F, g, dims, keepdim, x.ndim)
-    r = _unsq(F, r, dims, keepdim, x.ndim)
+    g = _unsq(F, g, _vdims(dims, x.ndim), keepdim, x.ndim)
+    r = _unsq(F, r, _vdims(dims, x.ndim), keepdim, x.ndim)
     gv = F.where(r == 0, 0.0, g / (2 * F.where(r == 0, 1.0, r)))
     return _var_grad(F, gv, x, dims, correction, True)
 
 
 def _std_jvp(F, tangents, x, r, dims, correction, keepdim):
     t = tangents[0]
-    return F.sum(t * _std_grad(F, F.ones_like(r), x, r, dims, correction, keepdim), dims, keepdim)
+    grad = _std_grad(F, F.ones_like(r), x, r, dims, correction, keepdim)
+    return F.sum(t * grad, _vdims(dims, x.ndim), keepdim)
 
 
 VAR = defop(
@@ -731,7 +755,7 @@ STD = defop(
 
 def _var_mean_fwd(x, dims, correction, keepdim, root):
     v = _var_fwd(x, dims, correction, keepdim)
-    m = _mean_dim_fwd(x, dims, keepdim, None)
+    m = _mean_dim_fwd(x, _vdims(dims, x.ndim), keepdim, None)
     return (np.sqrt(v) if root else v), m
 
 
@@ -741,7 +765,8 @@ def _var_mean_grad(F, g, x, r, dims, correction, keepdim, root):
         out = _std_grad(F, gv, x, r, dims, correction, keepdim)
     else:
         out = _var_grad(F, gv, x, dims, correction, keepdim)
-    return out + _unsq(F, gm, dims, keepdim, x.ndim) / _numel(x.shape, dims)
+    axes = _vdims(dims, x.ndim)
+    return out + _unsq(F, gm, axes, keepdim, x.ndim) / _numel(x.shape, axes)
 
 
 def _var_mean_jvp(F, tangents, x, r, dims, correction, keepdim, root):
@@ -750,7 +775,7 @@ def _var_mean_jvp(F, tangents, x, r, dims, correction, keepdim, root):
         tv = _std_jvp(F, tangents, x, r, dims, correction, keepdim)
     else:
         tv = _var_jvp(F, tangents, x, dims, correction, keepdim)
-    return tv, F.mean(t, dims, keepdim)
+    return tv, F.mean(t, _vdims(dims, x.ndim), keepdim)
 
 
 VAR_MEAN = defop(
@@ -1613,7 +1638,9 @@ def _var_std(op, fname, input, dim, unbiased, keepdim, correction):
             UserWarning,
             stacklevel=3,
         )
-    return apply(op, (input,), (dims, correction, _bool(keepdim)))
+    # a full reduction is passed as dims=None (its gradient has PyTorch's own rule)
+    full = _is_full(dim) or x.ndim == 0
+    return apply(op, (input,), (None if full else dims, correction, _bool(keepdim)))
 
 
 def var(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):

@@ -1454,8 +1454,8 @@ def repeat_interleave(
         raise RuntimeError("Repeats must be non-negative")
     shp = x._data.shape
     big = expand(unsqueeze(x, d + 1), shp[: d + 1] + (r,) + shp[d + 1 :])
-    # a contiguous copy, then a view (PyTorch's ViewBackward0)
-    return view(big.clone(), shp[:d] + (n * r,) + shp[d + 1 :])
+    # a contiguous copy (C order: an expanded view has zero strides), then a view
+    return view(big.contiguous(), shp[:d] + (n * r,) + shp[d + 1 :])
 
 
 # ---------------------------------------------------------------- registration
