@@ -1,4 +1,4 @@
-"""chainrule-specific additions to PyTorch's messages (PyTorch's sentence always comes first)."""
+"""chainrule-specific additions to PyTorch's messages: exception notes under PyTorch's exact text."""
 
 import warnings
 
@@ -10,25 +10,32 @@ import chainrule as torch
 BASE = "element 0 of tensors does not require grad and does not have a grad_fn"
 
 
+def _note_of(excinfo) -> str:
+    """The message must stay PyTorch's; chainrule's explanation is an exception note."""
+    assert str(excinfo.value) == BASE
+    return "\n".join(getattr(excinfo.value, "__notes__", []))
+
+
 def test_error_says_no_grad_cut_the_graph():
     x = torch.tensor(1.0, requires_grad=True)
     with torch.no_grad():
         y = x * x
-    with pytest.raises(
-        RuntimeError, match=BASE + r"\. It was computed by Mul inside torch.no_grad"
-    ):
+    with pytest.raises(RuntimeError) as excinfo:
         y.backward()
+    assert _note_of(excinfo).startswith("chainrule: it was computed by Mul inside torch.no_grad")
 
 
 def test_error_says_detach_cut_the_graph():
     x = torch.tensor(1.0, requires_grad=True)
-    with pytest.raises(RuntimeError, match=BASE + r"\. It was made by \.detach\(\)"):
+    with pytest.raises(RuntimeError) as excinfo:
         x.detach().backward()
+    assert _note_of(excinfo).startswith("chainrule: it was made by .detach()")
 
 
 def test_error_for_constant_suggests_requires_grad():
-    with pytest.raises(RuntimeError, match=BASE + r"\. Nothing it was computed from requires grad"):
+    with pytest.raises(RuntimeError) as excinfo:
         torch.ones(1).backward()
+    assert _note_of(excinfo).startswith("chainrule: nothing it was computed from requires grad")
 
 
 # ---------------------------------------------------------------- parity sweep (session 2)

@@ -307,7 +307,7 @@ class _ArrayNS:
 
     @staticmethod
     def transpose(x, d0, d1):
-        return np.swapaxes(x, d0, d1)
+        return np.swapaxes(x, d0, d1) if np.ndim(x) else x
 
     @staticmethod
     def matmul(a, b):

@@ -48,13 +48,14 @@ _DEFAULT_SEED = 67280421310721  # PyTorch's default CPU seed: unseeded runs are 
 
 
 class Generator:
-    """A random number generator (NumPy's PCG64 underneath), like ``torch.Generator``.
+    """A random number generator giving PyTorch's CPU numbers for the same seed (its mt19937 and
+    sampling recipes, in ``_random.py``), like ``torch.Generator``.
 
     Example:
         >>> import chainrule as torch
         >>> g = torch.Generator().manual_seed(0)
-        >>> torch.rand(2, generator=g).shape
-        torch.Size([2])
+        >>> torch.rand(2, generator=g)
+        tensor([0.4963, 0.7682])
     """
 
     def __init__(self, device: Any = "cpu") -> None:
@@ -64,11 +65,16 @@ class Generator:
     @property
     def rng(self):
         if self._rng is None:
-            self._rng = np.random.default_rng(self._seed)
+            from ._random import TorchRNG
+
+            self._rng = TorchRNG(self._seed)
         return self._rng
 
     def manual_seed(self, seed: int) -> Generator:
-        self._seed = int(seed)
+        seed = int(seed)
+        if not -(1 << 63) <= seed < (1 << 64):
+            raise ValueError("Overflow when unpacking long long")
+        self._seed = seed % (1 << 64)  # a negative seed as its two's complement, as PyTorch
         self._rng = None
         return self
 
@@ -83,17 +89,19 @@ class Generator:
     def get_state(self) -> Tensor:
         import pickle
 
-        return wrap(
-            np.frombuffer(pickle.dumps(self.rng.bit_generator.state), dtype=np.uint8).copy()
-        )
+        state = (self._seed, self.rng.get_state())
+        return wrap(np.frombuffer(pickle.dumps(state), dtype=np.uint8).copy())
 
     def set_state(self, state: Tensor) -> Generator:
         import pickle
 
-        self.rng.bit_generator.state = pickle.loads(state._data.tobytes())
+        self._seed, rng_state = pickle.loads(state._data.tobytes())
+        self._rng = None
+        self.rng.set_state(rng_state)
         return self
 
 
+Generator.__module__ = "chainrule._C"  # as torch._C.Generator (chainrule/_C.py re-exports it)
 default_generator = Generator()
 
 
@@ -200,12 +208,14 @@ def _seq_promote(a: D.dtype, b: D.dtype) -> D.dtype:
 
 
 def _to_nested(data: Any) -> Any:
-    if isinstance(data, Tensor):
+    if isinstance(data, Tensor):  # an element of a list: PyTorch converts it to a number
+        if data._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
         if data._requires_grad:
             from ._tensor import warn_scalar_conversion
 
             warn_scalar_conversion()
-        return data._data
+        return data._data.reshape(())
     if isinstance(data, (list, tuple)):
         return [_to_nested(x) for x in data]
     return data
@@ -258,9 +268,31 @@ def tensor(
         data = data._data
     try:
         arr = np.array(data, dtype=d.np)
+    except OverflowError:
+        arr = _checked_int_cast(np.array(data), d)
     except (TypeError, ValueError) as exc:
+        got = np.array(data) if not isinstance(exc, TypeError) else None
+        if got is not None and got.dtype.kind == "f" and d.np.kind in "iub":
+            raise RuntimeError(
+                f"value cannot be converted to type {d.name} without overflow"
+            ) from None
+        if isinstance(exc, TypeError) and d.np.kind in "fiub":
+            kinds = {np.dtype(type(v)).kind for v in np.ravel(np.array(data, dtype=object))}
+            if "c" in kinds:
+                raise TypeError("must be real number, not complex") from None
         raise TypeError(f"could not convert {type(data).__name__} to a tensor: {exc}") from None
     return _finish(arr, requires_grad)
+
+
+def _checked_int_cast(arr: np.ndarray, d: D.dtype) -> np.ndarray:
+    """PyTorch's range check for Python ints given an integer dtype: out of range is an error,
+    except that an unsigned dtype takes negatives down to -max (two's complement wrap)."""
+    info = np.iinfo(d.np)
+    big = np.asarray(arr, dtype=object)
+    low = -int(info.max) if info.min == 0 else int(info.min)
+    if big.size and (big.max() > info.max or big.min() < low):
+        raise RuntimeError(f"value cannot be converted to type {d.name} without overflow")
+    return np.array(arr.astype(np.int64), dtype=np.int64).astype(d.np)
 
 
 def scalar_tensor(
@@ -450,7 +482,8 @@ def rand_like(
 ) -> Tensor:
     """Uniform [0, 1) numbers shaped like ``input``."""
     shape, npd = _like(input, dtype)
-    return _finish(_rng(generator).random(shape).astype(npd), requires_grad)
+    _check_float_sampler(npd, "check_uniform_bounds")
+    return _finish(_rng(generator).random(shape, dtype=npd), requires_grad)
 
 
 def randn_like(
@@ -464,7 +497,8 @@ def randn_like(
 ) -> Tensor:
     """Standard normal numbers shaped like ``input``."""
     shape, npd = _like(input, dtype)
-    return _finish(_rng(generator).standard_normal(shape).astype(npd), requires_grad)
+    _check_float_sampler(npd, "normal_kernel_cpu")
+    return _finish(_rng(generator).standard_normal(shape, dtype=npd), requires_grad)
 
 
 def randint_like(
@@ -480,7 +514,37 @@ def randint_like(
     if high is None:
         low, high = 0, low
     shape, npd = _like(input, dtype)
-    return _finish(_rng(generator).integers(low, high, shape).astype(npd), requires_grad)
+    return _finish(_rng(generator).integers(low, high, shape, dtype=npd), requires_grad)
+
+
+_KERNEL_NAMES = {
+    "float16": "Half",
+    "int64": "Long",
+    "int32": "Int",
+    "int16": "Short",
+    "int8": "Char",
+    "uint8": "Byte",
+    "bool": "Bool",
+}
+
+
+def _check_float_sampler(npd: Any, kernel: str) -> None:
+    """PyTorch's error for a floating-point sampler asked for an integer or bool dtype."""
+    npd = np.dtype(npd)
+    if npd.kind not in "fc":
+        raise NotImplementedError(
+            f"\"{kernel}\" not implemented for '{_KERNEL_NAMES.get(npd.name, npd.name)}'"
+        )
+
+
+def _uniform_draw(r, shape, npd):
+    _check_float_sampler(npd, "check_uniform_bounds")
+    return r.random(shape, dtype=npd)
+
+
+def _normal_draw(r, shape, npd):
+    _check_float_sampler(npd, "normal_kernel_cpu")
+    return r.standard_normal(shape, dtype=npd)
 
 
 def _random(size: tuple, kw: dict, draw, name: str) -> Tensor:
@@ -495,7 +559,7 @@ def _random(size: tuple, kw: dict, draw, name: str) -> Tensor:
     if kw:
         raise TypeError(f"{name}() got an unexpected keyword argument '{next(iter(kw))}'")
     npd = _float_dtype(dtype)
-    t = _finish(draw(_rng(gen), shape).astype(npd, copy=False), requires_grad)
+    t = _finish(draw(_rng(gen), shape, npd), requires_grad)
     if out is not None:
         out.data = t
         return out
@@ -510,7 +574,7 @@ def rand(*size: Any, **kw: Any) -> Tensor:
         >>> torch.rand(2, 3).shape
         torch.Size([2, 3])
     """
-    return _random(size, kw, lambda r, s: r.random(s), "rand")
+    return _random(size, kw, _uniform_draw, "rand")
 
 
 def randn(*size: Any, **kw: Any) -> Tensor:
@@ -521,7 +585,7 @@ def randn(*size: Any, **kw: Any) -> Tensor:
         >>> torch.randn(size=(), requires_grad=True).shape
         torch.Size([])
     """
-    return _random(size, kw, lambda r, s: r.standard_normal(s), "randn")
+    return _random(size, kw, _normal_draw, "randn")
 
 
 def randint(
@@ -548,7 +612,7 @@ def randint(
         raise TypeError("randint() missing required argument 'size'")
     shape = _sizes((size,))
     npd = D.to_dtype(dtype).np if dtype is not None else np.int64
-    return _finish(_rng(generator).integers(low, high, shape).astype(npd), requires_grad)
+    return _finish(_rng(generator).integers(low, high, shape, dtype=npd), requires_grad)
 
 
 def randperm(
@@ -585,7 +649,10 @@ def normal(
         if isinstance(std, Tensor)
         else _float_dtype(dtype)
     )
-    arr = _rng(generator).standard_normal(shape) * s + m
+    if np.ndim(m) == 0 and np.ndim(s) == 0:
+        arr = _rng(generator).normal(float(m), float(s), shape, dtype=npd)
+    else:
+        arr = _rng(generator).standard_normal(shape, dtype=npd) * s + m
     return _finish(np.asarray(arr).astype(npd), requires_grad)
 
 

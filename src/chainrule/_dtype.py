@@ -117,7 +117,7 @@ def set_default_dtype(d: dtype) -> None:
         >>> torch.set_default_dtype(torch.float32)
     """
     if not isinstance(d, dtype) or d not in (float16, float32, float64):
-        raise TypeError(f"only floating-point types are supported as the default type, got {d}")
+        raise TypeError("only floating-point types are supported as the default type")
     _default[0] = d
 
 
@@ -140,14 +140,14 @@ def to_dtype(d) -> dtype:
     """Accept a chainrule dtype, a NumPy dtype/type or a Python type (float, int, bool)."""
     if isinstance(d, dtype):
         return d
-    if d is float:
-        return get_default_dtype()
+    if d is float:  # Python's float is a double, as in PyTorch (dtype=float is float64)
+        return float64
     if d is int:
         return int64
     if d is bool:
         return bool_
     if d is complex:
-        return complex64 if get_default_dtype() is not float64 else complex128
+        return complex128
     if isinstance(d, str):
         got = _BY_NAME.get(d) or ALIASES.get(d)
         if got is not None:

@@ -15,11 +15,23 @@ from typing import Any
 import numpy as np
 
 from . import _dtype as D
-from .autograd.graph import AccumulateGrad, RemovableHandle, add_hook
+from ._cwarn import cpp_warn
+from .autograd import grad_mode
+from .autograd.graph import AccumulateGrad, RemovableHandle, add_hook, checked_tensor_hook
 
 __all__ = ["Tensor", "wrap"]
 
 _scalar_warned: list = [False]
+
+
+def _leaf_only(flag: bool) -> str:
+    msg = "you can only change requires_grad flags of leaf variables."
+    if not flag:
+        msg += (
+            " If you want to use a computed variable in a subgraph that doesn't require "
+            "differentiation use var_no_grad = var.detach()."
+        )
+    return msg
 
 
 def warn_scalar_conversion() -> None:
@@ -35,7 +47,8 @@ def warn_scalar_conversion() -> None:
             frame = frame.f_back
         warnings.warn(
             "Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
-            "behavior.\nConsider using tensor.detach() first.",
+            "behavior.\nConsider using tensor.detach() first. (Triggered internally at "
+            "/__w/pytorch/pytorch/torch/csrc/autograd/generated/python_variable_methods.cpp:822.)",
             UserWarning,
             stacklevel=stacklevel,
         )
@@ -126,12 +139,14 @@ class Tensor:
     # ------------------------------------------------------------------ storage
     @property
     def shape(self) -> Size:
-        return Size(self._data.shape)
+        return _tuple_new(Size, self._data.shape)
 
     def size(self, dim: int | None = None):
         """The shape as ``torch.Size``, or one dimension's length."""
         if dim is None:
-            return Size(self._data.shape)
+            return _tuple_new(Size, self._data.shape)
+        if not self._data.ndim:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         return self._data.shape[_wrap_dim(dim, self._data.ndim)]
 
     @property
@@ -174,6 +189,8 @@ class Tensor:
 
     def stride(self, dim: int | None = None):
         st = tuple(s // self._data.itemsize for s in self._data.strides)
+        if dim is not None and not st:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         return st if dim is None else st[_wrap_dim(dim, self._data.ndim)]
 
     def data_ptr(self) -> int:
@@ -196,7 +213,7 @@ class Tensor:
     @data.setter
     def data(self, other: Tensor) -> None:
         if not isinstance(other, Tensor):
-            raise TypeError(f"data must be a Tensor, not {type(other).__name__}")
+            raise TypeError(f"Variable data has to be a tensor, but got {type(other).__name__}")
         self._data = other._data
 
     @property
@@ -213,26 +230,34 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, flag: bool) -> None:
+        if not isinstance(flag, bool):
+            raise RuntimeError("requires_grad must be a bool")
         if self._grad_fn is not None:
-            if flag:
-                return
+            raise RuntimeError(_leaf_only(flag))
+        self._set_requires_grad(flag, "and complex dtype ")
+
+    def _set_requires_grad(self, flag: bool, kinds: str) -> None:
+        if flag and self.__dict__.get("_inference") and not grad_mode.state.inference:
             raise RuntimeError(
-                "you can only change requires_grad flags of leaf variables. If you want to use "
-                "a computed variable in a subgraph that doesn't require differentiation use "
-                "var_no_grad = var.detach()."
+                "Setting requires_grad=True on inference tensor outside InferenceMode is not "
+                "allowed."
             )
-        flag = bool(flag)
         if flag and self._data.dtype.kind not in "fc":
-            raise RuntimeError(
-                "only Tensors of floating point and complex dtype can require gradients"
-            )
+            raise RuntimeError(f"only Tensors of floating point {kinds}can require gradients")
         self._requires_grad = flag
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set ``requires_grad`` in place and return self (leaves only)."""
-        if requires_grad and self._data.dtype.kind not in "fc":
-            raise RuntimeError("only Tensors of floating point dtype can require gradients")
-        self.requires_grad = requires_grad
+        if not isinstance(requires_grad, bool):
+            raise TypeError(
+                "requires_grad_(): argument 'requires_grad' (position 1) must be bool, not "
+                f"{type(requires_grad).__name__}"
+            )
+        if self._grad_fn is not None:
+            if not requires_grad:
+                raise RuntimeError(_leaf_only(False))
+            return self  # already requires grad, as a computed tensor
+        self._set_requires_grad(requires_grad, "dtype ")
         return self
 
     @property
@@ -250,7 +275,7 @@ class Tensor:
     @property
     def grad(self) -> Tensor | None:
         if self._grad_fn is not None and not self._retains_grad and self._grad is None:
-            warnings.warn(_NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+            cpp_warn(_NON_LEAF_GRAD_WARNING, "build/aten/src/ATen/core/TensorBody.h:493")
         return self._grad
 
     @grad.setter
@@ -261,6 +286,8 @@ class Tensor:
                     f"assigned grad expected to be a Tensor or None but got grad of type "
                     f"{type(value).__name__}"
                 )
+            if value is self:
+                raise RuntimeError("can't assign Variable as its own grad")
             if value._data.shape != self._data.shape:
                 raise RuntimeError(
                     f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor "
@@ -299,7 +326,10 @@ class Tensor:
         self._retains_grad = True
 
     def _accumulate_node(self) -> AccumulateGrad:
-        """This leaf's AccumulateGrad node (created once, shared while alive)."""
+        """This leaf's AccumulateGrad node (created once, shared while alive); None for a view
+        made in no_grad mode: PyTorch gives it requires_grad but no gradient accumulator."""
+        if self._base is not None and self.__dict__.get("_nograd_view"):
+            return None
         ref = self._accum
         node = ref() if ref is not None else None
         if node is None:
@@ -332,7 +362,7 @@ class Tensor:
             return self._grad_fn._register_tensor_hook(self._output_nr, hook)
         if self._hooks is None:
             self._hooks = {}
-        return add_hook(self._hooks, hook)
+        return add_hook(self._hooks, checked_tensor_hook(hook))
 
     def register_post_accumulate_grad_hook(self, hook: Callable) -> RemovableHandle:
         """Run ``hook(tensor)`` after a leaf's ``.grad`` has been accumulated."""
@@ -440,8 +470,18 @@ class Tensor:
 
     def __bool__(self) -> bool:
         if self._data.size != 1:
+            if self._data.size == 0:
+                raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
             raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
         return bool(self._data.reshape(()))
+
+    def __contains__(self, element: Any) -> bool:
+        if isinstance(element, (Tensor, int, float, complex, bool, np.number, np.bool_)):
+            return bool((self == element).any())
+        raise RuntimeError(
+            "Tensor.__contains__ only supports Tensor or scalar, but you passed in a "
+            f"{type(element)}."
+        )
 
     def _scalar_check(self, kind: str) -> None:
         if self._data.size != 1:
@@ -567,6 +607,9 @@ def _wrap_dim(dim: int, ndim: int) -> int:
     return dim + n if dim < 0 else dim
 
 
+_tuple_new = tuple.__new__
+
+
 class Size(tuple):
     """``torch.Size``: a tuple of dimension lengths, printed as ``torch.Size([2, 3])``.
 
@@ -591,10 +634,48 @@ class Size(tuple):
 
     def __getitem__(self, item):
         got = tuple.__getitem__(self, item)
-        return Size(got) if isinstance(item, slice) else got
+        return _tuple_new(Size, got) if isinstance(item, slice) else got
+
+    def __new__(cls, sizes=()):
+        dims = []
+        for i, v in enumerate(sizes):
+            if isinstance(v, int):
+                dims.append(int(v))
+                continue
+            if getattr(v, "ndim", None) == 0 and getattr(v, "dtype", None) is not None:
+                try:
+                    dims.append(v.__index__())  # a 0-d integer tensor or NumPy integer
+                    continue
+                except TypeError:
+                    pass
+            raise TypeError(
+                f"torch.Size() takes an iterable of 'int' (item {i} is '{type(v).__name__}')"
+            )
+        return tuple.__new__(cls, dims)
 
     def __add__(self, other):
-        return Size(tuple.__add__(self, tuple(other)))
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return Size(tuple.__add__(self, other))
+
+    def __radd__(self, other):
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return Size(tuple.__add__(other, self))
+
+    def __mul__(self, n):
+        return Size(tuple.__mul__(self, n))
+
+    __rmul__ = __mul__
+
+    def __reduce__(self):
+        return (Size, (tuple(self),))
+
+
+_DEVICE_TYPES = (
+    "cpu cuda ipu xpu mkldnn opengl opencl ideep hip ve fpga maia xla lazy vulkan mps meta hpu "
+    "mtia privateuseone"
+).split()
 
 
 class device:
@@ -611,11 +692,21 @@ class device:
     def __init__(self, type: str = "cpu", index: int | None = None) -> None:
         if isinstance(type, device):
             type, index = type.type, type.index
-        kind = str(type).split(":")[0]
-        if kind not in ("cpu", "cuda", "mps", "meta"):
+        elif isinstance(type, int) and not isinstance(type, bool):
+            raise RuntimeError("Cannot access accelerator device when none is available.")
+        text = str(type)
+        kind, sep, nr = text.partition(":")
+        if kind not in _DEVICE_TYPES:
             raise RuntimeError(
-                f"Expected one of cpu, cuda, mps, meta device type at start of device string: {type}"
+                f"Expected one of {', '.join(_DEVICE_TYPES)} device type at start of device "
+                f"string: {text}"
             )
+        if sep:
+            if not nr.isdigit() or (len(nr) > 1 and nr[0] == "0") or index is not None:
+                raise RuntimeError(f"Invalid device string: '{text}'")
+            index = int(nr)
+        if index is not None and index < 0:
+            raise RuntimeError("Device index must not be negative")
         self.type = kind
         self.index = index
 
@@ -640,15 +731,19 @@ _CPU = device("cpu")
 
 
 def check_device(dev: Any) -> None:
-    """Accept ``None``/'cpu'/device('cpu'); anything else is not available without a GPU."""
+    """Accept ``None``/'cpu'/device('cpu'); anything else is not available without a GPU, with
+    the error a CPU-only PyTorch gives."""
     if dev is None:
         return
     d = dev if isinstance(dev, device) else device(dev)
-    if d.type != "cpu":
-        raise RuntimeError(
-            f"chainrule runs on the CPU (NumPy); device '{d}' is not available. "
-            "Torch not compiled with CUDA enabled"
-        )
+    if d.type == "cpu":
+        return
+    from .autograd.graph import with_note
+
+    note = f"chainrule runs on the CPU (NumPy); device '{d}' is not available."
+    if d.type == "cuda":
+        raise with_note(AssertionError("Torch not compiled with CUDA enabled"), note)
+    raise with_note(RuntimeError(f"PyTorch is not linked with support for {d.type} devices"), note)
 
 
 class _Storage:
@@ -665,3 +760,7 @@ class _Storage:
 
     def nbytes(self) -> int:
         return self._t._data.nbytes
+
+
+# Their public home, as PyTorch shows them (``<class 'torch.Tensor'>``, pickles by that name too).
+Tensor.__module__ = Size.__module__ = device.__module__ = "chainrule"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
+from .._cwarn import cpp_warn
 from .._tensor import Tensor, wrap
 from . import engine, graph
 from .grad_mode import (
@@ -16,6 +17,7 @@ from .grad_mode import (
     no_grad,
     set_grad_enabled,
 )
+from .graph import with_note
 
 __all__ = [
     "backward",
@@ -62,13 +64,12 @@ def _make_grads(outputs: tuple, grad_outputs: tuple, create_graph: bool) -> list
                     f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and "
                     f"output[{i}] has a shape of {out.shape}."
                 )
-            if g._data.dtype.kind != out._data.dtype.kind and out._data.dtype.kind in "fc":
-                if g._data.dtype.kind not in "fc":
-                    raise RuntimeError(
-                        f"For complex Tensors, both grad_output and output are required to have "
-                        f"the same dtype. Mismatch in dtype: grad_output[{i}] has a dtype of "
-                        f"{g.dtype} and output[{i}] has a dtype of {out.dtype}."
-                    )
+            if (g._data.dtype.kind == "c") != (out._data.dtype.kind == "c"):
+                raise RuntimeError(
+                    f"For complex Tensors, both grad_output and output are required to have "
+                    f"the same dtype. Mismatch in dtype: grad_output[{i}] has a dtype of "
+                    f"{g.dtype} and output[{i}] has a dtype of {out.dtype}."
+                )
         grads.append(g)
     return grads
 
@@ -80,28 +81,30 @@ def _check_roots(outputs: tuple) -> None:
                 f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}"
             )
         if not t._requires_grad:
-            raise RuntimeError(
-                f"element {i} of tensors does not require grad and does not have a grad_fn"
-                + _cut_hint(t)
+            raise with_note(
+                RuntimeError(
+                    f"element {i} of tensors does not require grad and does not have a grad_fn"
+                ),
+                _cut_hint(t),
             )
 
 
 def _cut_hint(t: Tensor) -> str:
-    """Where the graph was cut, when chainrule can tell (PyTorch's sentence stays first)."""
+    """Where the graph was cut, when chainrule can tell (a note under PyTorch's message)."""
     cut = t.__dict__.get("_cut")
     if cut is None:
         return (
-            ". Nothing it was computed from requires grad: set requires_grad=True on the "
+            "chainrule: nothing it was computed from requires grad: set requires_grad=True on the "
             "tensors you differentiate with respect to, before computing with them"
         )
     if cut[0] == "no_grad":
         return (
-            f". It was computed by {cut[1][: cut[1].find('Backward')] or cut[1]} inside "
+            f"chainrule: it was computed by {cut[1][: cut[1].find('Backward')] or cut[1]} inside "
             "torch.no_grad() (or with grad disabled) from a tensor that requires grad: the "
             "graph was cut there, so the result is a constant for autograd"
         )
     return (
-        ". It was made by .detach() from a tensor that requires grad: the graph was cut "
+        "chainrule: it was made by .detach() from a tensor that requires grad: the graph was cut "
         "there, so the result is a constant for autograd"
     )
 
@@ -127,25 +130,25 @@ def backward(
         grad_tensors = grad_variables
     outputs = _as_tuple(tensors)
     grads = _as_tuple(grad_tensors) if grad_tensors is not None else (None,) * len(outputs)
+    grads = grads[: len(outputs)]  # as PyTorch's zip: extra gradients are ignored
     if len(grads) != len(outputs):
-        raise RuntimeError(f"got {len(grads)} tensors and {len(outputs)} gradients")
+        raise RuntimeError(f"got {len(outputs)} tensors and {len(grads)} gradients")
     if retain_graph is None:
         retain_graph = create_graph
     ins = _as_tuple(inputs) if inputs is not None else None
     if ins is not None and len(ins) == 0:
-        raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+        raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
     _check_roots(outputs)
     if create_graph and not _warned_create_graph:
         _warned_create_graph.append(True)
-        import warnings
 
-        warnings.warn(
+        cpp_warn(
             "Using backward() with create_graph=True will create a reference cycle between the "
             "parameter and its gradient which can cause a memory leak. We recommend using "
             "autograd.grad when creating the graph to avoid this. If you have to use this "
             "function, make sure to reset the .grad fields of your parameters to None after use "
             "to break the cycle and avoid the leak.",
-            UserWarning,
+            "torch/csrc/autograd/engine.cpp:1307",
             stacklevel=3,
         )
     root_grads = _make_grads(outputs, grads, create_graph)
@@ -178,21 +181,49 @@ def grad(
         >>> dy, torch.autograd.grad(dy, x)[0]
         (tensor(27., grad_fn=<MulBackward0>), tensor(18.))
     """
-    outs = _as_tuple(outputs)
-    ins = _as_tuple(inputs)
-    if allow_unused is None:
-        allow_unused = materialize_grads
     if materialize_grads and allow_unused is False:
         raise ValueError(
             "Expected allow_unused to be True or not passed when materialize_grads=True, but "
             "got: allow_unused=False."
         )
-    grads = _as_tuple(grad_outputs) if grad_outputs is not None else (None,) * len(outs)
-    if len(grads) != len(outs):
-        raise RuntimeError(
-            f"grad requires one grad_output per output: got {len(grads)} grad_outputs and "
-            f"{len(outs)} outputs"
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    outs = _as_tuple(outputs)
+    if type(inputs) is dict:
+        res = grad(
+            outs,
+            tuple(inputs.values()),
+            grad_outputs,
+            retain_graph,
+            create_graph,
+            only_inputs,
+            allow_unused,
+            is_grads_batched,
+            materialize_grads,
         )
+        return dict(zip(inputs.keys(), res))
+    if isinstance(inputs, Mapping):
+        raise TypeError(
+            f"`inputs` argument to `grad()` must be a dict, not {type(inputs).__name__}. "
+            "Other Mapping types are not supported."
+        )
+    ins = _as_tuple(inputs)
+    if not ins:
+        raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
+    if not only_inputs:
+        import warnings
+
+        warnings.warn(
+            "only_inputs argument is deprecated and is ignored now (defaults to True). To "
+            "accumulate gradient for other parts of the graph, please use "
+            "torch.autograd.backward.",
+            FutureWarning,
+            stacklevel=2,
+        )
+    grads = _as_tuple(grad_outputs) if grad_outputs is not None else (None,) * len(outs)
+    grads = grads[: len(outs)]  # as PyTorch's zip: extra grad_outputs are ignored
+    if len(grads) != len(outs):
+        raise RuntimeError(f"got {len(outs)} tensors and {len(grads)} gradients")
     _check_roots(outs)
     for i, t in enumerate(ins):
         if not isinstance(t, Tensor):
@@ -230,7 +261,9 @@ def grad(
         list(outs), root_grads, retain_graph, create_graph, ins, allow_unused, accumulate=False
     )
     if materialize_grads:
-        res = tuple(wrap(np.zeros_like(t._data)) if g is None else g for t, g in zip(ins, res))
+        res = tuple(
+            wrap(np.zeros_like(t._data), create_graph) if g is None else g for t, g in zip(ins, res)
+        )
     return res
 
 

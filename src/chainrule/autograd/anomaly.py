@@ -24,7 +24,9 @@ from typing import Any
 
 import numpy as np
 
+from .._cwarn import cpp_warn
 from .._tensor import Tensor
+from .graph import with_note
 
 __all__ = [
     "detect_anomaly",
@@ -81,6 +83,9 @@ def _format(node: Any) -> str:
     return "".join(traceback.format_list(x.trace))
 
 
+_ANOMALY_SITE = "torch/csrc/autograd/python_anomaly_mode.cpp:122"
+
+
 def _checked_apply(inner):
     def _apply(self, grads: list, create: bool):
         try:
@@ -88,10 +93,10 @@ def _checked_apply(inner):
         except Exception:
             tb = _format(self)
             if tb:
-                warnings.warn(
+                cpp_warn(
                     f"Error detected in {self.name()}. Traceback of forward call that caused "
                     f"the error:\n{tb}",
-                    stacklevel=2,
+                    _ANOMALY_SITE,
                 )
             raise
         if _mode["check_nan"]:
@@ -103,16 +108,17 @@ def _checked_apply(inner):
                     tb = _format(self)
                     msg = f"Function '{self.name()}' returned nan values in its {i}th output."
                     if tb:
-                        warnings.warn(
+                        cpp_warn(
                             f"Error detected in {self.name()}. Traceback of forward call that "
                             f"caused the error:\n{tb}",
-                            stacklevel=2,
+                            _ANOMALY_SITE,
                         )
-                        msg += (
-                            f"\nThe node was created by this forward call (most recent call "
-                            f"last):\n{tb}"
-                        )
-                    raise RuntimeError(msg)
+                    note = (
+                        f"The node was created by this forward call (most recent call last):\n{tb}"
+                        if tb
+                        else None
+                    )
+                    raise with_note(RuntimeError(msg), note)
         return outs
 
     return _apply
@@ -228,10 +234,10 @@ def inplace_site(vc: list) -> tuple | None:
 
 
 def explain_version_error(node: Any, vc: list) -> str:
-    """The teaching part appended after torch's in-place error text."""
+    """The teaching part, attached as a note under torch's in-place error text."""
     op = getattr(node, "_op", None)
     what = f"{node.name()}" + (f" (the backward of {op.name})" if op is not None else "")
-    lines = [f"\nchainrule: this tensor was saved by {what} because its derivative needs it"]
+    lines = [f"chainrule: this tensor was saved by {what} because its derivative needs it"]
     x = node._x
     if x is not None and x.trace:
         fr = x.trace[-1]
@@ -335,3 +341,7 @@ def _unpacking_apply(inner):
             self._saved = packed
 
     return _apply
+
+
+# their public home, as in PyTorch (anomaly_mode.py re-exports them)
+detect_anomaly.__module__ = set_detect_anomaly.__module__ = "chainrule.autograd.anomaly_mode"

@@ -33,7 +33,7 @@ import numpy as np
 
 from .._tensor import Tensor, wrap
 from . import grad_mode
-from .graph import SECOND_BACKWARD, Node, order_below
+from .graph import Node, order_below, second_backward_error, with_note
 
 __all__ = ["Function", "FunctionCtx", "BackwardCFunction", "once_differentiable", "InplaceFunction"]
 
@@ -76,6 +76,10 @@ class BackwardCFunction(Node, FunctionCtx):
     _forward_cls: Any = None
     _scalar_edges = False  # torch lists only the tensor inputs of a custom Function
 
+    def __repr__(self) -> str:  # a Python class, so PyTorch shows its module too
+        cls = type(self)
+        return f"<{cls.__module__}.{cls.__qualname__} object at {hex(id(self))}>"
+
     def __init__(self) -> None:
         Node.__init__(self)
         self.needs_input_grad = ()
@@ -110,7 +114,7 @@ class BackwardCFunction(Node, FunctionCtx):
     def saved_tensors(self) -> tuple:
         saved = self._saved
         if saved is None:
-            raise RuntimeError(SECOND_BACKWARD)
+            raise second_backward_error()
         if not saved and self.__dict__.get("_fw_saved") is not None:
             return self._fw_saved
         out = []
@@ -151,13 +155,15 @@ class BackwardCFunction(Node, FunctionCtx):
             i = owner.find("Backward")
             where = f", which is output {nr} of {owner[:i] if i > 0 else owner},"
         tname = legacy_type_name(wrap(arr.reshape(-1)[:0]))
-        raise RuntimeError(
-            "one of the variables needed for gradient computation has been modified by an "
-            f"inplace operation: [{tname} {list(arr.shape)}]{where} is at version {now}; "
-            f"expected version {ver} instead. Hint: enable anomaly detection to find the "
-            "operation that failed to compute its gradient, with "
-            "torch.autograd.set_detect_anomaly(True, check_nan=False)."
-            + explain_version_error(self, vc)
+        raise with_note(
+            RuntimeError(
+                "one of the variables needed for gradient computation has been modified by an "
+                f"inplace operation: [{tname} {list(arr.shape)}]{where} is at version {now}; "
+                f"expected version {ver} instead. Hint: enable anomaly detection to find the "
+                "operation that failed to compute its gradient, with "
+                "torch.autograd.set_detect_anomaly(True, check_nan=False)."
+            ),
+            explain_version_error(self, vc),
         )
 
     # ---- engine interface
@@ -240,7 +246,15 @@ class Function(FunctionCtx, metaclass=_FunctionMeta):
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        pass
+        import warnings
+
+        warnings.warn(
+            f"{self.__class__} should not be instantiated. Methods on autograd functions are all "
+            "static, so you should invoke them on the class itself. Instantiating an autograd "
+            "function will raise an error in a future version of PyTorch.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         raise RuntimeError(

@@ -156,9 +156,23 @@ class set_grad_enabled(_DecoratorContextManager):
     """
 
     def __init__(self, mode: bool) -> None:
+        if not isinstance(mode, bool):
+            raise TypeError(
+                "set_grad_enabled(): argument 'enabled' (position 1) must be bool, not "
+                f"{type(mode).__name__}"
+            )
         self.prev = state.enabled
-        self.mode = bool(mode)
+        self.mode = mode
         state.enabled = self.mode
+
+    def __call__(self, func: Callable) -> Callable:
+        state.enabled = self.prev  # as a decorator it only applies while the function runs
+        return super().__call__(func)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__module__}.{type(self).__name__}(mode={self.mode})"
+
+    __str__ = __repr__
 
     def __enter__(self) -> None:
         pass

@@ -18,6 +18,7 @@ import numpy as np
 
 from .._tensor import Tensor, wrap
 from . import grad_mode
+from .graph import with_note
 
 __all__ = ["gradcheck", "gradgradcheck", "GradcheckError"]
 
@@ -193,13 +194,17 @@ def _mismatch_msg(
     rtol: float,
     atol: float,
     prefix: str = "",
-) -> str:
-    """PyTorch's message, then the worst element, its values and a kink hint."""
+) -> GradcheckError:
+    """PyTorch's message (the Jacobians in the input's dtype, as PyTorch computes them), and
+    chainrule's note: the worst element, its values and a kink hint."""
+    dt = in_t._data.dtype if in_t._data.dtype.kind == "f" else None
     msg = (
         prefix + f"Jacobian {'computed with forward mode ' if prefix else ''}mismatch for "
         f"output {out_i:d} with respect to input {in_j:d},\n"
-        f"numerical:{wrap(n)}\nanalytical:{wrap(a)}\n"
+        f"numerical:{wrap(n if dt is None else n.astype(dt))}\n"
+        f"analytical:{wrap(a if dt is None else a.astype(dt))}\n"
     )
+    head, msg = msg, ""
     with np.errstate(invalid="ignore"):
         excess = np.abs(a - n) - (atol + rtol * np.abs(n))
     excess = np.where(np.isnan(excess), np.inf, excess)
@@ -207,7 +212,7 @@ def _mismatch_msg(
     xval = in_t._data.reshape(-1)[r].item()
     where_in = "" if arg_k == in_j else f" (argument {arg_k} of func)"
     msg += (
-        f"\nWorst element: input {in_j}{where_in} at index {_fmt_idx(r, in_t._data.shape)} "
+        f"Worst element: input {in_j}{where_in} at index {_fmt_idx(r, in_t._data.shape)} "
         f"(value {xval!r}), output {out_i} at index {_fmt_idx(c, out_t._data.shape)}: "
         f"numerical {n[r, c]:.10g}, analytical {a[r, c]:.10g}, difference "
         f"{a[r, c] - n[r, c]:.3g} "
@@ -221,7 +226,7 @@ def _mismatch_msg(
             "function has a kink at this point (as abs/relu/max/clamp/norm at 0) and is not "
             "differentiable there; move the test input away from it.\n"
         )
-    return msg
+    return with_note(GradcheckError(head.lstrip()), msg)
 
 
 # ---------------------------------------------------------------- checks
@@ -245,10 +250,8 @@ def _slow_check(func, func_out, inputs, outputs, eps, rtol, atol, nondet_tol, ch
         for j, a in enumerate(ana):
             n = num[j][i]
             if not _allclose(a, n, rtol, atol):
-                raise GradcheckError(
-                    _mismatch_msg(
-                        a, n, i, j, diff[j][0], diff[j][1], o, right[j][i], left[j][i], rtol, atol
-                    )
+                raise _mismatch_msg(
+                    a, n, i, j, diff[j][0], diff[j][1], o, right[j][i], left[j][i], rtol, atol
                 )
     return True
 
@@ -333,7 +336,7 @@ def _fast_check(func, func_out, inputs, outputs, eps, rtol, atol, nondet_tol, ch
                         check_grad_dtypes,
                     )
                 except GradcheckError as e:
-                    msg += str(e)
+                    msg += "\n".join([str(e), *getattr(e, "__notes__", ())])
                 else:
                     msg += (
                         "Fast gradcheck failed but element-wise differences are small: the test "
@@ -370,21 +373,19 @@ def _forward_ad_check(func, func_out, inputs, outputs, eps, rtol, atol):
                         ana[i][flat] = np.asarray(tangent._data, dtype=np.float64).reshape(-1)
         for i, k in enumerate(out_pos):
             if not _allclose(ana[i], num[j][i], rtol, atol):
-                raise GradcheckError(
-                    _mismatch_msg(
-                        ana[i],
-                        num[j][i],
-                        i,
-                        j,
-                        k_arg,
-                        t,
-                        func_out[k],
-                        right[j][i],
-                        left[j][i],
-                        rtol,
-                        atol,
-                        prefix=" ",
-                    ).lstrip()
+                raise _mismatch_msg(
+                    ana[i],
+                    num[j][i],
+                    i,
+                    j,
+                    k_arg,
+                    t,
+                    func_out[k],
+                    right[j][i],
+                    left[j][i],
+                    rtol,
+                    atol,
+                    prefix=" ",
                 )
     return True
 

@@ -54,11 +54,89 @@ SECOND_BACKWARD = (
     "after they have already been freed). Saved intermediate values of the graph are freed when "
     "you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward "
     "through the graph a second time or if you need to access saved tensors after calling backward."
-    "\nchainrule: the first backward through this graph freed the values its nodes saved. Two "
+)
+SECOND_BACKWARD_NOTE = (
+    "chainrule: the first backward through this graph freed the values its nodes saved. Two "
     "fixes: pass retain_graph=True to the FIRST .backward()/autograd.grad() call (keeps them, "
     "costs memory), or run the forward pass again to build a fresh graph before the second "
     "backward."
 )
+
+
+def with_note(exc: BaseException, note: str | None) -> BaseException:
+    """``exc`` with chainrule's explanation attached as an exception note: ``str(exc)`` stays
+    PyTorch's message exactly, and the traceback shows the note under it (Python 3.11+)."""
+    note = (note or "").strip("\n")
+    if note:
+        if hasattr(exc, "add_note"):
+            exc.add_note(note)
+        else:  # pragma: no cover - Python 3.10 keeps the note without displaying it
+            exc.__notes__ = [*getattr(exc, "__notes__", ()), note]
+    return exc
+
+
+def second_backward_error() -> RuntimeError:
+    return with_note(RuntimeError(SECOND_BACKWARD), SECOND_BACKWARD_NOTE)
+
+
+def hook_name(fn: Any) -> str:
+    name = getattr(fn, "__name__", None)
+    return name if isinstance(name, str) else "<unknown>"
+
+
+def check_hook_result(original: Any, result: Any, fn: Any) -> None:
+    """PyTorch's checks on a gradient a hook returned in place of ``original``."""
+    from .._tensor import Tensor, legacy_type_name
+
+    if result is None:
+        return
+    if original is None:
+        raise RuntimeError("can't replace a None gradient with a non-None value")
+    if not isinstance(result, Tensor):
+        raise TypeError(f"expected Variable, but hook returned '{type(result).__name__}'")
+    if result.dtype != original.dtype:
+        raise RuntimeError(
+            f"hook '{hook_name(fn)}' has changed the type of value (was "
+            f"{legacy_type_name(original)} got {legacy_type_name(result)})"
+        )
+    if result.shape != original.shape:
+        raise RuntimeError(f"hook '{hook_name(fn)}' has changed the size of value")
+
+
+def checked_tensor_hook(fn: Callable) -> Callable:
+    """``fn`` (a ``Tensor.register_hook`` hook) with PyTorch's checks on what it returns."""
+
+    def hook(grad):
+        r = fn(grad)
+        if r is not None:
+            check_hook_result(grad, r, fn)
+        return r
+
+    hook.__wrapped__ = fn
+    return hook
+
+
+def _checked_node_hook(fn: Callable) -> Callable:
+    """A Node hook or prehook with PyTorch's checks: a tuple of as many gradients as given."""
+
+    def hook(*args):
+        r = fn(*args)
+        if r is None:
+            return r
+        prev = args[0]
+        if not isinstance(r, tuple):
+            raise TypeError(f"expected tuple, but hook returned '{type(r).__name__}'")
+        if len(r) != len(prev):
+            raise RuntimeError(
+                f"hook '{hook_name(fn)}' has returned an incorrect number of values (got "
+                f"{len(r)}, but expected {len(prev)})"
+            )
+        for a, b in zip(prev, r):
+            check_hook_result(a, b, fn)
+        return r
+
+    hook.__wrapped__ = fn
+    return hook
 
 
 class RemovableHandle:
@@ -73,6 +151,7 @@ class RemovableHandle:
 
     _ids = itertools.count()
     __slots__ = ("_dict", "id")
+    __module__ = "chainrule.utils.hooks"  # its public home (utils/hooks.py), as torch.utils.hooks
 
     def __init__(self, hooks_dict: dict) -> None:
         self._dict = hooks_dict  # the dict holds the hooks, not the tensor: no cycle
@@ -174,20 +253,22 @@ class Node:
         x = self._extras()
         if x.post_hooks is None:
             x.post_hooks = OrderedDict()
-        return add_hook(x.post_hooks, fn)
+        return add_hook(x.post_hooks, _checked_node_hook(fn))
 
     def register_prehook(self, fn: Callable) -> RemovableHandle:
         """``fn(grad_outputs)`` runs before this node; may return new grad_outputs."""
         x = self._extras()
         if x.pre_hooks is None:
             x.pre_hooks = OrderedDict()
-        return add_hook(x.pre_hooks, fn)
+        return add_hook(x.pre_hooks, _checked_node_hook(fn))
 
     def _register_tensor_hook(self, output_nr: int, fn: Callable) -> RemovableHandle:
         x = self._extras()
         if x.tensor_hooks is None:
             x.tensor_hooks = {}
-        return add_hook(x.tensor_hooks.setdefault(output_nr, OrderedDict()), fn)
+        return add_hook(
+            x.tensor_hooks.setdefault(output_nr, OrderedDict()), checked_tensor_hook(fn)
+        )
 
     def __call__(self, *grads: Any) -> Any:
         from . import engine

@@ -1486,8 +1486,9 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     if p == 1.0:
         mask = np.zeros(arr.shape, arr.dtype)
     else:
-        keep = _c.default_generator.rng.random(arr.shape) >= p
-        mask = keep.astype(arr.dtype) * arr.dtype.type(1.0 / (1.0 - p))
+        # PyTorch: bernoulli_(1 - p) (a float64 uniform below 1 - p), then divided by 1 - p
+        keep = _c.default_generator.rng.random(arr.shape) < 1.0 - p
+        mask = keep.astype(arr.dtype) / arr.dtype.type(1.0 - p)
     m = wrap(mask)
     return input.mul_(m) if inplace else input * m
 
@@ -2164,7 +2165,7 @@ def _noise(input: Tensor, p: float, feature: bool) -> np.ndarray:
     """Bernoulli(1 - p) draws: one per element, or one per (sample, channel)."""
     arr = input._data
     shape = arr.shape[:2] + (1,) * (arr.ndim - 2) if feature else arr.shape
-    return (_c.default_generator.rng.random(shape) >= p).astype(arr.dtype)
+    return (_c.default_generator.rng.random(shape) < 1.0 - p).astype(arr.dtype)
 
 
 def _feature_dropout(input: Tensor, p: float, training: bool, inplace: bool) -> Tensor:

@@ -110,12 +110,12 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Any = No
         >>> bool((w.abs() <= 1).all())
         True
     """
-    return _write(tensor, _rng(generator).uniform(a, b, tensor.shape))
+    return _write(tensor, _rng(generator).uniform(a, b, tensor.shape, dtype=tensor._data.dtype))
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Any = None) -> Tensor:
     """Fill with values drawn from N(mean, std²)."""
-    return _write(tensor, _rng(generator).normal(mean, std, tensor.shape))
+    return _write(tensor, _rng(generator).normal(mean, std, tensor.shape, dtype=tensor._data.dtype))
 
 
 def trunc_normal_(

@@ -13,10 +13,11 @@ import numpy as np
 
 from .. import _backend as B
 from .. import _dtype as D
+from .._cwarn import cpp_warn
 from .._tensor import Tensor, inference_seen, mark_inference, wrap
 from ..autograd import anomaly as _anomaly
 from ..autograd import grad_mode
-from ..autograd.graph import SECOND_BACKWARD, Node
+from ..autograd.graph import Node, second_backward_error, with_note
 from ..autograd.graph import sequence as _sequence
 
 __all__ = ["apply", "apply_inplace", "OpNode", "result_dtype"]
@@ -32,6 +33,26 @@ forward_hook: list = [None]
 anomaly_hook: list = [None]
 
 
+class _Sizes(tuple):
+    """Saved values that are only sizes (sum, view, expand ...): falsy, so a backward that frees
+    saved tensors keeps them and a second backward works, as PyTorch keeps ``self_sym_sizes``."""
+
+    __slots__ = ()
+
+    def __bool__(self) -> bool:
+        return False
+
+
+def _holds_array(params: tuple) -> bool:
+    """An index or mask among the params: PyTorch saves it as a tensor (freed by backward)."""
+    for p in params:
+        if isinstance(p, (_ndarray, Tensor)) or (
+            p.__class__ in (tuple, list) and any(isinstance(q, (_ndarray, Tensor)) for q in p)
+        ):
+            return True
+    return False
+
+
 class OpNode(Node):
     """Base of the generated node classes: runs its op entry's backward formulas."""
 
@@ -41,7 +62,7 @@ class OpNode(Node):
         op = self._op
         saved = self._saved
         if saved is None:
-            raise RuntimeError(SECOND_BACKWARD)
+            raise second_backward_error()
         vcs = self._vcs
         if vcs:
             for vc in vcs:
@@ -103,7 +124,7 @@ class OpNode(Node):
 
     def _unpack_saved(self, create: bool = True) -> list:
         if self._saved is None:
-            raise RuntimeError(SECOND_BACKWARD)
+            raise second_backward_error()
         return _unpack_tensors(self, self._saved)
 
 
@@ -118,6 +139,10 @@ def saved_attributes(op, params: list) -> dict:
     for k, key in enumerate(op.saves):
         if key.isidentifier():
             attrs["_saved_" + key] = property(lambda node, k=k: _saved_value(node, k))
+        elif key.endswith(".shape") and key[:-6].isidentifier():  # as PyTorch's sizes
+            attrs[f"_saved_{key[:-6]}_sym_sizes"] = property(
+                lambda node, k=k: tuple(node._saved[k])
+            )
     for k, key in enumerate(params):
         if key.isidentifier() and "_saved_" + key not in attrs:
             attrs["_saved_" + key] = property(lambda node, k=k, key=key: _saved_param(node, k, key))
@@ -175,13 +200,15 @@ def _check_versions(node: Node) -> None:
             from .._tensor import legacy_type_name
 
             tname = legacy_type_name(wrap(arr[()] if arr.ndim == 0 else arr.reshape(-1)[:0]))
-            raise RuntimeError(
-                "one of the variables needed for gradient computation has been modified by an "
-                f"inplace operation: [{tname} {list(arr.shape)}]{where} is at version "
-                f"{vc[0][0]}; expected version {vc[1]} instead. Hint: enable anomaly detection "
-                "to find the operation that failed to compute its gradient, with "
-                "torch.autograd.set_detect_anomaly(True, check_nan=False)."
-                + _anomaly.explain_version_error(node, vc[0])
+            raise with_note(
+                RuntimeError(
+                    "one of the variables needed for gradient computation has been modified by "
+                    f"an inplace operation: [{tname} {list(arr.shape)}]{where} is at version "
+                    f"{vc[0][0]}; expected version {vc[1]} instead. Hint: enable anomaly "
+                    "detection to find the operation that failed to compute its gradient, with "
+                    "torch.autograd.set_detect_anomaly(True, check_nan=False)."
+                ),
+                _anomaly.explain_version_error(node, vc[0]),
             )
 
 
@@ -441,8 +468,10 @@ def _edge_meta(v):
 def _no_inference(v) -> None:
     if v.is_inference():
         raise RuntimeError(
-            "Inference tensors cannot be saved for backward. To work around you "
-            "can make a clone to get a normal tensor and use it in autograd."
+            "Inference tensors cannot be saved for backward. Please do not use Tensors created "
+            "in inference mode in computation tracked by autograd. To work around this, you can "
+            "make a clone to get a normal tensor and use it in autograd, or use `torch.no_grad()` "
+            "instead of `torch.inference_mode()`."
         )
 
 
@@ -513,12 +542,16 @@ def _record(op, inputs, params, outs, node=None) -> Node:
                     node._vcs = ()
             else:
                 v = inputs[todo[2]]
-                node._saved = (v._data.shape if isinstance(v, Tensor) else (),)
+                shape = v._data.shape if isinstance(v, Tensor) else ()
+                node._saved = (shape,) if _holds_array(params) else _Sizes((shape,))
                 node._vcs = ()
         else:
             saved = [None] * len(plan)
             vcs = None
+            sizes_only = True
             for k, kind, i in todo:
+                if kind != "shape":
+                    sizes_only = False
                 if kind == "in":
                     v = inputs[i]
                     saved[k] = v
@@ -539,7 +572,10 @@ def _record(op, inputs, params, outs, node=None) -> Node:
                 else:
                     v = inputs[i]
                     saved[k] = v._data.shape if isinstance(v, Tensor) else ()
-            node._saved = tuple(saved)
+            if sizes_only and todo and not _holds_array(params):
+                node._saved = _Sizes(saved)
+            else:
+                node._saved = tuple(saved)
             node._vcs = () if vcs is None else tuple(vcs)
     # len(outs), not op.n_outputs: split/unbind give a different count per call
     ndiff = len(outs) - op.nondiff_outputs
@@ -570,9 +606,34 @@ def make_view(out: Tensor, src: Tensor, op, params: tuple) -> Tensor:
         base = src
         out._base = (src, ((op, params),))
     out._vc = src._vc
+    if not _state.enabled:
+        # PyTorch: a view made in no_grad mode keeps requires_grad (as a leaf) and may not be
+        # modified in place in grad mode later
+        out.__dict__["_nograd_view"] = 1
+        if src._requires_grad and not _state.inference:
+            out._requires_grad = True
+    elif src.__dict__.get("_nograd_view"):
+        out.__dict__["_nograd_view"] = 2  # a view of such a view
     if base._grad_fn is not None:
         _note_view(base, out)
     return out
+
+
+_NOGRAD_VIEW_TAIL = (
+    "created in no_grad mode and is being modified inplace with grad mode enabled. Given that "
+    "this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by "
+    "moving both the view and the inplace either both inside the no_grad block (if you don't "
+    "want the inplace to be tracked) or both outside (if you want the inplace to be tracked)."
+)
+
+
+def _nograd_view_error(self: Tensor) -> RuntimeError:
+    if self.__dict__.get("_nograd_view") == 2 and self._grad_fn is not None:
+        return RuntimeError(
+            f"Output {self._output_nr} of {_short(self._grad_fn.name())} is a view of a view "
+            f"which was {_NOGRAD_VIEW_TAIL}"
+        )
+    return RuntimeError(f"A view was {_NOGRAD_VIEW_TAIL}")
 
 
 # live views of non-leaf bases: when the storage is changed in place through one of them (or
@@ -615,17 +676,51 @@ def _refresh_views(base: Tensor, skip: Tensor) -> None:
             t = base
             for op, params in v._base[1]:
                 t = apply(op, (t,), params)
-            v._grad_fn = t._grad_fn
+            v._grad_fn = _as_strided(t._grad_fn)
             v._output_nr = t._output_nr
             v._requires_grad = t._requires_grad
     finally:
         forward_hook[0] = hook
 
 
+_AS_STRIDED: dict = {}  # node class -> its subclass named AsStridedBackward0
+
+
+def _as_strided(node: Node | None) -> Node | None:
+    """A view's node rebuilt after an in-place change: PyTorch regenerates it as an
+    ``as_strided`` of the base and names it ``AsStridedBackward0``; the math is the view op's."""
+    if node is None:
+        return node
+    cls = type(node)
+    sub = _AS_STRIDED.get(cls)
+    if sub is None:
+        sub = type(
+            "AsStridedBackward0", (cls,), {"__slots__": (), "name": lambda n: "AsStridedBackward0"}
+        )
+        _AS_STRIDED[cls] = sub
+    try:
+        node.__class__ = sub
+    except TypeError:  # pragma: no cover - generated node classes share their layout
+        pass
+    return node
+
+
 # ---------------------------------------------------------------- in-place
+def check_inference_write(self: Tensor) -> None:
+    if inference_seen[0] and not _state.inference and self.__dict__.get("_inference"):
+        raise RuntimeError(
+            "Inplace update to inference tensor outside InferenceMode is not allowed.You can "
+            "make a clone to get a normal tensor before doing inplace update.See "
+            "https://github.com/pytorch/rfcs/pull/17 for more details."
+        )
+
+
 def _check_inplace(self: Tensor) -> None:
+    check_inference_write(self)
     if not _state.enabled:
         return
+    if self._requires_grad and self._base is not None and self.__dict__.get("_nograd_view"):
+        raise _nograd_view_error(self)
     if self._grad_fn is None and self._requires_grad:
         raise RuntimeError(
             "a leaf Variable that requires grad is being used in an in-place operation."
@@ -663,11 +758,10 @@ def _store(self: Tensor, out) -> None:
                 f"output with shape {list(dst.shape)} doesn't match the broadcast shape "
                 f"{list(bshape)}"
             )
-    if not dst.flags.writeable:
+    if not dst.flags.writeable:  # an expanded (broadcast) view: PyTorch's internal overlap
         raise RuntimeError(
-            "unsupported operation: some elements of the input tensor and the written-to "
-            "tensor refer to a single memory location. Please clone() the tensor before "
-            "performing the operation."
+            "unsupported operation: more than one element of the written-to tensor refers to a "
+            "single memory location. Please clone() the tensor before performing the operation."
         )
     np.copyto(dst, out, casting="unsafe")
 
@@ -692,16 +786,14 @@ def write_out(name: str, result, out, args: tuple):
     _cast_check(out, _BY_NP[result._data.dtype])
     if out._data.shape != result._data.shape:
         if out._data.size:
-            import warnings
-
-            warnings.warn(
+            cpp_warn(
                 f"An output with one or more elements was resized since it had shape "
                 f"{list(out._data.shape)}, which does not match the required output shape "
                 f"{list(result._data.shape)}. This behavior is deprecated, and in a future "
                 "PyTorch release outputs will not be resized unless they have zero elements. "
                 "You can explicitly reuse an out tensor t by resizing it, inplace, to zero "
                 "elements with t.resize_(0).",
-                UserWarning,
+                "aten/src/ATen/native/Resize.cpp:30",
                 stacklevel=3,
             )
         out._data = np.empty(result._data.shape, out._data.dtype)
@@ -744,6 +836,8 @@ def apply_inplace(op, inputs: tuple, params: tuple = ()) -> Tensor:
         and self._data.dtype.kind in "fc"
         and any(isinstance(v, Tensor) and v._requires_grad for v in inputs)
     )
+    if record and self._base is not None and self.__dict__.get("_nograd_view"):
+        raise _nograd_view_error(self)
     if (record and _saves_self(op, inputs)) or (
         # a forward-mode rule may read self's old value whichever input carries the tangent
         forward_hook[0] is not None
@@ -907,7 +1001,7 @@ def _rebase_view(view: Tensor, fn: Node) -> None:
         t = base
         for op, params in chain:
             t = apply(op, (t,), params)
-    view._grad_fn = t._grad_fn
+    view._grad_fn = _as_strided(t._grad_fn)
     view._output_nr = t._output_nr
     view._requires_grad = True
 
@@ -1035,7 +1129,10 @@ def specialize(op, params: tuple = (), name: str | None = None):
             # the saved values and version stamps, as _record keeps them
             saved = [None] * nplan
             vcs = None
+            sizes_only = True
             for k, kind, i in save_plans[mask]:
+                if kind != "shape":
+                    sizes_only = False
                 if kind == "out":
                     saved[k] = out
                     v = t
@@ -1053,7 +1150,10 @@ def specialize(op, params: tuple = (), name: str | None = None):
                     vcs = [None] * nplan
                 vc = v._vc
                 vcs[k] = (vc, vc[0])
-            node._saved = tuple(saved)
+            if sizes_only and save_plans[mask] and not _holds_array(params):
+                node._saved = _Sizes(saved)
+            else:
+                node._saved = tuple(saved)
             node._vcs = () if vcs is None else tuple(vcs)
         else:
             node._saved = node._vcs = ()

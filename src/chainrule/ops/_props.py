@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import warnings
 
+from .._cwarn import cpp_warn
+
 _T_WARNING = (
     "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated "
     "and it will throw an error in a future release. Consider `x.mT` to transpose batches of "
@@ -15,6 +17,10 @@ _T_WARNING = (
     "tensor."
 )
 _T0_WARNING = "Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases."
+_T_SITES = (
+    "aten/src/ATen/native/TensorShape.cpp:4314",
+    "aten/src/ATen/native/TensorShape.cpp:4321",
+)
 
 
 _WARNED = [False, False]  # [other than 2-D, 0-D]
@@ -33,13 +39,33 @@ def _T(self):
     nd = self._data.ndim
     if nd != 2 and not _WARNED[nd == 0]:
         _WARNED[nd == 0] = True  # PyTorch warns once per process
-        warnings.warn(_T0_WARNING if nd == 0 else _T_WARNING, UserWarning, stacklevel=2)
+        cpp_warn(_T0_WARNING if nd == 0 else _T_WARNING, _T_SITES[nd == 0], stacklevel=3)
     return _view(PERMUTE, self, (tuple(range(nd - 1, -1, -1)),))
+
+
+_WARNED_0D = set()  # PyTorch warns once per process for each of mT, mH, H on a 0-D tensor
+_0D_WARNINGS = {
+    "mT": "Tensor.mT is deprecated on 0-D tensors. This function is the identity in these cases."
+    " (Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4373.)",
+    "mH": "Tensor.mH is deprecated on 0-D tensors. Consider using x.conj(). (Triggered "
+    "internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4382.)",
+    "H": "Tensor.H is deprecated on 0-D tensors. Consider using x.conj(). (Triggered "
+    "internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4335.)",
+}
+
+
+def _warn_0d(name: str) -> None:
+    if name not in _WARNED_0D:
+        _WARNED_0D.add(name)
+        warnings.warn(_0D_WARNINGS[name], UserWarning, stacklevel=3)
 
 
 def _mT(self):
     """The last two dims swapped (batches of matrices transposed)."""
     nd = self._data.ndim
+    if nd == 0:
+        _warn_0d("mT")
+        return self
     if nd < 2:
         raise RuntimeError(
             f"tensor.mT is only supported on matrices or batches of matrices. Got {nd}-D tensor."
@@ -54,6 +80,9 @@ def _conj(t):
 def _H(self):
     """The conjugate transpose of a matrix (2-D tensors only)."""
     nd = self._data.ndim
+    if nd == 0:
+        _warn_0d("H")
+        return self.conj()
     if nd != 2:
         raise RuntimeError(
             f"tensor.H is only supported on matrices (2-D tensors). Got {nd}-D tensor."
@@ -65,6 +94,9 @@ def _H(self):
 def _mH(self):
     """The conjugate transpose of the last two dims."""
     nd = self._data.ndim
+    if nd == 0:
+        _warn_0d("mH")
+        return self.conj()
     if nd < 2:
         raise RuntimeError(
             f"tensor.mH is only supported on matrices or batches of matrices. Got {nd}-D tensor."

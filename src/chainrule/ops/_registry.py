@@ -99,7 +99,10 @@ class Op:
         if cls is None:
             ns = {"__slots__": (), "_op": self, "_scalar_edges": self.scalar_edges}
             ns.update(saved_attributes(self, param_names(self)))
-            cls = self._node_cls = type(self.node_name, (OpNode,), ns)
+            full = self.node_name
+            if "::" in full:  # torch::autograd::CopyBackwards: that name(), a short class name
+                ns["name"] = lambda node: full
+            cls = self._node_cls = type(full.rsplit("::", 1)[-1], (OpNode,), ns)
         return cls
 
 

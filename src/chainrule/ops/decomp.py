@@ -17,6 +17,7 @@ import math
 
 import numpy as np
 
+from .._cwarn import cpp_warn
 from .._tensor import Tensor
 from . import linalg as _linalg  # noqa: F401  (creates PUBLIC['linalg'] first)
 from ._dispatch import apply
@@ -365,17 +366,17 @@ def triangular_solve(
         tensor([[1.],
                 [1.]])
     """
-    import warnings
 
     from .reduce import return_type
 
-    warnings.warn(
+    cpp_warn(
         "torch.triangular_solve is deprecated in favor of torch.linalg.solve_triangularand will "
         "be removed in a future PyTorch release.\ntorch.linalg.solve_triangular has its arguments "
         "reversed and does not return a copy of one of the inputs.\nX = torch.triangular_solve(B, "
         "A).solution\nshould be replaced with\nX = torch.linalg.solve_triangular(A, B).",
-        UserWarning,
+        "aten/src/ATen/native/BatchLinearAlgebra.cpp:2273",
         stacklevel=2,
+        once=True,
     )
     bb = _tensor(b, "triangular_solve", arg="input")
     a = _tensor(A, "triangular_solve", 2, "A")
@@ -545,16 +546,16 @@ def cholesky_legacy(input: Tensor, upper: bool = False, *, out=None) -> Tensor: 
         tensor([[2., 0.],
                 [1., 1.]])
     """
-    import warnings
 
-    warnings.warn(
+    cpp_warn(
         "torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed in a "
         "future PyTorch release.\nL = torch.cholesky(A)\nshould be replaced with\nL = "
         "torch.linalg.cholesky(A)\nand\nU = torch.cholesky(A, upper=True)\nshould be replaced "
         "with\nU = torch.linalg.cholesky(A).mH\nThis transform will produce equivalent results "
         "for all valid (symmetric positive definite) inputs.",
-        UserWarning,
+        "aten/src/ATen/native/BatchLinearAlgebra.cpp:1765",
         stacklevel=2,
+        once=True,
     )
     a = _tensor(input, "cholesky", arg="input")
     _check_matrix(a, "cholesky")
@@ -812,17 +813,17 @@ def qr_legacy(input: Tensor, some: bool = True, *, out=None):  # noqa: A002
         tensor([[1., 0.],
                 [0., 1.]])
     """
-    import warnings
 
     from .reduce import return_type
 
-    warnings.warn(
+    cpp_warn(
         "torch.qr is deprecated in favor of torch.linalg.qr and will be removed in a future "
         "PyTorch release.\nThe boolean parameter 'some' has been replaced with a string "
         "parameter 'mode'.\nQ, R = torch.qr(A, some)\nshould be replaced with\nQ, R = "
         "torch.linalg.qr(A, 'reduced' if some else 'complete')",
-        UserWarning,
+        "aten/src/ATen/native/BatchLinearAlgebra.cpp:2505",
         stacklevel=2,
+        once=True,
     )
     q, r = qr(input, "reduced" if some else "complete")
     return return_type("qr", ("Q", "R"))((q, r))
@@ -2031,14 +2032,14 @@ def chain_matmul(*matrices: Tensor, out=None) -> Tensor:
         tensor([[1., 1.],
                 [1., 1.]])
     """
-    import warnings
 
-    warnings.warn(
+    cpp_warn(
         "torch.chain_matmul is deprecated and will be removed in a future PyTorch release. Use "
         "torch.linalg.multi_dot instead, which accepts a list of two or more tensors rather than "
         "multiple parameters.",
-        UserWarning,
+        "aten/src/ATen/native/LinearAlgebra.cpp:1102",
         stacklevel=2,
+        once=True,
     )
     if len(matrices) == 1 and isinstance(matrices[0], (list, tuple)):
         matrices = tuple(matrices[0])

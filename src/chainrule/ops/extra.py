@@ -11,6 +11,7 @@ import numpy as np
 
 from .. import _creation as C
 from .. import _dtype as D
+from .._cwarn import cpp_warn
 from .._tensor import Tensor, wrap
 from . import linalg as _linalg  # noqa: F401  (creates PUBLIC['linalg'] first)
 from ._dispatch import apply, result_dtype
@@ -888,7 +889,11 @@ def bernoulli(
     prob = a if p is None else p
     if np.any(np.asarray(prob) < 0) or np.any(np.asarray(prob) > 1):
         raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
-    draws = C._rng(generator).random(a.shape) < prob
+    if p is None:  # PyTorch: a uniform in p's precision (float64 for float64 p, else float32)
+        draw_dtype = np.float64 if a.dtype == np.float64 else np.float32
+        draws = C._rng(generator).random(a.shape, dtype=draw_dtype) < prob
+    else:
+        draws = C._rng(generator).random(a.shape) < prob
     return wrap(draws.astype(a.dtype))
 
 
@@ -1225,15 +1230,14 @@ def cross(
         tensor([[0., 0., 1.]])
     """
     if dim is None:
-        import warnings
-
-        warnings.warn(
+        cpp_warn(
             "Using torch.cross without specifying the dim arg is deprecated.\n"
             "Please either pass the dim explicitly or simply use torch.linalg.cross.\n"
             "The default value of dim will change to agree with that of linalg.cross in a "
             "future release.",
-            UserWarning,
-            stacklevel=3,  # the caller of chainrule.cross (through the out= wrapper)
+            "aten/src/ATen/native/Cross.cpp:63",
+            stacklevel=3,
+            once=True,
         )
         sizes = [i for i, n in enumerate(input.shape) if n == 3]
         if not sizes:

@@ -13,11 +13,11 @@ formulas run on arrays and, with ``create_graph=True``, on Tensors.
 from __future__ import annotations
 
 import operator
-import warnings
 from typing import Any
 
 import numpy as np
 
+from .._cwarn import cpp_warn
 from .._tensor import Tensor, wrap
 from . import _dispatch
 from ._dispatch import apply, apply_inplace
@@ -412,10 +412,10 @@ def _index_array(arr: np.ndarray, from_tensor: bool):
         return arr
     if k in "iu":
         if arr.dtype == np.uint8 and from_tensor:
-            warnings.warn(
+            cpp_warn(
                 "indexing with dtype torch.uint8 is now deprecated, please use a dtype "
                 "torch.bool instead.",
-                UserWarning,
+                "aten/src/ATen/native/IndexingUtils.h:37",
                 stacklevel=4,
             )
             return arr.astype(bool)
@@ -494,12 +494,12 @@ def _parse(index: Any, shape: tuple):
     """
     if type(index) is not tuple:
         if type(index) is list and _legacy_list(index):
-            warnings.warn(
+            cpp_warn(
                 "Using a non-tuple sequence for multidimensional indexing is deprecated and will "
                 "be changed in pytorch 2.9; use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 "
                 "this will be interpreted as tensor index, x[torch.tensor(seq)], which will "
                 "result either in an error or a different result",
-                UserWarning,
+                "torch/csrc/autograd/python_variable_indexing.cpp:349",
                 stacklevel=3,
             )
             index = tuple(index)
@@ -731,6 +731,7 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
         and _dispatch.forward_hook[0] is None
     ):
         # nothing to record: write straight into the storage
+        _dispatch.check_inference_write(self)
         _direct_set(self, basic, adv, v._data if vt else v)
         return
     if adv is None:
@@ -987,12 +988,13 @@ def _scatter(self, dim, index, src, value, reduce, inplace, fname):
         if reduce not in ("add", "multiply"):
             raise RuntimeError(f"reduce argument must be either add or multiply, got {reduce}")
         if isinstance(src, Tensor):
-            warnings.warn(
+            cpp_warn(
                 "The reduce argument of torch.scatter with Tensor src is deprecated and will be "
                 "removed in a future PyTorch release. Use torch.scatter_reduce instead for more "
                 "reduction options.",
-                UserWarning,
-                stacklevel=3,
+                "aten/src/ATen/native/TensorAdvancedIndexing.cpp:225",
+                stacklevel=2,
+                once=True,
             )
             full, sidx = _scatter_prep(self, dim, index, src, fname)
             return run(SCATTER_REDUCE_LEGACY, (self, src), (full, sidx, reduce))

@@ -175,18 +175,22 @@ def zero_(self: Tensor) -> Tensor:
 
 
 # ---------------------------------------------------------------- in-place random fills
-def _random_fill(draw):
+def _random_fill(draw, typed: bool = False):
+    """``typed``: the draw depends on the tensor's dtype (PyTorch's samplers do)."""
+
     def forward(x, gen, *args):
         from .._creation import _rng
 
+        if typed:
+            args = (*args, x.dtype)
         return np.asarray(draw(_rng(gen), x.shape, *args)).astype(x.dtype)
 
     return forward
 
 
 _RANDOM_FILLS = {
-    "normal": _random_fill(lambda r, s, mean, std: r.standard_normal(s) * std + mean),
-    "uniform": _random_fill(lambda r, s, lo, hi: r.random(s) * (hi - lo) + lo),
+    "normal": _random_fill(lambda r, s, mean, std, dt: r.normal(mean, std, s, dtype=dt), True),
+    "uniform": _random_fill(lambda r, s, lo, hi, dt: r.uniform(lo, hi, s, dtype=dt), True),
     "bernoulli": _random_fill(lambda r, s, p: r.random(s) < p),
     "random": _random_fill(lambda r, s, lo, hi: r.integers(lo, hi, s)),
     "exponential": _random_fill(lambda r, s, lambd: r.exponential(1.0 / lambd, s)),

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from .. import _dtype as D
+from .._cwarn import cpp_warn
 from .._tensor import Tensor, _wrap_dim, legacy_type_name
 from ._dispatch import apply, make_view
 from ._registry import PUBLIC, defop, expose
@@ -164,7 +165,7 @@ PERMUTE = defop(
 )
 TRANSPOSE = defop(
     "transpose",
-    lambda x, d0, d1: np.swapaxes(x, d0, d1),
+    lambda x, d0, d1: np.swapaxes(x, d0, d1) if x.ndim else x.view(),
     grads=(lambda F, g, d0, d1: F.transpose(g, d0, d1),),
     promote="keep",
     jvp="linear",
@@ -574,6 +575,8 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     _check_tensor(input, "flatten")
     nd = input._data.ndim
     if nd == 0:
+        _dim(start_dim, nd)
+        _dim(end_dim, nd)
         return _reshape(input, (1,))
     s = _dim(start_dim, nd)
     e = _dim(end_dim, nd)
@@ -664,6 +667,8 @@ def permute(input: Tensor, *dims: Any, **kw: Any) -> Tensor:
     """
     if "dims" in kw:
         dims = (kw.pop("dims"),)
+    if not dims:
+        raise TypeError('permute() missing 1 required positional arguments: "dims"')
     dims = _int_tuple(dims, "permute", "dims")
     nd = input._data.ndim
     if len(dims) != nd:
@@ -1374,16 +1379,16 @@ def meshgrid(*tensors: Tensor, indexing: str | None = None) -> tuple:
         >>> xs.shape
         torch.Size([2, 3])
     """
-    import warnings
 
     if len(tensors) == 1 and isinstance(tensors[0], (tuple, list)):
         tensors = tuple(tensors[0])
     if indexing is None:
-        warnings.warn(
+        cpp_warn(
             "torch.meshgrid: in an upcoming release, it will be required to pass the indexing "
             "argument.",
-            UserWarning,
+            "aten/src/ATen/native/TensorShape.cpp:4215",
             stacklevel=2,
+            once=True,
         )
         indexing = "ij"
     if indexing not in ("ij", "xy"):

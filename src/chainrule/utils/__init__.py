@@ -6,7 +6,7 @@ import importlib as _importlib
 
 
 def __getattr__(name: str):
-    if name in ("data", "checkpoint"):
+    if name in ("data", "checkpoint", "hooks"):
         mod = _importlib.import_module(f".{name}", __name__)
         globals()[name] = mod
         return mod

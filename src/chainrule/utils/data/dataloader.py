@@ -65,7 +65,12 @@ class RandomSampler(Sampler):
 
     def _indices(self) -> np.ndarray:
         n = len(self.data_source)
-        rng = (self.generator or _c.default_generator).rng
+        if self.generator is None:
+            # as PyTorch: a fresh generator seeded from the global one, once per epoch
+            seed = _c.default_generator.rng.random_int64()
+            rng = _c.Generator().manual_seed(seed).rng
+        else:
+            rng = self.generator.rng
         if self.replacement:
             return rng.integers(0, n, self.num_samples)
         reps = -(-self.num_samples // n) if n else 0
@@ -235,6 +240,12 @@ class DataLoader:
         )
 
     def __iter__(self) -> Iterator[Any]:
+        # PyTorch's iterator draws its workers' base seed first (one 64-bit draw), so the
+        # generator's stream stays in step with PyTorch's
+        (self.generator or _c.default_generator).rng.random_int64()
+        yield from self._batches()
+
+    def _batches(self) -> Iterator[Any]:
         if self._iterable:
             yield from self._iter_stream()
             return
