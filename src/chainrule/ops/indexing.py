@@ -993,7 +993,7 @@ def _scatter(self, dim, index, src, value, reduce, inplace, fname):
                 "removed in a future PyTorch release. Use torch.scatter_reduce instead for more "
                 "reduction options.",
                 "aten/src/ATen/native/TensorAdvancedIndexing.cpp:225",
-                stacklevel=2,
+                stacklevel=3,
                 once=True,
             )
             full, sidx = _scatter_prep(self, dim, index, src, fname)
