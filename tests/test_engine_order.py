@@ -146,3 +146,19 @@ def test_leaf_hooks_apply_to_gradients_autograd_grad_returns():
         return [gx.item(), gy.item(), gx2.item(), x.grad.item()]
 
     assert run(chainrule) == run(torch) == [20.0, 200.0, 6000.0, 40.0]
+
+
+def test_accumulate_grad_node_hook_sees_the_gradient():
+    torch = pytest.importorskip("torch")
+
+    def run(lib):
+        seen = []
+        x = lib.ones(2, requires_grad=True)
+        y = x * 2
+        y.grad_fn.next_functions[0][0].register_hook(
+            lambda gi, go: seen.append((len(gi), [g.tolist() for g in go]))
+        )
+        y.sum().backward()
+        return seen
+
+    assert run(chainrule) == run(torch) == [(0, [[2.0, 2.0]])]

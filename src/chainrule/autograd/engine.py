@@ -164,8 +164,9 @@ def _accumulate(node: AccumulateGrad, g, create: bool, borrowed: set, hooks: boo
             var._grad = old + wrap(np.asarray(g))
     x = node._x
     if x is not None and x.post_hooks:
+        # an AccumulateGrad has no inputs to hand on; its output gradient is the one it added
         for fn in list(x.post_hooks.values()):
-            fn((), ())
+            fn((), (_to_tensor(g),))
 
 
 def call_node(node: Node, grads: tuple) -> tuple:
