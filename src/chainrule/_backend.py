@@ -62,6 +62,13 @@ def unsqueeze_dims(g, dims: tuple, ndim: int):
     return np.reshape(g, shape)
 
 
+_BOOL = np.dtype(bool)
+# same-size integer views of the float dtypes, for selecting bits
+_BITS = {
+    np.dtype(np.float64): np.dtype(np.int64),
+    np.dtype(np.float32): np.dtype(np.int32),
+    np.dtype(np.float16): np.dtype(np.int16),
+}
 _F32 = np.dtype(np.float32)
 _F16 = np.dtype(np.float16)
 _F64 = np.dtype(np.float64)
@@ -256,6 +263,24 @@ class _ArrayNS:
 
     @staticmethod
     def where(c, a, b):
+        # ``where(mask, 0, g)`` / ``where(mask, g, 0)`` (relu, clamp, masks ... in backward):
+        # selecting g's bits with an integer mask is exact (+0 where masked, NaN kept) and
+        # about three times faster than np.where with a scalar
+        if c.__class__ is np.ndarray and c.dtype == _BOOL and c.size >= 256:
+            if (b == 0 if b.__class__ is float or b.__class__ is int else False) and (
+                a.__class__ is np.ndarray and a.shape == c.shape
+            ):
+                bits = _BITS.get(a.dtype)
+                if bits is not None:
+                    keep = np.negative(c.view(np.int8))  # -1 (all bits) where c, else 0
+                    return np.bitwise_and(a.view(bits), keep, dtype=bits).view(a.dtype)
+            if (a == 0 if a.__class__ is float or a.__class__ is int else False) and (
+                b.__class__ is np.ndarray and b.shape == c.shape
+            ):
+                bits = _BITS.get(b.dtype)
+                if bits is not None:
+                    keep = np.subtract(c.view(np.int8), 1, dtype=np.int8)  # -1 where not c
+                    return np.bitwise_and(b.view(bits), keep, dtype=bits).view(b.dtype)
         return np.where(c, a, b)
 
     @staticmethod
