@@ -604,3 +604,36 @@ def test_einsum_four_operands_double_backward():
         assert (a is None) == (b is None) or not np.any(_np(a if a is not None else b))
         if a is not None and b is not None:
             _same_value(a, b)
+
+
+# ---------------------------------------------------------------- fast entry points
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_full_mean_rounds_as_numpy_and_torch(dtype):
+    """mean() of a whole float tensor skips np.mean's wrapper; its rounding must not change."""
+    rng = np.random.default_rng(3)
+    for n in (1, 7, 1000, 100_003):
+        a = (rng.standard_normal(n) * 10 + 3).astype(dtype)
+        got = chainrule.tensor(a).mean()
+        assert got.dtype == getattr(chainrule, dtype)
+        assert got.numpy() == np.mean(a)  # bit for bit
+        np.testing.assert_allclose(got.item(), torch.tensor(a).mean().item(), rtol=1e-3)
+    empty = chainrule.tensor(np.zeros(0, dtype))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert math.isnan(empty.mean().item())
+
+
+def test_matrix_matmul_fast_path_keeps_checks_and_node():
+    """2-D @ 2-D takes a short path; mismatches still get PyTorch's errors."""
+    c = chainrule.ones(2, 3, requires_grad=True) @ chainrule.ones(3, 4)
+    assert c.grad_fn.name() == "MmBackward0"
+    c.sum().backward()
+    with pytest.raises(
+        RuntimeError, match=r"mat1 and mat2 shapes cannot be multiplied \(2x3 and 2x4\)"
+    ):
+        chainrule.ones(2, 3) @ chainrule.ones(2, 4)
+    with pytest.raises(RuntimeError, match="expected m1 and m2 to have the same dtype"):
+        chainrule.ones(2, 3) @ chainrule.ones(3, 4, dtype=chainrule.float64)
+    out = chainrule.empty(2, 4)
+    chainrule.matmul(chainrule.ones(2, 3), chainrule.ones(3, 4), out=out)
+    assert out.tolist() == [[3.0] * 4] * 2

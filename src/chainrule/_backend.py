@@ -266,16 +266,17 @@ class _ArrayNS:
         # ``where(mask, 0, g)`` / ``where(mask, g, 0)`` (relu, clamp, masks ... in backward):
         # selecting g's bits with an integer mask is exact (+0 where masked, NaN kept) and
         # about three times faster than np.where with a scalar
-        if c.__class__ is np.ndarray and c.dtype == _BOOL and c.size >= 256:
+        # (isinstance, not a class check: donated gradient buffers are an ndarray subclass)
+        if isinstance(c, np.ndarray) and c.dtype == _BOOL and c.size >= 256:
             if (b == 0 if b.__class__ is float or b.__class__ is int else False) and (
-                a.__class__ is np.ndarray and a.shape == c.shape
+                isinstance(a, np.ndarray) and a.shape == c.shape
             ):
                 bits = _BITS.get(a.dtype)
                 if bits is not None:
                     keep = np.negative(c.view(np.int8))  # -1 (all bits) where c, else 0
                     return np.bitwise_and(a.view(bits), keep, dtype=bits).view(a.dtype)
             if (a == 0 if a.__class__ is float or a.__class__ is int else False) and (
-                b.__class__ is np.ndarray and b.shape == c.shape
+                isinstance(b, np.ndarray) and b.shape == c.shape
             ):
                 bits = _BITS.get(b.dtype)
                 if bits is not None:

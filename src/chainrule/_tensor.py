@@ -325,15 +325,16 @@ class Tensor:
         x.retain[self._output_nr] = weakref.ref(self)
         self._retains_grad = True
 
-    def _accumulate_node(self) -> AccumulateGrad:
+    def _accumulate_node(self, consumer: int | None = None) -> AccumulateGrad:
         """This leaf's AccumulateGrad node (created once, shared while alive); None for a view
-        made in no_grad mode: PyTorch gives it requires_grad but no gradient accumulator."""
+        made in no_grad mode: PyTorch gives it requires_grad but no gradient accumulator.
+        ``consumer``: the number of the node being recorded, when the caller knows it."""
         if self._base is not None and self.__dict__.get("_nograd_view"):
             return None
         ref = self._accum
         node = ref() if ref is not None else None
         if node is None:
-            node = AccumulateGrad(self)
+            node = AccumulateGrad(self, consumer)
             self._accum = weakref.ref(node)
         return node
 

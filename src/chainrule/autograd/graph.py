@@ -23,10 +23,13 @@ sequence = itertools.count(0, SEQ_STEP)
 _leaf_slots = [None, 0]  # (the newest node's number, AccumulateGrad nodes placed below it)
 
 
-def _leaf_sequence() -> int:
-    """A number just below the newest node's, one lower for each further leaf it consumes
-    (so leaves run in the order their consumer lists them), without taking a new one."""
-    newest = int(repr(sequence)[6:].split(",")[0]) - SEQ_STEP
+def _leaf_sequence(newest: int | None = None) -> int:
+    """A number just below the newest node's (``newest``, when the caller knows it), one lower
+    for each further leaf it consumes (so leaves run in the order their consumer lists them),
+    without taking a new one."""
+    if newest is None:
+        # itertools.count shows its next value only in its repr (a rare path)
+        newest = int(repr(sequence)[6:].split(",")[0]) - SEQ_STEP
     if _leaf_slots[0] == newest:
         _leaf_slots[1] += 1
     else:
@@ -285,7 +288,7 @@ class AccumulateGrad(Node):
 
     __slots__ = ("variable",)
 
-    def __init__(self, variable: Any) -> None:
+    def __init__(self, variable: Any, consumer: int | None = None) -> None:
         self._edges = ()
         self._meta = ()
         self._saved = ()
@@ -293,7 +296,7 @@ class AccumulateGrad(Node):
         # just below the newest node so far (normally the consumer being recorded), taking no
         # number: the engine runs nodes newest first, so a leaf's gradient is complete once
         # that consumer ran, as PyTorch runs AccumulateGrad as soon as it is ready
-        self._seq = _leaf_sequence()
+        self._seq = _leaf_sequence(consumer)
         self.variable = variable
 
     def name(self) -> str:

@@ -450,12 +450,13 @@ def _meta_of(a) -> tuple:
     return m
 
 
-def _edge_meta(v):
-    """(graph edge, (shape, dtype) or None) for one op input."""
+def _edge_meta(v, consumer: int):
+    """(graph edge, (shape, dtype) or None) for one op input; ``consumer``: the number of the
+    node being recorded."""
     if v.__class__ is Tensor or isinstance(v, Tensor):
         if v._requires_grad:
             fn = v._grad_fn
-            edge = (fn, v._output_nr) if fn is not None else (v._accumulate_node(), 0)
+            edge = (fn, v._output_nr) if fn is not None else (v._accumulate_node(consumer), 0)
             a = v._data
             try:
                 return edge, _META[a.dtype][a.shape]
@@ -495,7 +496,7 @@ def _record(op, inputs, params, outs, node=None) -> Node:
             except KeyError:
                 m0 = _meta_of(x)
         else:
-            e0, m0 = _edge_meta(a)
+            e0, m0 = _edge_meta(a, node._seq)
         if n == 1:
             node._edges = (e0,)
             node._meta = (m0,)
@@ -505,12 +506,12 @@ def _record(op, inputs, params, outs, node=None) -> Node:
             if b.__class__ is float or b.__class__ is int:
                 e1 = m1 = None
             else:
-                e1, m1 = _edge_meta(b)
+                e1, m1 = _edge_meta(b, node._seq)
             node._edges = (e0, e1)
             node._meta = (m0, m1)
             mask = (0 if m0 is None else 1) | (0 if m1 is None else 2)
     else:
-        pairs = [_edge_meta(v) for v in inputs]
+        pairs = [_edge_meta(v, node._seq) for v in inputs]
         node._edges = tuple(p[0] for p in pairs)
         node._meta = meta = tuple(p[1] for p in pairs)
         mask = 0
@@ -1070,7 +1071,7 @@ def specialize(op, params: tuple = (), name: str | None = None):
             node._params = params
         if ra:
             fn = a._grad_fn
-            e0 = (fn, a._output_nr) if fn is not None else (a._accumulate_node(), 0)
+            e0 = (fn, a._output_nr) if fn is not None else (a._accumulate_node(node._seq), 0)
             x = a._data
             try:
                 m0 = _META[x.dtype][x.shape]
@@ -1085,7 +1086,7 @@ def specialize(op, params: tuple = (), name: str | None = None):
         else:
             if rb:
                 fn = b._grad_fn
-                e1 = (fn, b._output_nr) if fn is not None else (b._accumulate_node(), 0)
+                e1 = (fn, b._output_nr) if fn is not None else (b._accumulate_node(node._seq), 0)
                 x = b._data
                 try:
                     m1 = _META[x.dtype][x.shape]

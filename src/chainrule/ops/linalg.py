@@ -18,7 +18,7 @@ import numpy as np
 from .. import _dtype as D
 from .._backend import array_ns
 from .._tensor import Tensor
-from ._dispatch import apply, apply_inplace
+from ._dispatch import apply, apply_inplace, specialize
 from ._registry import PUBLIC, defop, expose
 from .reduce import _call, _const, _data, _word, vector_norm
 
@@ -95,6 +95,7 @@ MM = _mm_entry("mm", "MmBackward0")
 BMM = _mm_entry("bmm", "BmmBackward0")
 MV = _mm_entry("mv", "MvBackward0")
 DOT = _mm_entry("dot", "DotBackward0", {"self": "{other}", "other": "{self}"})
+_mm_fast = specialize(MM)
 
 
 def _cname(a: np.ndarray) -> str:
@@ -205,6 +206,12 @@ def matmul(input: Tensor, other: Tensor, *, out=None) -> Tensor:
         >>> torch.matmul(torch.ones(2, 3), torch.ones(3))
         tensor([3., 3.])
     """
+    if input.__class__ is Tensor and other.__class__ is Tensor and out is None:
+        a, b = input._data, other._data
+        # the commonest call (a layer: matrix @ matrix of one float dtype), checked in one go
+        if a.ndim == 2 and b.ndim == 2 and a.dtype is b.dtype and a.dtype.kind == "f":
+            if a.shape[1] == b.shape[0]:
+                return _mm_fast(input, other)
     a = _tensor_arg(input, "matmul")
     b = _tensor_arg(other, "matmul", 2, "other")
     _matmul_check(a, b)
