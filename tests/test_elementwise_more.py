@@ -524,3 +524,16 @@ def test_inplace_gradients_match_torch_whoever_requires_grad(torch, op, who):
     for a, b in zip(grads[0], grads[1]):
         if a is not None:
             np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+def test_tanh_backward_large_array_is_exactly_one_minus_square():
+    """The large-array path of tanh's gradient (one buffer, in place) rounds as g * (1 - r*r)."""
+    rng = np.random.default_rng(5)
+    for dtype in ("float32", "float64"):
+        a = rng.standard_normal(10_000).astype(dtype)
+        g = rng.standard_normal(10_000).astype(dtype)
+        x = cr.tensor(a, requires_grad=True)
+        y = cr.tanh(x)
+        y.backward(cr.tensor(g))
+        r = y.detach().numpy()
+        np.testing.assert_array_equal(x.grad.numpy(), g * (1 - r * r))

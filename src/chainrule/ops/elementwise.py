@@ -478,8 +478,20 @@ ACOS = _unary(
 ATAN = _unary("atan", np.arctan, lambda F, g, x: g / (1 + x * x), explain="1/(1+{u}²)")
 SINH = _unary("sinh", np.sinh, lambda F, g, x: g * F.cosh(x), explain="cosh({u})")
 COSH = _unary("cosh", np.cosh, lambda F, g, x: g * F.sinh(x), explain="sinh({u})")
+
+
 # written so NumPy reuses its temporaries in place (one temporary array, not two)
-TANH = _unary("tanh", np.tanh, lambda F, g, r: g * -(r * r - 1), ("result",), "1-tanh²({u})")
+def _one_minus_square(r):
+    """``1 - r*r``; on a large array in one buffer (three passes with ``g *`` instead of four)."""
+    if r.__class__ is np.ndarray and r.size >= 4096:
+        t = r * r
+        return np.subtract(1, t, out=t)
+    return -(r * r - 1)  # (NumPy elides these temporaries; exactly 1 - r*r)
+
+
+TANH = _unary(
+    "tanh", np.tanh, lambda F, g, r: g * _one_minus_square(r), ("result",), "1-tanh²({u})"
+)
 
 
 def _sigmoid(x):
