@@ -266,7 +266,8 @@ class _ArrayNS:
         # ``where(mask, 0, g)`` / ``where(mask, g, 0)`` (relu, clamp, masks ... in backward):
         # selecting g's bits with an integer mask is exact (+0 where masked, NaN kept) and
         # about three times faster than np.where with a scalar
-        # (isinstance, not a class check: donated gradient buffers are an ndarray subclass)
+        # (isinstance, not a class check: a donated gradient buffer, an ndarray subclass, takes
+        # the result in place; the bit views promote int8 masks to their own width)
         if isinstance(c, np.ndarray) and c.dtype == _BOOL and c.size >= 256:
             if (b == 0 if b.__class__ is float or b.__class__ is int else False) and (
                 isinstance(a, np.ndarray) and a.shape == c.shape
@@ -274,14 +275,14 @@ class _ArrayNS:
                 bits = _BITS.get(a.dtype)
                 if bits is not None:
                     keep = np.negative(c.view(np.int8))  # -1 (all bits) where c, else 0
-                    return np.bitwise_and(a.view(bits), keep, dtype=bits).view(a.dtype)
+                    return np.bitwise_and(a.view(bits), keep).view(a.dtype)
             if (a == 0 if a.__class__ is float or a.__class__ is int else False) and (
                 isinstance(b, np.ndarray) and b.shape == c.shape
             ):
                 bits = _BITS.get(b.dtype)
                 if bits is not None:
                     keep = np.subtract(c.view(np.int8), 1, dtype=np.int8)  # -1 where not c
-                    return np.bitwise_and(b.view(bits), keep, dtype=bits).view(b.dtype)
+                    return np.bitwise_and(b.view(bits), keep).view(b.dtype)
         return np.where(c, a, b)
 
     @staticmethod

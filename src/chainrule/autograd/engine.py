@@ -26,7 +26,10 @@ _ndarray = np.ndarray
 # them, and an op whose formulas are marked ``donate`` writes its arithmetic into the incoming
 # one. Below this size allocation is cheap; above it each fresh array costs page faults.
 DONATE_MIN = 1 << 16
-_INPLACE_UFUNCS = frozenset((np.add, np.subtract, np.multiply, np.true_divide, np.negative))
+# (bitwise_and: where(mask, g, 0) selects g's bits, see _ArrayNS.where)
+_INPLACE_UFUNCS = frozenset(
+    (np.add, np.subtract, np.multiply, np.true_divide, np.negative, np.bitwise_and)
+)
 
 
 class _Donated(np.ndarray):
