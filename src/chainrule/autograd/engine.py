@@ -125,6 +125,10 @@ def sum_to(g, shape: tuple, create: bool):
             g = g.sum(dim=axes, keepdim=True)
         return g.reshape(shape)
     if axes:
+        if len(axes) == lead and shape:
+            # only leading axes (a bias): the sum has the shape already, a fresh array rather
+            # than a reshaped view (which a leaf's .grad would have to copy); 0-d stays an array
+            return np.sum(g, axis=axes)
         g = np.sum(g, axis=axes, keepdims=True)
     return np.reshape(g, shape)
 
