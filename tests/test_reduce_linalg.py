@@ -637,3 +637,61 @@ def test_matrix_matmul_fast_path_keeps_checks_and_node():
     out = chainrule.empty(2, 4)
     chainrule.matmul(chainrule.ones(2, 3), chainrule.ones(3, 4), out=out)
     assert out.tolist() == [[3.0] * 4] * 2
+
+
+@pytest.mark.parametrize(
+    "shapes, kernel",
+    [
+        (((3,), (3,)), "dot"),
+        (((2, 3), (3,)), "addmv_impl_cpu"),
+        (((3,), (3, 2)), "addmm_impl_cpu_"),
+        (((2, 2, 3), (2, 3, 2)), "bmm"),
+    ],
+)
+def test_bool_matmul_names_torch_kernel(shapes, kernel):
+    (sa, sb) = shapes
+    for lib in (chainrule, torch):
+        a, b = lib.ones(*sa, dtype=lib.bool), lib.ones(*sb, dtype=lib.bool)
+        with pytest.raises(NotImplementedError, match=f"\"{kernel}\" not implemented for 'Bool'"):
+            a @ b
+
+
+def test_dot_inner_dist_cross_dtype_errors_as_torch():
+    cases = [
+        (lambda L: L.dot(L.ones(3, dtype=L.bool), L.ones(3, dtype=L.bool)), NotImplementedError),
+        (lambda L: L.inner(L.ones(3), L.ones(3, dtype=L.float64)), RuntimeError),
+        (lambda L: L.inner(L.ones(2, 3), L.ones(2, 3, dtype=L.float64)), RuntimeError),
+        (lambda L: L.dist(L.ones(3, dtype=L.int64), L.ones(3, dtype=L.int64)), RuntimeError),
+        (lambda L: L.dist(L.ones(3, dtype=L.uint8), L.ones(3, dtype=L.uint8)), RuntimeError),
+        (lambda L: L.cross(L.ones(3, dtype=L.bool), L.ones(3), dim=0), NotImplementedError),
+        (
+            lambda L: L.linalg.cross(L.ones(3, dtype=L.bool), L.ones(3, dtype=L.bool)),
+            NotImplementedError,
+        ),
+        (lambda L: L.cross(L.ones(3), L.ones(3, dtype=L.bool), dim=0), RuntimeError),
+    ]
+    for fn, exc in cases:
+        msgs = []
+        for lib in (chainrule, torch):
+            with pytest.raises(exc) as info:
+                fn(lib)
+            msgs.append(str(info.value).split("\n")[0])
+        assert msgs[0] == msgs[1]
+
+
+def test_remainder_zero_takes_the_sign_of_the_dividend():
+    a = [0.0, -0.0, 3.0, -3.0, 2.5, 4.0]
+    b = [-1.5, 1.5, -1.5, 1.5, -1.0, 2.0]
+    for dtype in ("float32", "float64"):
+        got = chainrule.remainder(
+            chainrule.tensor(a, dtype=getattr(chainrule, dtype)),
+            chainrule.tensor(b, dtype=getattr(chainrule, dtype)),
+        )
+        want = torch.remainder(
+            torch.tensor(a, dtype=getattr(torch, dtype)),
+            torch.tensor(b, dtype=getattr(torch, dtype)),
+        )
+        np.testing.assert_array_equal(np.signbit(got.numpy()), np.signbit(want.numpy()))
+        np.testing.assert_array_equal(got.numpy(), want.numpy())
+    assert repr(chainrule.tensor(a) % -1.5) == repr(torch.tensor(a) % -1.5)
+    assert repr(chainrule.tensor(-3.0) % 1.5) == repr(torch.tensor(-3.0) % 1.5)

@@ -623,3 +623,16 @@ def test_other_views_follow_an_in_place_change():
         out.append((x.grad.numpy().copy(), v.detach().numpy().copy(), b.detach().numpy().copy()))
     for c, t in zip(*out):
         np.testing.assert_allclose(c, t)
+
+
+def test_flip_needs_dims():
+    """PyTorch's flip has no default dims: a call without them is a TypeError."""
+    x = chainrule.ones(2, 3)
+    with pytest.raises(
+        TypeError, match=r'flip\(\) missing 1 required positional arguments: "dims"'
+    ):
+        x.flip()
+    with pytest.raises(TypeError, match="missing 1 required positional"):
+        chainrule.flip(x)
+    assert x.flip(0, 1).shape == (2, 3)
+    assert chainrule.flip(x, dims=(1,)).shape == (2, 3)

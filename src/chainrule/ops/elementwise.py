@@ -190,7 +190,24 @@ FLOOR_DIVIDE = defop(
     node="torch::autograd::NotImplemented",
     jvp=None,
 )
-_remainder = _int_div(np.remainder, "remainder_cpu")
+_np_remainder = _int_div(np.remainder, "remainder_cpu")
+
+
+def _remainder(a, b):
+    """Python's modulo (the sign of ``b``), as PyTorch computes it: from ``fmod``, so a zero
+    result keeps the sign of ``a`` (NumPy gives it the sign of ``b``)."""
+    r = _np_remainder(a, b)
+    dt = getattr(r, "dtype", None)
+    if dt is not None and dt.kind == "f":
+        zero = r == 0
+        if np.any(zero):
+            signed = np.copysign(np.zeros((), dt), np.where(np.signbit(a), -1, 1).astype(dt))
+            r = np.where(zero, signed, r).astype(dt, copy=False)
+            if r.ndim == 0:
+                r = r[()]
+    return r
+
+
 _fmod = _int_div(np.fmod, "fmod_cpu")
 REMAINDER = defop(
     "remainder",

@@ -497,7 +497,13 @@ def dist(input: Tensor, other: Tensor, p: float = 2) -> Tensor:  # noqa: A002
         >>> torch.dist(torch.tensor([3.0, 0.0]), torch.tensor([0.0, 4.0]))
         tensor(5.)
     """
-    return _cr().linalg.vector_norm(input - other, p)
+    diff = input - other
+    if diff._data.dtype.kind not in "fc":
+        word = D._BY_NP[diff._data.dtype].word
+        raise RuntimeError(
+            f"norm(): input dtype should be either floating point or complex. Got {word} instead."
+        )
+    return _cr().linalg.vector_norm(diff, p)
 
 
 def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str | None = None) -> Tensor:
@@ -1204,6 +1210,8 @@ def _linalg_cross(
     """
     if input.ndim != other.ndim:
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
+    if input.dtype is D.bool_ and other.dtype is not D.bool_:
+        raise NotImplementedError("\"cross\" not implemented for 'Bool'")
     if input.dtype is not other.dtype:
         raise RuntimeError(f"expected scalar type {input.dtype.word} but found {other.dtype.word}")
     if input.shape[dim] != 3 or other.shape[dim] != 3:
@@ -1211,6 +1219,8 @@ def _linalg_cross(
             f"linalg.cross: inputs dimension {dim} must have length 3. Got "
             f"{input.shape[dim]} and {other.shape[dim]}"
         )
+    if input.dtype is D.bool_:
+        raise NotImplementedError("\"cross\" not implemented for 'Bool'")
     i1 = wrap(np.array([1, 2, 0]))
     i2 = wrap(np.array([2, 0, 1]))
     d = dim + input.ndim if dim < 0 else dim

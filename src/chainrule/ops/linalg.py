@@ -195,7 +195,15 @@ def _matmul_check(a: np.ndarray, b: np.ndarray) -> None:
         raise RuntimeError(
             f"expected m1 and m2 to have the same dtype, but got: {_cname(a)} != {_cname(b)}"
         )
-    _check_bool(a, "addmm_impl_cpu_")
+    if da == 1 and db == 1:
+        kernel = "dot"
+    elif db == 1:
+        kernel = "addmv_impl_cpu"
+    elif db == 2:
+        kernel = "addmm_impl_cpu_"
+    else:
+        kernel = "bmm"
+    _check_bool(a, kernel)
 
 
 def matmul(input: Tensor, other: Tensor, *, out=None) -> Tensor:
@@ -324,6 +332,7 @@ def dot(input: Tensor, tensor: Tensor, *, out=None) -> Tensor:
         raise RuntimeError(
             f"dot : expected both vectors to have same dtype, but found {_word(a)} and {_word(b)}"
         )
+    _check_bool(a, "dot")
     return apply(DOT, (input, tensor))
 
 
@@ -718,6 +727,10 @@ def inner(input: Tensor, other: Tensor, *, out=None) -> Tensor:
             "inner() the last dimension must match on both input tensors but got shapes "
             f"{list(a.shape)} and {list(b.shape)}"
         )
+    if a.dtype != b.dtype:
+        raise RuntimeError("both inputs should have same dtype")
+    if a.ndim == 1 and b.ndim == 1:
+        _check_bool(a, "dot")
     return tensordot(input, other, ([-1], [-1]))
 
 

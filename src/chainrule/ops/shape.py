@@ -1110,6 +1110,8 @@ def flip(input: Tensor, *dims: Any, **kw: Any) -> Tensor:
     """
     if "dims" in kw:
         dims = (kw.pop("dims"),)
+    elif not dims:
+        raise TypeError('flip() missing 1 required positional arguments: "dims"')
     nd = input._data.ndim
     dims = tuple(_wrap_dim(d, nd) for d in _int_tuple(dims, "flip", "dims"))
     if len(set(dims)) != len(dims):
