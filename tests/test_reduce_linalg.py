@@ -695,3 +695,37 @@ def test_remainder_zero_takes_the_sign_of_the_dividend():
         np.testing.assert_array_equal(got.numpy(), want.numpy())
     assert repr(chainrule.tensor(a) % -1.5) == repr(torch.tensor(a) % -1.5)
     assert repr(chainrule.tensor(-3.0) % 1.5) == repr(torch.tensor(-3.0) % 1.5)
+
+
+def test_dim_argument_errors_as_torch():
+    """A tuple where one dim is expected, a missing dim, and bool inputs: torch's type and text."""
+    cases = [
+        lambda L: L.cumsum(L.ones(2, 3), dim=(0, 1)),
+        lambda L: L.cummax(L.ones(2, 3), dim=(0, 1)),
+        lambda L: L.softmax(L.ones(2, 3), dim=(0, 1)),
+        lambda L: L.log_softmax(L.ones(2, 3), dim=(0, 1)),
+        lambda L: L.median(L.ones(2, 3), dim=(0, 1)),
+        lambda L: L.topk(L.ones(2, 3), 1, dim=(0, 1)),
+        lambda L: L.kthvalue(L.ones(2, 3), 1, dim=(0, 1)),
+        lambda L: L.mode(L.ones(2, 3), dim=(0, 1)),
+        lambda L: L.argmax(L.ones(2, 3, dtype=L.bool), dim=(0, 1)),
+        lambda L: L.cumsum(L.ones(3)),
+        lambda L: L.cumprod(L.ones(3)),
+        lambda L: L.cummin(L.ones(3)),
+        lambda L: L.ones(3, dtype=L.bool).topk(1),
+        lambda L: L.ones(3, dtype=L.bool).median(),
+        lambda L: L.ones(3, dtype=L.bool).median(0),
+        lambda L: L.ones(3, dtype=L.bool).kthvalue(1),
+        lambda L: L.var_mean(L.ones(3, dtype=L.int64)),
+        lambda L: L.std_mean(L.ones(3, dtype=L.int64)),
+        lambda L: L.ones(2, 3).flip(),
+    ]
+    for k, fn in enumerate(cases):
+        got = []
+        for lib in (chainrule, torch):
+            with pytest.raises(Exception) as info:
+                fn(lib)
+            got.append((type(info.value), str(info.value).split("\n")[0]))
+        assert got[0] == got[1], k
+    with pytest.raises(TypeError):  # sort/argsort take one int dim (torch: an overload error)
+        chainrule.sort(chainrule.ones(2, 3), dim=(0, 1))

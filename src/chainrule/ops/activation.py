@@ -105,6 +105,8 @@ def _prepare(input, dim, dtype, name: str):
         )
     if dim is None:
         raise TypeError(f'{name}() missing 1 required positional arguments: "dim"')
+    if isinstance(dim, (tuple, list)):
+        raise TypeError(f"{name}(): argument 'dim' must be int, not {type(dim).__name__}")
     x = input._data
     d = norm_dims(int(dim), x.ndim)[0]
     if dtype is not None:

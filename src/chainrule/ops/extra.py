@@ -16,6 +16,7 @@ from .._tensor import Tensor, wrap
 from . import linalg as _linalg  # noqa: F401  (creates PUBLIC['linalg'] first)
 from ._dispatch import apply, result_dtype
 from ._registry import PUBLIC, defop, expose
+from .reduce import int_dim as _int_dim
 
 _bool = builtins.bool
 
@@ -980,7 +981,10 @@ def kthvalue(
         >>> torch.kthvalue(torch.tensor([3.0, 1.0, 2.0]), 2).values
         tensor(2.)
     """
+    _int_dim(dim, "kthvalue")
     a = input._data
+    if a.dtype == np.bool_:
+        raise NotImplementedError("\"kthvalue_cpu\" not implemented for 'Bool'")
     nd = max(a.ndim, 1)
     d = dim + nd if dim < 0 else dim
     if not 0 <= d < nd:
@@ -1009,6 +1013,7 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False, *, out: Any = None
         values=tensor(2),
         indices=tensor(2))
     """
+    _int_dim(dim, "mode")
     a = input._data
     nd = max(a.ndim, 1)
     d = dim + nd if dim < 0 else dim

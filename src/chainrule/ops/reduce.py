@@ -14,6 +14,7 @@ from __future__ import annotations
 import builtins
 import functools
 import math
+import sys
 import warnings
 
 import numpy as np
@@ -75,10 +76,30 @@ def _axes(dim, ndim: int) -> tuple:
     return dims if ndim else ()
 
 
+def int_dim(dim, fname: str | None = None) -> None:
+    """PyTorch's TypeError for a tuple/list ``dim`` where one int is expected; ``fname``
+    defaults to the nearest public function on the call stack (the one the user called)."""
+    if isinstance(dim, (tuple, list)):
+        if fname is None:
+            frame = sys._getframe(1)
+            while frame is not None and frame.f_code.co_name.startswith("_"):
+                frame = frame.f_back
+            fname = frame.f_code.co_name if frame is not None else "function"
+        raise TypeError(f"{fname}(): argument 'dim' must be int, not {type(dim).__name__}")
+
+
+_REQUIRED = object()  # a required ``dim`` left out: PyTorch's TypeError wording, not Python's
+
+
+def _need_dim(dim, fname: str) -> None:
+    if dim is _REQUIRED:
+        raise TypeError(f'{fname}() missing 1 required positional arguments: "dim"')
+
+
 def _axis(dim, ndim: int) -> int:
     """One normalised dim (0-d tensors accept 0 and -1)."""
     if isinstance(dim, (tuple, list)):
-        raise TypeError(f"dim must be an int, not {type(dim).__name__}")
+        int_dim(dim)
     return norm_dims(_int(dim), ndim)[0]
 
 
@@ -504,6 +525,7 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = 
         >>> torch.tensor([3.0, 1.0, 2.0]).sort().indices
         tensor([1, 2, 0])
     """
+    int_dim(dim, "sort")
     d = norm_dims(dim, input._data.ndim)[0] if input._data.ndim else 0
     v, i = apply(SORT, (input,), (d, bool(descending)))
     return return_types.sort((v, i))
@@ -517,6 +539,7 @@ def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool
         >>> torch.tensor([3.0, 1.0, 2.0]).argsort()
         tensor([1, 2, 0])
     """
+    int_dim(dim, "argsort")
     return sort(input, dim, descending, stable)[1]
 
 
@@ -533,6 +556,9 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
         >>> torch.tensor([3.0, 1.0, 2.0]).topk(2).values
         tensor([3., 2.])
     """
+    int_dim(dim, "topk")
+    if input._data.dtype == np.bool_:
+        raise RuntimeError("topk does not support bool dtypes on CPU")
     nd = input._data.ndim
     d = norm_dims(dim, nd)[0] if nd else 0
     size = input._data.shape[d] if nd else 1
@@ -1003,12 +1029,13 @@ LOGCUMSUMEXP_CUM = defop(
 
 def _cumext(op, name, input, dim):
     _check_tensor(input, name)
+    _need_dim(dim, name)
     d = _axis(dim, input._data.ndim)
     v, i = apply(op, (input,), (d,))
     return getattr(return_types, name)((v, i))
 
 
-def cummax(input: Tensor, dim: int, *, out=None):
+def cummax(input: Tensor, dim: int = _REQUIRED, *, out=None):
     """Running maximum along ``dim`` and its index (the last of equal values, as PyTorch).
 
     Example:
@@ -1019,7 +1046,7 @@ def cummax(input: Tensor, dim: int, *, out=None):
     return _cumext(CUMMAX, "cummax", input, dim)
 
 
-def cummin(input: Tensor, dim: int, *, out=None):
+def cummin(input: Tensor, dim: int = _REQUIRED, *, out=None):
     """Running minimum along ``dim`` and its index (the last of equal values, as PyTorch).
 
     Example:
@@ -1502,6 +1529,7 @@ def amin(input: Tensor, dim=(), keepdim: bool = False) -> Tensor:
 
 def _argmaxmin(input, dim, keepdim, op, name):
     _check_tensor(input, name)
+    int_dim(dim, name)
     x = input._data
     if x.dtype == np.bool_:
         raise RuntimeError(f"{name}(): does not support bool input")
@@ -1549,6 +1577,10 @@ def median(input: Tensor, dim: int | None = None, keepdim: bool = False):
     """
     _check_tensor(input, "median")
     x = input._data
+    int_dim(dim, "median")
+    if x.dtype == np.bool_:
+        kernel = "median_cpu" if dim is None else "median_out"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
     if dim is None:
         if x.size == 0:
             return wrap(np.asarray(np.nan, x.dtype))
@@ -1637,7 +1669,8 @@ def _var_std(op, fname, input, dim, unbiased, keepdim, correction):
     _check_tensor(input, fname)
     x = input._data
     if x.dtype.kind not in "fc":
-        raise RuntimeError("std and var only support floating point and complex dtypes")
+        what = fname if fname in ("var_mean", "std_mean") else "std and var"
+        raise RuntimeError(f"{what} only support floating point and complex dtypes")
     dim, correction = _correction(fname, dim, unbiased, correction)
     dims = _axes(None if _is_full(dim) else dim, x.ndim)
     if _numel(x.shape, dims) - correction <= 0:
@@ -1714,6 +1747,7 @@ def logsumexp(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
 
 def _cum(op, name, input, dim, dtype, acc):
     _check_tensor(input, name)
+    _need_dim(dim, name)
     x = input._data
     d = _axis(dim, x.ndim)
     npd = _np_dtype(dtype)
@@ -1722,7 +1756,7 @@ def _cum(op, name, input, dim, dtype, acc):
     return apply(op, (input,), (d, npd))
 
 
-def cumsum(input: Tensor, dim: int, *, dtype=None) -> Tensor:
+def cumsum(input: Tensor, dim: int = _REQUIRED, *, dtype=None) -> Tensor:
     """Cumulative sum along ``dim`` (integers and bools accumulate in int64).
 
     Example:
@@ -1733,7 +1767,7 @@ def cumsum(input: Tensor, dim: int, *, dtype=None) -> Tensor:
     return _cum(CUMSUM, "cumsum", input, dim, dtype, True)
 
 
-def cumprod(input: Tensor, dim: int, *, dtype=None) -> Tensor:
+def cumprod(input: Tensor, dim: int = _REQUIRED, *, dtype=None) -> Tensor:
     """Cumulative product along ``dim`` (gradients exact with zeros).
 
     Example:
