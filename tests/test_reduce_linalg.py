@@ -729,3 +729,26 @@ def test_dim_argument_errors_as_torch():
         assert got[0] == got[1], k
     with pytest.raises(TypeError):  # sort/argsort take one int dim (torch: an overload error)
         chainrule.sort(chainrule.ones(2, 3), dim=(0, 1))
+
+
+def test_scalar_and_unique_dim_errors_as_torch():
+    cases = [
+        lambda L: L.sort(L.tensor(1.0), 1),
+        lambda L: L.argsort(L.tensor(1.0), 1),
+        lambda L: L.topk(L.tensor(1.0), 1, dim=1),
+        lambda L: L.topk(L.ones(3, dtype=L.bool), 1, dim=1),
+        lambda L: L.cummax(L.tensor(1.0), 1),
+        lambda L: L.median(L.ones(3, dtype=L.bool), 1),
+        lambda L: L.kthvalue(L.ones(3, dtype=L.bool), 1, 1),
+        lambda L: L.unique(L.tensor(1.0), dim=0),
+        lambda L: L.unique(L.ones(3), dim=1),
+        lambda L: L.unique(L.ones(3), dim=(0, 1)),
+    ]
+    for k, fn in enumerate(cases):
+        got = []
+        for lib in (chainrule, torch):
+            with pytest.raises(Exception) as info:
+                fn(lib)
+            got.append((type(info.value), str(info.value).split("\n")[0]))
+        assert got[0] == got[1], k
+    assert chainrule.sort(chainrule.tensor(2.0), -1).values.item() == 2.0

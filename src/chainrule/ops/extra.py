@@ -11,6 +11,7 @@ import numpy as np
 
 from .. import _creation as C
 from .. import _dtype as D
+from .._backend import norm_dims
 from .._cwarn import cpp_warn
 from .._tensor import Tensor, wrap
 from . import linalg as _linalg  # noqa: F401  (creates PUBLIC['linalg'] first)
@@ -701,7 +702,13 @@ def unique(
     if dim is None:
         vals, inv, cnt = apply(UNIQUE, (input,), (None,))
     else:
-        d = dim + input.ndim if dim < 0 else dim
+        if isinstance(dim, (tuple, list)):
+            raise TypeError(
+                f"unique_dim(): argument 'dim' (position 2) must be int, not {type(dim).__name__}"
+            )
+        if input.ndim == 0:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        d = norm_dims(dim, input.ndim)[0]
         vals, inv, cnt = apply(UNIQUE_DIM, (input,), (d,))
     return _pack(vals, (return_inverse, inv), (return_counts, cnt))
 
@@ -983,14 +990,14 @@ def kthvalue(
     """
     _int_dim(dim, "kthvalue")
     a = input._data
-    if a.dtype == np.bool_:
-        raise NotImplementedError("\"kthvalue_cpu\" not implemented for 'Bool'")
     nd = max(a.ndim, 1)
     d = dim + nd if dim < 0 else dim
     if not 0 <= d < nd:
         raise IndexError(
             f"Dimension out of range (expected to be in range of [{-nd}, {nd - 1}], but got {dim})"
         )
+    if a.dtype == np.bool_:
+        raise NotImplementedError("\"kthvalue_cpu\" not implemented for 'Bool'")
     arr = a.reshape(1) if a.ndim == 0 else a
     size = arr.shape[d]
     if not 1 <= k <= size:

@@ -526,7 +526,7 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = 
         tensor([1, 2, 0])
     """
     int_dim(dim, "sort")
-    d = norm_dims(dim, input._data.ndim)[0] if input._data.ndim else 0
+    d = norm_dims(dim, input._data.ndim)[0]  # (0-d: 0 and -1 are accepted, give 0)
     v, i = apply(SORT, (input,), (d, bool(descending)))
     return return_types.sort((v, i))
 
@@ -557,10 +557,10 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
         tensor([3., 2.])
     """
     int_dim(dim, "topk")
+    nd = input._data.ndim
+    d = norm_dims(dim, nd)[0]  # (0-d: 0 and -1 are accepted, give 0)
     if input._data.dtype == np.bool_:
         raise RuntimeError("topk does not support bool dtypes on CPU")
-    nd = input._data.ndim
-    d = norm_dims(dim, nd)[0] if nd else 0
     size = input._data.shape[d] if nd else 1
     if not 0 <= k <= size:
         raise RuntimeError("selected index k out of range")
@@ -1030,6 +1030,8 @@ LOGCUMSUMEXP_CUM = defop(
 def _cumext(op, name, input, dim):
     _check_tensor(input, name)
     _need_dim(dim, name)
+    if input._data.ndim == 0 and not isinstance(dim, (tuple, list)) and dim not in (0, -1):
+        raise IndexError(f"{name}(): Expected reduction dim -1 or 0 for scalar but got {dim}")
     d = _axis(dim, input._data.ndim)
     v, i = apply(op, (input,), (d,))
     return getattr(return_types, name)((v, i))
@@ -1579,6 +1581,8 @@ def median(input: Tensor, dim: int | None = None, keepdim: bool = False):
     x = input._data
     int_dim(dim, "median")
     if x.dtype == np.bool_:
+        if dim is not None:
+            _axis(dim, x.ndim)  # (the dim is checked first)
         kernel = "median_cpu" if dim is None else "median_out"
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
     if dim is None:
