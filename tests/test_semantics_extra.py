@@ -114,3 +114,21 @@ def test_saved_attributes_on_grad_fn_as_in_the_autograd_mechanics_notes():
         y.grad_fn._saved_result
     with pytest.raises(AttributeError, match="has no attribute '_saved_nothing'"):
         y.grad_fn._saved_nothing
+
+
+def test_three_operand_broadcast_and_negative_zeros_errors_as_torch():
+    real_torch = pytest.importorskip("torch")
+
+    cases = [
+        lambda L: L.where(L.ones(2, dtype=L.bool), L.ones(2), L.ones(3)),
+        lambda L: L.lerp(L.ones(2), L.ones(2), L.ones(3)),
+        lambda L: L.zeros(2, -3),
+        lambda L: L.ones(-1),
+    ]
+    for fn in cases:
+        got = []
+        for lib in (chainrule, real_torch):
+            with pytest.raises(RuntimeError) as info:
+                fn(lib)
+            got.append(str(info.value).split("\n")[0])
+        assert got[0] == got[1]

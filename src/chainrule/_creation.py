@@ -363,7 +363,12 @@ def zeros(*size: Any, **kw: Any) -> Tensor:
         >>> torch.zeros(2, 3).shape, torch.zeros((2,)).dtype
         (torch.Size([2, 3]), torch.float32)
     """
-    return _filled(size, kw, 0, "zeros")
+    try:
+        return _filled(size, kw, 0, "zeros")
+    except RuntimeError as exc:
+        if "negative dimension" in str(exc):  # PyTorch's zeros words it its own way
+            raise RuntimeError("zeros: Dimension size must be non-negative.") from None
+        raise
 
 
 def ones(*size: Any, **kw: Any) -> Tensor:
