@@ -537,3 +537,21 @@ def test_tanh_backward_large_array_is_exactly_one_minus_square():
         y.backward(cr.tensor(g))
         r = y.detach().numpy()
         np.testing.assert_array_equal(x.grad.numpy(), g * (1 - r * r))
+
+
+def test_rounding_refuses_bool_and_half_sinc_uses_float32(torch):
+    for name in ("floor", "ceil", "round", "trunc", "fix"):
+        msgs = []
+        for lib in (cr, torch):
+            with pytest.raises(NotImplementedError) as info:
+                getattr(lib, name)(lib.tensor([True, False]))
+            msgs.append(str(info.value))
+        assert msgs[0] == msgs[1]
+    for lib in (cr, torch):
+        with pytest.raises(NotImplementedError, match="round_cpu"):
+            lib.tensor([True]).round(decimals=1)
+    assert cr.floor(cr.tensor([1, -2])).tolist() == [1, -2]
+    a = np.linspace(-4, 4, 101).astype(np.float16)
+    np.testing.assert_array_equal(
+        cr.sinc(cr.tensor(a)).numpy(), torch.sinc(torch.tensor(a)).numpy()
+    )

@@ -556,18 +556,31 @@ def _rounding(name, fwd, node=None):
     return defop(name, fwd, grads=(_zero_grad,), explain={"self": "0"}, node=node)
 
 
-FLOOR = _rounding("floor", np.floor)
-CEIL = _rounding("ceil", np.ceil)
-TRUNC = _rounding("trunc", np.trunc)
+def _no_bool(fn, kernel):
+    """PyTorch has no rounding kernel for bool tensors (integers pass through unchanged)."""
+
+    def fwd(x, *args):
+        if x.dtype == np.bool_:
+            raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+        return fn(x, *args)
+
+    return fwd
+
+
+FLOOR = _rounding("floor", _no_bool(np.floor, "floor_vml_cpu"))
+CEIL = _rounding("ceil", _no_bool(np.ceil, "ceil_vml_cpu"))
+TRUNC = _rounding("trunc", _no_bool(np.trunc, "trunc_vml_cpu"))
 FRAC = defop(
     "frac",
     _no_kernel(lambda x: x - np.trunc(x), "frac_cpu", "biu"),
     grads=(lambda F, g: g,),
     explain={"self": "1"},
 )
-ROUND = _rounding("round", np.round)
+ROUND = _rounding("round", _no_bool(np.round, "round_vml_cpu"))
 ROUND_DECIMALS = _rounding(
-    "round_decimals", lambda x, decimals: np.round(x, decimals), node="RoundBackward1"
+    "round_decimals",
+    _no_bool(lambda x, decimals: np.round(x, decimals), "round_cpu"),
+    node="RoundBackward1",
 )
 
 

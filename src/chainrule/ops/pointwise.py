@@ -72,7 +72,10 @@ ATANH_INPLACE = _inplace_not_implemented("atanh", np.arctanh)
 def _sinc_fwd(x):
     # PyTorch: sin(pi x) / (pi x) with the product rounded in the input's dtype, 1 at 0
     dt = x.dtype
-    p = x * dt.type(PI)
+    if dt == np.float16:  # PyTorch computes half in float32 ("opmath"), rounding at the end
+        p = x.astype(np.float32) * np.float32(PI)
+    else:
+        p = x * dt.type(PI)
     p64 = np.asarray(p, dtype=np.float64)
     with np.errstate(all="ignore"):
         out = np.sin(p64) / p64
