@@ -132,3 +132,22 @@ def test_three_operand_broadcast_and_negative_zeros_errors_as_torch():
                 fn(lib)
             got.append(str(info.value).split("\n")[0])
         assert got[0] == got[1]
+
+
+def test_integer_clamp_inplace_with_float_bound_and_unsqueeze_strides_as_torch():
+    real_torch = pytest.importorskip("torch")
+    msgs = []
+    for lib in (chainrule, real_torch):
+        with pytest.raises(RuntimeError) as info:
+            lib.tensor([1, 2]).clamp_(min=1.5)
+        msgs.append(str(info.value))
+    assert msgs[0] == msgs[1]
+    assert chainrule.tensor([1, 5]).clamp_(min=2, max=3).tolist() == [2, 3]
+    for fn in (
+        lambda L: L.ones(2, 3).unsqueeze(1).stride(),
+        lambda L: L.ones(2, 3)[:, :, None].stride(),
+        lambda L: L.ones(3)[None].stride(),
+        lambda L: L.ones(3).expand(2, 3).stride(),
+        lambda L: L.ones(3, 1).t().stride(),
+    ):
+        assert fn(chainrule) == fn(real_torch)

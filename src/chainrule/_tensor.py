@@ -188,7 +188,17 @@ class Tensor:
         return bool(self._data.flags.c_contiguous)
 
     def stride(self, dim: int | None = None):
-        st = tuple(s // self._data.itemsize for s in self._data.strides)
+        a = self._data
+        st = tuple(s // a.itemsize for s in a.strides)
+        if 0 in st:
+            # NumPy gives an inserted size-1 dim (None index, unsqueeze, broadcast_to) stride
+            # 0; PyTorch gives it the stride of the dim after it times that dim's size
+            shape = a.shape
+            fixed = list(st)
+            for d in range(len(st) - 1, -1, -1):
+                if shape[d] == 1 and fixed[d] == 0:
+                    fixed[d] = fixed[d + 1] * shape[d + 1] if d + 1 < len(st) else 1
+            st = tuple(fixed)
         if dim is not None and not st:
             raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         return st if dim is None else st[_wrap_dim(dim, self._data.ndim)]

@@ -7,6 +7,7 @@ import operator
 
 import numpy as np
 
+from .. import _dtype as D
 from .._backend import erf as _backend_erf
 from .._backend import precise
 from .._backend import sign as _backend_sign
@@ -1398,6 +1399,15 @@ def clamp_(self, min=None, max=None):
         return apply_inplace(CLAMP_TENSOR, (self, min, max))
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if self._data.dtype.kind in "biu":
+        from ._dispatch import result_dtype
+
+        target = result_dtype((self, min, max))
+        if target.np != self._data.dtype:  # a float bound: the result cannot stay integer
+            own = D._BY_NP[self._data.dtype].cpp
+            raise RuntimeError(
+                f"result type {target.word} can't be cast to the desired output type {own}"
+            )
     return apply_inplace(CLAMP, (self,), (min, max))
 
 
