@@ -555,3 +555,31 @@ def test_rounding_refuses_bool_and_half_sinc_uses_float32(torch):
     np.testing.assert_array_equal(
         cr.sinc(cr.tensor(a)).numpy(), torch.sinc(torch.tensor(a)).numpy()
     )
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda L: L.where(L.ones(2, dtype=L.bool), L.ones(2), L.ones(3)),
+        lambda L: L.lerp(L.ones(2), L.ones(2), L.ones(3)),
+        lambda L: L.zeros(2, -3),
+        lambda L: L.ones(-1),
+        lambda L: L.tensor([1, 2]).clamp_(min=1.5),
+    ],
+)
+def test_three_operand_broadcast_negative_size_and_int_clamp_errors_as_torch(torch, fn):
+    with pytest.raises(RuntimeError):
+        fn(cr)
+    _same_error(torch, fn)
+
+
+def test_integer_clamp_inplace_and_unsqueeze_strides_as_torch(torch):
+    assert cr.tensor([1, 5]).clamp_(min=2, max=3).tolist() == [2, 3]
+    for fn in (
+        lambda L: L.ones(2, 3).unsqueeze(1).stride(),
+        lambda L: L.ones(2, 3)[:, :, None].stride(),
+        lambda L: L.ones(3)[None].stride(),
+        lambda L: L.ones(3).expand(2, 3).stride(),
+        lambda L: L.ones(3, 1).t().stride(),
+    ):
+        assert fn(cr) == fn(torch)

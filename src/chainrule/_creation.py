@@ -340,7 +340,12 @@ def _filled(size: tuple, kw: dict, fill: Any, name: str) -> Tensor:
     kw.pop("layout", None)
     kw.pop("pin_memory", None)
     kw.pop("memory_format", None)
-    shape = _sizes(size, kw.pop("size", None))
+    try:
+        shape = _sizes(size, kw.pop("size", None))
+    except RuntimeError:  # (a negative size: the only RuntimeError _sizes raises)
+        if name == "zeros":  # PyTorch's zeros words it its own way
+            raise RuntimeError("zeros: Dimension size must be non-negative.") from None
+        raise
     if kw:
         raise TypeError(f"{name}() got an unexpected keyword argument '{next(iter(kw))}'")
     if dtype is None:
@@ -363,12 +368,7 @@ def zeros(*size: Any, **kw: Any) -> Tensor:
         >>> torch.zeros(2, 3).shape, torch.zeros((2,)).dtype
         (torch.Size([2, 3]), torch.float32)
     """
-    try:
-        return _filled(size, kw, 0, "zeros")
-    except RuntimeError as exc:
-        if "negative dimension" in str(exc):  # PyTorch's zeros words it its own way
-            raise RuntimeError("zeros: Dimension size must be non-negative.") from None
-        raise
+    return _filled(size, kw, 0, "zeros")
 
 
 def ones(*size: Any, **kw: Any) -> Tensor:

@@ -318,20 +318,28 @@ def _arrays(op, inputs):
     return arrays, target
 
 
+def broadcast_mismatch(a: tuple, b: tuple) -> RuntimeError | None:
+    """PyTorch's error for shapes ``a`` and ``b`` that do not broadcast (None if they do)."""
+    n = max(len(a), len(b))
+    for k in range(1, n + 1):
+        sa = a[-k] if k <= len(a) else 1
+        sb = b[-k] if k <= len(b) else 1
+        if sa != sb and sa != 1 and sb != 1:
+            return RuntimeError(
+                f"The size of tensor a ({sa}) must match the size of tensor b ({sb}) at "
+                f"non-singleton dimension {n - k}"
+            )
+    return None
+
+
 def _broadcast_error(inputs, exc: Exception) -> Exception:
     shapes = [v._data.shape for v in inputs if isinstance(v, Tensor)]
     if len(shapes) >= 2:
         a = shapes[0]
         for b in shapes[1:]:  # broadcast left to right, as PyTorch's iterator reports it
-            n = max(len(a), len(b))
-            for k in range(1, n + 1):
-                sa = a[-k] if k <= len(a) else 1
-                sb = b[-k] if k <= len(b) else 1
-                if sa != sb and sa != 1 and sb != 1:
-                    return RuntimeError(
-                        f"The size of tensor a ({sa}) must match the size of tensor b ({sb}) at "
-                        f"non-singleton dimension {n - k}"
-                    )
+            err = broadcast_mismatch(a, b)
+            if err is not None:
+                return err
             a = np.broadcast_shapes(a, b)
     return RuntimeError(str(exc))
 

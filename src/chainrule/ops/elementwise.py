@@ -202,8 +202,7 @@ def _remainder(a, b):
     if dt is not None and dt.kind == "f":
         zero = r == 0
         if np.any(zero):
-            signed = np.copysign(np.zeros((), dt), np.where(np.signbit(a), -1, 1).astype(dt))
-            r = np.where(zero, signed, r).astype(dt, copy=False)
+            r = np.where(zero, np.where(np.signbit(a), -0.0, 0.0), r).astype(dt, copy=False)
             if r.ndim == 0:
                 r = r[()]
     return r
@@ -557,30 +556,20 @@ def _rounding(name, fwd, node=None):
     return defop(name, fwd, grads=(_zero_grad,), explain={"self": "0"}, node=node)
 
 
-def _no_bool(fn, kernel):
-    """PyTorch has no rounding kernel for bool tensors (integers pass through unchanged)."""
-
-    def fwd(x, *args):
-        if x.dtype == np.bool_:
-            raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
-        return fn(x, *args)
-
-    return fwd
-
-
-FLOOR = _rounding("floor", _no_bool(np.floor, "floor_vml_cpu"))
-CEIL = _rounding("ceil", _no_bool(np.ceil, "ceil_vml_cpu"))
-TRUNC = _rounding("trunc", _no_bool(np.trunc, "trunc_vml_cpu"))
+# PyTorch has no rounding kernel for bool tensors (integers pass through unchanged)
+FLOOR = _rounding("floor", _no_kernel(np.floor, "floor_vml_cpu", "b"))
+CEIL = _rounding("ceil", _no_kernel(np.ceil, "ceil_vml_cpu", "b"))
+TRUNC = _rounding("trunc", _no_kernel(np.trunc, "trunc_vml_cpu", "b"))
 FRAC = defop(
     "frac",
     _no_kernel(lambda x: x - np.trunc(x), "frac_cpu", "biu"),
     grads=(lambda F, g: g,),
     explain={"self": "1"},
 )
-ROUND = _rounding("round", _no_bool(np.round, "round_vml_cpu"))
+ROUND = _rounding("round", _no_kernel(np.round, "round_vml_cpu", "b"))
 ROUND_DECIMALS = _rounding(
     "round_decimals",
-    _no_bool(lambda x, decimals: np.round(x, decimals), "round_cpu"),
+    _no_kernel(lambda x, decimals: np.round(x, decimals), "round_cpu", "b"),
     node="RoundBackward1",
 )
 
@@ -1035,14 +1024,21 @@ def clamp(input, min=None, max=None):
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         return apply(CLAMP_TENSOR, (input, min, max))
-    if input._data.dtype.kind in "biu":
-        # PyTorch promotes with the bounds: an integer tensor clamped to 0.5 becomes float
-        from ._dispatch import result_dtype
-
-        target = result_dtype((input, min, max))
-        if target.np != input._data.dtype:
-            input = input.to(target)
+    target = _clamp_promotion(input, min, max)
+    if target is not None:
+        input = input.to(target)
     return apply(CLAMP, (input,), (min, max))
+
+
+def _clamp_promotion(input, min, max):
+    """The dtype an integer tensor clamped to number bounds promotes to (PyTorch promotes with
+    the bounds: clamped to 0.5 it becomes float), or None when it keeps its own."""
+    if input._data.dtype.kind not in "biu":
+        return None
+    from ._dispatch import result_dtype
+
+    target = result_dtype((input, min, max))
+    return None if target.np == input._data.dtype else target
 
 
 def clamp_min(input, min):
@@ -1399,15 +1395,12 @@ def clamp_(self, min=None, max=None):
         return apply_inplace(CLAMP_TENSOR, (self, min, max))
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-    if self._data.dtype.kind in "biu":
-        from ._dispatch import result_dtype
-
-        target = result_dtype((self, min, max))
-        if target.np != self._data.dtype:  # a float bound: the result cannot stay integer
-            own = D._BY_NP[self._data.dtype].cpp
-            raise RuntimeError(
-                f"result type {target.word} can't be cast to the desired output type {own}"
-            )
+    target = _clamp_promotion(self, min, max)
+    if target is not None:  # a float bound: the result cannot stay integer
+        own = D._BY_NP[self._data.dtype].cpp
+        raise RuntimeError(
+            f"result type {target.word} can't be cast to the desired output type {own}"
+        )
     return apply_inplace(CLAMP, (self,), (min, max))
 
 

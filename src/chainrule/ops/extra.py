@@ -17,6 +17,7 @@ from .._tensor import Tensor, wrap
 from . import linalg as _linalg  # noqa: F401  (creates PUBLIC['linalg'] first)
 from ._dispatch import apply, result_dtype
 from ._registry import PUBLIC, defop, expose
+from .reduce import check_not_bool as _check_not_bool
 from .reduce import int_dim as _int_dim
 
 _bool = builtins.bool
@@ -996,8 +997,7 @@ def kthvalue(
         raise IndexError(
             f"Dimension out of range (expected to be in range of [{-nd}, {nd - 1}], but got {dim})"
         )
-    if a.dtype == np.bool_:
-        raise NotImplementedError("\"kthvalue_cpu\" not implemented for 'Bool'")
+    _check_not_bool(a, "kthvalue_cpu")
     arr = a.reshape(1) if a.ndim == 0 else a
     size = arr.shape[d]
     if not 1 <= k <= size:
@@ -1222,8 +1222,8 @@ def _linalg_cross(
     """
     if input.ndim != other.ndim:
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
-    if input.dtype is D.bool_ and other.dtype is not D.bool_:
-        raise NotImplementedError("\"cross\" not implemented for 'Bool'")
+    if other.dtype is not D.bool_:  # (bool with another dtype: this error comes first)
+        _check_not_bool(input._data, "cross")
     if input.dtype is not other.dtype:
         raise RuntimeError(f"expected scalar type {input.dtype.word} but found {other.dtype.word}")
     if input.shape[dim] != 3 or other.shape[dim] != 3:
@@ -1231,8 +1231,7 @@ def _linalg_cross(
             f"linalg.cross: inputs dimension {dim} must have length 3. Got "
             f"{input.shape[dim]} and {other.shape[dim]}"
         )
-    if input.dtype is D.bool_:
-        raise NotImplementedError("\"cross\" not implemented for 'Bool'")
+    _check_not_bool(input._data, "cross")
     i1 = wrap(np.array([1, 2, 0]))
     i2 = wrap(np.array([2, 0, 1]))
     d = dim + input.ndim if dim < 0 else dim

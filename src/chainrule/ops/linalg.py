@@ -18,9 +18,10 @@ import numpy as np
 from .. import _dtype as D
 from .._backend import array_ns
 from .._tensor import Tensor
-from ._dispatch import apply, apply_inplace, specialize
+from ._dispatch import apply, apply_inplace, broadcast_mismatch, specialize
 from ._registry import PUBLIC, defop, expose
 from .reduce import _call, _const, _data, _word, vector_norm
+from .reduce import check_not_bool as _check_bool
 
 # ---------------------------------------------------------------- matmul family
 
@@ -114,11 +115,6 @@ def _tensor_arg(x, fname: str, pos: int = 1, arg: str = "input"):
     return x._data
 
 
-def _check_bool(a: np.ndarray, kernel: str) -> None:
-    if a.dtype == np.bool_:
-        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
-
-
 def _mm_shape_error(a_shape, b_shape) -> RuntimeError:
     return RuntimeError(
         f"mat1 and mat2 shapes cannot be multiplied ({_x(a_shape)} and {_x(b_shape)})"
@@ -174,16 +170,7 @@ def _matmul_check(a: np.ndarray, b: np.ndarray) -> None:
         try:
             batch = np.broadcast_shapes(ba, bb)
         except ValueError:
-            n = max(len(ba), len(bb))
-            for k in range(1, n + 1):
-                sa = ba[-k] if k <= len(ba) else 1
-                sb = bb[-k] if k <= len(bb) else 1
-                if sa != sb and sa != 1 and sb != 1:
-                    raise RuntimeError(
-                        f"The size of tensor a ({sa}) must match the size of tensor b ({sb}) at "
-                        f"non-singleton dimension {n - k}"
-                    ) from None
-            raise
+            raise broadcast_mismatch(ba, bb) from None
         inner = a.shape[-1]
         if inner != b.shape[-2]:
             p = int(np.prod(batch))

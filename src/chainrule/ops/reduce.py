@@ -76,6 +76,12 @@ def _axes(dim, ndim: int) -> tuple:
     return dims if ndim else ()
 
 
+def check_not_bool(a: np.ndarray, kernel: str) -> None:
+    """PyTorch's NotImplementedError for a bool array where ``kernel`` has no bool version."""
+    if a.dtype == np.bool_:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+
+
 def int_dim(dim, fname: str | None = None) -> None:
     """PyTorch's TypeError for a tuple/list ``dim`` where one int is expected; ``fname``
     defaults to the nearest public function on the call stack (the one the user called)."""
@@ -1580,11 +1586,9 @@ def median(input: Tensor, dim: int | None = None, keepdim: bool = False):
     _check_tensor(input, "median")
     x = input._data
     int_dim(dim, "median")
-    if x.dtype == np.bool_:
-        if dim is not None:
-            _axis(dim, x.ndim)  # (the dim is checked first)
-        kernel = "median_cpu" if dim is None else "median_out"
-        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+    if x.dtype == np.bool_ and dim is not None:
+        _axis(dim, x.ndim)  # (the dim is checked first)
+    check_not_bool(x, "median_cpu" if dim is None else "median_out")
     if dim is None:
         if x.size == 0:
             return wrap(np.asarray(np.nan, x.dtype))
