@@ -5,7 +5,10 @@ import re
 import chainrule  # noqa: F401  (registers every op)
 from chainrule.explain import _rules as R
 from chainrule.explain._catalog import RULES_ZH
+from chainrule.ops import _lazy
 from chainrule.ops._registry import OPS
+
+_lazy.load_all()  # the whole op table, including the modules that load on first use
 
 PROSE = re.compile(
     r"\b(where|each|at|the|if|else|for|of|with|over|on|and|back|element|elements|per|inside|"

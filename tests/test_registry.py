@@ -10,7 +10,10 @@ from op_samples import all_samples
 
 import chainrule
 from chainrule import _backend
+from chainrule.ops import _lazy
 from chainrule.ops._registry import OPS
+
+_lazy.load_all()  # the whole op table, including the modules that load on first use
 
 NOT_IMPLEMENTED = "torch::autograd::NotImplemented"  # PyTorch records these; backward raises
 

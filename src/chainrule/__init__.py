@@ -54,20 +54,16 @@ from .autograd.grad_mode import (
     no_grad,
     set_grad_enabled,
 )
-from .ops import _props, _registry
+from .ops import _lazy, _props, _registry
 from .ops import activation as _activation  # noqa: F401
-from .ops import decomp as _decomp  # noqa: F401  (after linalg: fills chainrule.linalg)
 from .ops import elementwise as _elementwise  # noqa: F401  (registers ops)
-from .ops import extra as _extra  # noqa: F401
 from .ops import indexing as _indexing  # noqa: F401
 from .ops import inplace as _inplace  # noqa: F401  (last: in-place forms of the ops above)
 from .ops import linalg as _linalg  # noqa: F401
 from .ops import misc as _misc  # noqa: F401
-from .ops import nn_ops as _nn_ops  # noqa: F401
 from .ops import pointwise as _pointwise  # noqa: F401
 from .ops import reduce as _reduce  # noqa: F401
 from .ops import shape as _shape  # noqa: F401
-from .ops import shape_more as _shape_more  # noqa: F401
 from .ops import special as _special_ops  # noqa: F401
 
 double = float64
@@ -107,6 +103,8 @@ for _name, _fn in _elementwise.OPERATORS.items():
 
 
 _props.install(Tensor)
+# decomp, extra, nn_ops and shape_more load on first use of one of their names (ops/_lazy.py)
+_lazy.install_stubs(Tensor)
 
 
 def is_tensor(obj: object) -> bool:
@@ -130,6 +128,7 @@ def _make_formula_ns() -> _NS:
     """chainrule's ops under the names the derivative formulas use (create_graph=True)."""
     from . import _formula_tensor
 
+    _lazy.load_all()  # formulas may call any op
     ns = dict(_registry.PUBLIC)
     ns.update(_formula_tensor.HELPERS)
     return _NS(**ns)
@@ -148,8 +147,19 @@ _formula_ns = _LazyFormulaNS()
 
 
 def __getattr__(name: str):
-    if name in ("nn", "optim", "explain", "viz", "func", "utils", "cuda", "backends", "special"):
+    if name in _SUBMODULES:
         mod = _importlib.import_module(f".{name}", __name__)
         globals()[name] = mod
         return mod
+    try:
+        return _lazy.public_attr(name)
+    except AttributeError:
+        pass
     raise AttributeError(f"module 'chainrule' has no attribute '{name}'")
+
+
+_SUBMODULES = ("nn", "optim", "explain", "viz", "func", "utils", "cuda", "backends", "special")
+
+
+def __dir__() -> list:
+    return sorted(set(globals()) | set(_lazy.PUBLIC_OWNER) | set(_SUBMODULES))

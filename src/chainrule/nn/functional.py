@@ -19,6 +19,7 @@ import numpy as np
 import chainrule as _c
 
 from .._tensor import Tensor, wrap
+from ..ops import _lazy
 from ..ops import activation as _act
 from ..ops import nn_ops as _N
 from ..ops._registry import PUBLIC as _PUBLIC
@@ -91,12 +92,15 @@ def _op(name: str):
     """A chainrule public op by name (op families register themselves on import)."""
     fn = _PUBLIC.get(name)
     if fn is None:
-        raise NotImplementedError(f"chainrule.{name} is not available")
+        try:
+            return _lazy.public_attr(name)  # a name of a module that loads on first use
+        except AttributeError:
+            raise NotImplementedError(f"chainrule.{name} is not available") from None
     return fn
 
 
 def _has(name: str) -> bool:
-    return name in _PUBLIC
+    return name in _PUBLIC or name in _lazy.PUBLIC_OWNER
 
 
 def _tuple(v: Any, n: int, name: str = "") -> tuple:

@@ -1214,6 +1214,19 @@ def _make_linalg_module() -> types.ModuleType:
     mod.inv = inv
     mod.det = det
     mod.matmul = matmul
+
+    def __getattr__(name: str):  # solve, svd, ... live in lazily loaded modules
+        from ._lazy import linalg_attr
+
+        return linalg_attr(name)
+
+    def __dir__() -> list:
+        from ._lazy import LINALG_OWNER
+
+        return sorted(set(mod.__dict__) | set(LINALG_OWNER))
+
+    mod.__getattr__ = __getattr__
+    mod.__dir__ = __dir__
     sys.modules["chainrule.linalg"] = mod
     return mod
 
