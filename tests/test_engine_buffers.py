@@ -140,3 +140,153 @@ def test_large_tensor_path_matches_torch():
     xt = torch_ref.tensor(xn, requires_grad=True)
     f(torch_ref, xt).backward()
     np.testing.assert_allclose(x.grad._data, xt.grad.numpy(), rtol=1e-12, atol=1e-14)
+
+
+# ------------------------------------------------- saved arrays lent to formulas (_lend_saved)
+# Ops whose formulas may compute in a saved array that nothing else holds (``Op.donate_saved``),
+# each applied to an intermediate that the test drops, so that its saved array can be lent.
+LENT_OPS = {  # name: a map into the op's domain
+    "exp": lambda t: t,
+    "exp2": lambda t: t,
+    "expm1": lambda t: t,
+    "log": lambda t: t * t + 1,
+    "log2": lambda t: t * t + 1,
+    "log10": lambda t: t * t + 1,
+    "log1p": lambda t: t * t,
+    "sqrt": lambda t: t * t + 1,
+    "sin": lambda t: t * 3,
+    "cos": lambda t: t * 3,
+    "tan": lambda t: t * 0.5,
+    "tanh": lambda t: t,
+}
+
+
+def _spy_lending(monkeypatch) -> list:
+    """Record, per call of ``_lend_saved``, the node name and whether something was lent."""
+    lent = []
+    real = engine._lend_saved
+
+    def spy(node):
+        r = real(node)
+        lent.append((node.name(), r is not None))
+        return r
+
+    monkeypatch.setattr(engine, "_lend_saved", spy)
+    return lent
+
+
+def test_every_lending_op_is_listed():
+    from chainrule.ops._registry import OPS
+
+    assert sorted(n for n, op in OPS.items() if op.donate_saved) == sorted(LENT_OPS)
+
+
+@pytest.mark.parametrize("shape", [(4, 5), (2, 4096)])  # (2, 4096): formulas' large-array paths
+@pytest.mark.parametrize("dtype", [torch.float64, torch.float32, torch.float16])
+@pytest.mark.parametrize("name", sorted(LENT_OPS))
+def test_lent_saved_arrays_give_identical_gradients(monkeypatch, name, dtype, shape):
+    domain = LENT_OPS[name]
+    monkeypatch.setattr(engine, "DONATE_MIN", 1)
+    x = torch.tensor(_arr(2, *shape) * 0.5, dtype=dtype, requires_grad=True)
+
+    def f():  # the op's input and output: intermediates nobody keeps
+        return (getattr(domain(x * 1.5), name)() * 2).sum()
+
+    f().backward(retain_graph=True)  # nothing is lent while the graph is kept
+    kept = x.grad._data.copy()
+    x.grad = None
+    lent = _spy_lending(monkeypatch)
+    f().backward()
+    assert any(flag for _, flag in lent), lent  # the path under test did run
+    assert type(x.grad._data) is np.ndarray
+    np.testing.assert_array_equal(x.grad._data, kept)
+
+
+@pytest.mark.parametrize("name", sorted(LENT_OPS))
+def test_values_the_user_keeps_are_never_written_into(monkeypatch, name):
+    """The op's input and output are kept (and a view of each): nothing may be lent."""
+    monkeypatch.setattr(engine, "DONATE_MIN", 1)
+    x = torch.tensor(_arr(3, 4, 5) * 0.5, requires_grad=True)
+    u = LENT_OPS[name](x * 1.5)
+    y = getattr(u, name)()
+    u_view, y_view = u.detach()[1:], y.detach()[:, 2]
+    before = [t._data.copy() for t in (u, y, u_view, y_view)]
+    del u_view, y_view  # only the views' arrays are kept below
+    views = [u.detach()[1:], y.detach()[:, 2]]
+    lent = _spy_lending(monkeypatch)
+    (y * 2).sum().backward()
+    assert not any(flag for _, flag in lent), lent
+    for t, b in zip([u, y, *views], before):
+        np.testing.assert_array_equal(t._data, b)
+
+
+def test_a_view_alone_keeps_the_saved_array(monkeypatch):
+    monkeypatch.setattr(engine, "DONATE_MIN", 1)
+    x = torch.tensor(_arr(4, 6), requires_grad=True)
+    y = (x * 2).exp()
+    view = y[2:4]  # the tensor y goes, its view stays
+    expected = view._data.copy()
+    del y
+    lent = _spy_lending(monkeypatch)
+    view.sum().backward()
+    assert lent == [("ExpBackward0", False)]
+    np.testing.assert_array_equal(view._data, expected)
+
+
+def test_an_array_saved_by_two_nodes_is_lent_to_the_last_one_only(monkeypatch):
+    monkeypatch.setattr(engine, "DONATE_MIN", 1)
+    x = torch.tensor(_arr(5, 7), requires_grad=True)
+    q = x * 3
+    out = q.sin() + q.cos()  # both nodes save q; the newer (cos) runs first
+    del q
+    lent = _spy_lending(monkeypatch)
+    out.sum().backward()
+    # cos may not write into q (sin still needs it); once cos freed its saved values, sin may
+    assert lent == [("CosBackward0", False), ("SinBackward0", True)]
+    qn = _arr(5, 7) * 3
+    np.testing.assert_allclose(x.grad._data, 3 * (np.cos(qn) - np.sin(qn)), rtol=1e-15)
+
+
+def test_saved_tensor_hooks_and_retain_graph_lend_nothing(monkeypatch):
+    monkeypatch.setattr(engine, "DONATE_MIN", 1)
+    x = torch.tensor(_arr(6, 8), requires_grad=True)
+    lent = _spy_lending(monkeypatch)
+    with torch.autograd.graph.saved_tensors_hooks(lambda t: t * 1, lambda t: t):
+        (x * 2).tanh().sum().backward()
+    g_hooked = x.grad._data.copy()
+    x.grad = None
+    y = (x * 2).tanh().sum()
+    y.backward(retain_graph=True)
+    y.backward()  # the second pass frees the graph: only now may the saved array be lent
+    # hooked: the saved values are the hooks' objects; retain_graph: nothing lent (not even
+    # asked); the last pass frees the graph
+    assert [flag for _, flag in lent] == [False, True]
+    np.testing.assert_array_equal(x.grad._data, 2 * g_hooked)
+
+
+def test_lent_buffers_on_a_large_chain_match_torch():
+    """The benchmark's chain at a size above DONATE_MIN (the default threshold)."""
+    torch_ref = pytest.importorskip("torch")
+    xn = _arr(7, 1 << 17)
+
+    def f(lib, x):
+        y = lib.tanh(lib.exp(lib.sin(x) * 1.1)) + x
+        y = lib.tanh(lib.exp(lib.sin(lib.square(y)) * 0.5))
+        return lib.sum(y)
+
+    x = torch.tensor(xn, requires_grad=True)
+    f(torch, x).backward()
+    xt = torch_ref.tensor(xn, requires_grad=True)
+    f(torch_ref, xt).backward()
+    np.testing.assert_allclose(x.grad._data, xt.grad.numpy(), rtol=1e-12, atol=1e-14)
+
+
+def test_a_saved_tensor_modified_in_place_still_raises_torchs_error(monkeypatch):
+    monkeypatch.setattr(engine, "DONATE_MIN", 1)
+    x = torch.ones(5, requires_grad=True)
+    u = x * 3
+    y = u.sin()
+    u.add_(1)
+    del u  # nothing holds it but the node: it would be lent, were it not modified
+    with pytest.raises(RuntimeError, match="modified by an inplace operation.*output 0 of Add"):
+        y.sum().backward()

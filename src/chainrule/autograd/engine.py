@@ -10,6 +10,7 @@ and adds it into the target's buffer. Gradients are NumPy arrays on the fast pat
 from __future__ import annotations
 
 import heapq
+from sys import getrefcount
 from typing import Any
 
 import numpy as np
@@ -26,10 +27,14 @@ _ndarray = np.ndarray
 # them, and an op whose formulas are marked ``donate`` writes its arithmetic into the incoming
 # one. Below this size allocation is cheap; above it each fresh array costs page faults.
 DONATE_MIN = 1 << 16
-# (bitwise_and: where(mask, g, 0) selects g's bits, see _ArrayNS.where)
+# (bitwise_and: where(mask, g, 0) selects g's bits, see _ArrayNS.where; sin/cos: a lent saved
+# array's cos(x) in its own memory, see _lend_saved)
 _INPLACE_UFUNCS = frozenset(
-    (np.add, np.subtract, np.multiply, np.true_divide, np.negative, np.bitwise_and)
+    (np.add, np.subtract, np.multiply, np.true_divide, np.negative, np.bitwise_and, np.sin, np.cos)
 )
+# references to a saved array that nothing else holds, as counted inside _lend_saved: the
+# node's saved tuple, the local name and getrefcount's argument
+_DEAD_REFS = 3
 
 
 class _Donated(np.ndarray):
@@ -65,6 +70,64 @@ def _apply_donated(node: Node, g: np.ndarray) -> list:
     for r in outs:
         if r is not None and r.__class__ is _Donated:
             r = g if r is lent else r.view(_ndarray)
+        res.append(r)
+    return res
+
+
+def _lend_saved(node: Node) -> tuple | None:
+    """The node's saved arrays, the large ones nothing else holds lent as ``_Donated``.
+
+    Called only while the graph is being freed (``retain_graph=False``): after this node the
+    saved arrays are dropped, so when the forward value itself is gone (the user no longer holds
+    the tensor, no view or other node shares the array) the formula may compute in its memory.
+    None when there is nothing to lend.
+    """
+    for vc in node._vcs or ():
+        if vc is not None and vc[0][0] != vc[1]:
+            return None  # modified in place: _apply raises the error, naming the saved tensor
+    saved = node._saved
+    lent = None
+    for k in range(len(saved)):
+        v = saved[k]
+        if v.__class__ is Tensor:  # an input, saved as the tensor (``_saved_self is x``)
+            if getrefcount(v) != _DEAD_REFS:
+                continue
+            v = v._data  # now held by the tensor, ``v`` and getrefcount: as many
+        if (
+            v.__class__ is _ndarray
+            and v.size >= DONATE_MIN
+            and v.base is None
+            and v.flags.writeable
+            and getrefcount(v) == _DEAD_REFS
+        ):
+            if lent is None:
+                lent = list(saved)
+            lent[k] = v.view(_Donated)
+    return None if lent is None else tuple(lent)
+
+
+def _apply_lent(node: Node, gs: list, lend, lent_saved: tuple) -> list:
+    """``node._apply`` with its saved arrays ``lent_saved`` (and gradient ``lend``, when owned)
+    lent: results computed in a lent buffer come back as that plain buffer."""
+    saved = node._saved
+    grads = gs if lend is None else [lend.view(_Donated)]
+    node._saved = lent_saved
+    try:
+        outs = node._apply(grads, False)
+    finally:
+        node._saved = saved
+    res = []
+    for r in outs:
+        if r is not None and r.__class__ is _Donated:
+            if lend is not None and r is grads[0]:
+                r = lend
+            else:
+                for v in lent_saved:
+                    if r is v:
+                        r = v.base  # the saved array itself (or the saved tensor's data)
+                        break
+                else:
+                    r = r.view(_ndarray)
         res.append(r)
     return res
 
@@ -206,6 +269,7 @@ def run_backward(
     when given). Without it (``autograd.grad``), the gradients of ``inputs`` are returned.
     """
     create = create_graph
+    free_saved = not retain_graph and not create  # saved arrays may be lent (_lend_saved)
     buffers: dict = {}
     borrowed: set = set()
     # id -> array: large gradient buffers this pass made and nothing else holds (see DONATE_MIN);
@@ -304,7 +368,21 @@ def run_backward(
             if g is None:
                 outs = [None] * len(node._edges)
             else:
-                if lend is not None and _donatable(node):
+                lent_saved = None
+                if free_saved and x is None and node._saved:
+                    op = node._op
+                    if op is not None and op.donate_saved:
+                        lent_saved = _lend_saved(node)
+                if lend is not None and not _donatable(node):
+                    lend = None
+                if lent_saved is not None:
+                    outs = _apply_lent(node, gs, lend, lent_saved)
+                    # dropped now rather than after the edges: a result computed in a saved
+                    # buffer is then a buffer this pass owns (_fresh)
+                    node._saved = None
+                    if lend is not None:
+                        g = None
+                elif lend is not None:
                     outs = _apply_donated(node, lend)
                     g = None  # consumed: a result that is ``lend`` is a buffer we own
                 else:

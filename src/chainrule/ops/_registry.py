@@ -42,6 +42,11 @@ Entry format (every field of ``defop``):
                 or unary ``-`` (``g * r``, ``-g * a / (b * b)``), never passing it to a function:
                 the engine may then hand it a large gradient buffer it owns, and that
                 arithmetic writes into the buffer instead of allocating (see ``engine.py``).
+``donate_saved``  True when each saved array is read by one formula only, in one NumPy call
+                (``g * r``, ``F.cos(x)``, ``r * r``), every later step using that call's result:
+                the engine may then lend a large saved array that nothing else holds any more
+                (the graph is being freed and the forward value was dropped) and the formula
+                computes in its memory, as NumPy code written with ``out=`` would (``engine.py``).
 ``domain``      test-input hint: ``"positive"``, ``"unit"`` (-1..1), ``"nonzero"`` or None.
 
 ``register_op`` creates the node class. Public functions are written next to their entries and
@@ -87,6 +92,7 @@ class Op:
         "ufunc",
         "scalar_fast",
         "donate",
+        "donate_saved",
     )
 
     def __repr__(self) -> str:
@@ -191,6 +197,7 @@ def defop(
     op.ufunc = ufunc
     op.scalar_fast = scalar_fast
     op.donate = donate
+    op.donate_saved = False
     # for each set of inputs requiring grad (a bit mask): the ``(k, kind, i)`` entries of the
     # plan that their formulas read (all of them without ``uses``)
     op.uses = uses is not None

@@ -499,10 +499,15 @@ COSH = _unary("cosh", np.cosh, lambda F, g, x: g * F.sinh(x), explain="sinh({u})
 
 # written so NumPy reuses its temporaries in place (one temporary array, not two)
 def _one_minus_square(r):
-    """``1 - r*r``; on a large array in one buffer (three passes with ``g *`` instead of four)."""
-    if r.__class__ is np.ndarray and r.size >= 4096:
+    """``1 - r*r``; on a large array in one buffer (three passes with ``g *`` instead of four).
+
+    ``r`` may be a saved array the engine lent (``engine._Donated``): ``r * r`` is then computed
+    in its memory and returned, so ``g * (1 - r*r)`` allocates nothing.
+    """
+    if isinstance(r, np.ndarray) and r.size >= 4096:
         t = r * r
-        return np.subtract(1, t, out=t)
+        np.subtract(1, t, out=t)
+        return t
     return -(r * r - 1)  # (NumPy elides these temporaries; exactly 1 - r*r)
 
 
@@ -801,6 +806,11 @@ for _op in (
     SIN, COS, TAN, ASIN, ACOS, ATAN, SINH, COSH, TANH, SIGMOID, ERF, ERFC, RELU,
 ):  # fmt: skip
     _op.donate = True
+# Formulas audited to read their one saved array once, in one NumPy call (``g * r``, ``g / x``,
+# ``F.cos(x)``, ``r * r``): the engine may lend them a large saved array nothing else holds
+# (``Op.donate_saved``). Not sigmoid (``g * r * (1 - r)`` reads r twice).
+for _op in (EXP, EXP2, EXPM1, LOG, LOG2, LOG10, LOG1P, SQRT, SIN, COS, TAN, TANH):
+    _op.donate_saved = True
 del _op
 
 
