@@ -1,4 +1,5 @@
-"""The docstring examples of nn, optim, utils.data and save/load run and print what they show."""
+"""The docstring examples of nn, optim, utils.data, save/load and the top-level aliases run and
+print what they show."""
 
 from __future__ import annotations
 
@@ -34,6 +35,8 @@ MODULES = [
     "chainrule.utils.data.dataset",
     "chainrule.utils.data.dataloader",
     "chainrule._serialization",
+    "chainrule.ops.toplevel",
+    "chainrule.ops._lazy",
 ]
 
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from ._lazy_manifest import MANIFEST
 
-LAZY_MODULES = ("decomp", "extra", "nn_ops", "shape_more")
+LAZY_MODULES = ("decomp", "extra", "nn_ops", "shape_more", "toplevel")
 
 _LOADED: set[str] = set()
 
