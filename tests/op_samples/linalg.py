@@ -385,6 +385,53 @@ SAMPLES += [
         name="qr_complete",
     ),
     S(("linalg_qr",), lambda lib, a: lib.linalg.qr(a).R, [((4, 3),)], name="qr_r_only"),
+    # ---- LU
+    S(
+        ("linalg_lu_factor_ex",),
+        lambda lib, a: lib.linalg.lu_factor(a).LU,
+        [((3, 3),), ((2, 4, 4),), ((3, 5),), ((5, 3),)],
+    ),
+    S(
+        ("linalg_lu_factor_ex",),
+        lambda lib, a: lib.linalg.lu_factor_ex(a).LU,
+        [((4, 4),)],
+        name="lu_factor_ex",
+    ),
+    S(
+        ("linalg_lu",),
+        lambda lib, a: tuple(lib.linalg.lu(a)),
+        [((3, 3),), ((2, 3, 5),), ((5, 3),)],
+    ),
+    S(
+        ("lu_unpack", "linalg_lu_factor_ex"),
+        lambda lib, a: tuple(lib.lu_unpack(*lib.linalg.lu_factor(a))),
+        [((3, 3),), ((4, 2),), ((2, 5),)],
+    ),
+    S(
+        ("linalg_lu_solve", "linalg_lu_factor_ex"),
+        lambda lib, a, b: lib.linalg.lu_solve(*lib.linalg.lu_factor(a), b),
+        [((3, 3), (3, 2)), ((2, 3, 3), (2, 3, 1))],
+    ),
+    S(
+        ("linalg_lu_solve", "linalg_lu_factor_ex"),
+        lambda lib, a, b: lib.linalg.lu_solve(*lib.linalg.lu_factor(a), b, left=False),
+        [((3, 3), (2, 3))],
+        name="lu_solve_right",
+    ),
+    S(
+        ("linalg_lu_solve", "linalg_lu_factor_ex"),
+        lambda lib, a, b: lib.linalg.lu_solve(*lib.linalg.lu_factor(a), b, adjoint=True),
+        [((3, 3), (3, 2))],
+        name="lu_solve_adjoint",
+    ),
+    S(
+        ("linalg_lu_solve", "linalg_lu_factor_ex"),
+        lambda lib, a, b: lib.linalg.lu_solve(
+            *lib.linalg.lu_factor(a), b, left=False, adjoint=True
+        ),
+        [((2, 3, 3), (2, 2, 3))],
+        name="lu_solve_right_adjoint",
+    ),
     # ---- eigh / svd (sign-invariant functions of the vectors)
     S(
         ("linalg_eigh",),

@@ -2151,6 +2151,526 @@ def lstsq_removed(*args, **kwargs):
     )
 
 
+# ---------------------------------------------------------------- LU
+def _getrf(A: np.ndarray):
+    """LAPACK's getrf on a batch: ``P^T A = L U`` by partial pivoting (the first largest |a| of
+    each column, rows swapped as it goes); returns the packed factors, the 1-based pivots and
+    info (the first zero pivot, 1-based; 0 if none) as int32. A zero pivot column is left
+    unscaled, as LAPACK does, so singular matrices factor without inf/nan."""
+    m, n = A.shape[-2:]
+    k = min(m, n)
+    batch = A.shape[:-2]
+    a = np.array(A, copy=True).reshape((-1, m, n))
+    nb = a.shape[0]
+    piv = np.empty((nb, k), np.int32)
+    info = np.zeros(nb, np.int32)
+    rows = np.arange(nb)
+    with np.errstate(all="ignore"):
+        for j in range(k):
+            p = j + np.argmax(np.abs(a[:, j:, j]), axis=1)
+            piv[:, j] = p + 1
+            moved = p != j
+            if moved.any():
+                r, pr = rows[moved], p[moved]
+                top = a[r, j, :].copy()
+                a[r, j, :] = a[r, pr, :]
+                a[r, pr, :] = top
+            pivot = a[:, j, j]
+            zero = pivot == 0
+            info[(info == 0) & zero] = j + 1
+            if j + 1 < m:
+                col = a[:, j + 1 :, j] / np.where(zero, 1, pivot)[:, None]
+                a[:, j + 1 :, j] = col
+                if j + 1 < n:
+                    a[:, j + 1 :, j + 1 :] -= col[:, :, None] * a[:, j, None, j + 1 :]
+    return a.reshape(A.shape), piv.reshape(batch + (k,)), info.reshape(batch)
+
+
+def _perm_matrix(pivots: np.ndarray, m: int, dtype) -> np.ndarray:
+    """``P`` (``A = P L U``) from LAPACK's 1-based row interchanges."""
+    batch = pivots.shape[:-1]
+    k = pivots.shape[-1]
+    flat = pivots.reshape((-1, k)).astype(np.int64) - 1
+    nb = flat.shape[0]
+    perm = np.tile(np.arange(m), (nb, 1))
+    rows = np.arange(nb)
+    for j in range(k):
+        p = flat[:, j]
+        if (p < 0).any() or (p >= m).any():
+            raise RuntimeError(
+                "lu_unpack: LU_pivots must be in the range [1, LU_data.size(-2)] (got pivots "
+                "out of range)"
+            )
+        here = perm[:, j].copy()
+        perm[:, j] = perm[rows, p]
+        perm[rows, p] = here
+    P = np.zeros((nb, m, m), dtype)
+    P[rows[:, None], perm, np.arange(m)[None, :]] = 1
+    return P.reshape(batch + (m, m))
+
+
+def _unpack(F, LU, k: int):
+    """``L`` (unit lower, m x k) and ``U`` (upper, k x n) from the packed factors."""
+    m = LU.shape[-2]
+    L = _tri(F, LU[..., :, :k], False, -1) + _const(F, np.eye(m, k, dtype=_data(LU).dtype))
+    return L, _tri(F, LU[..., :k, :], True)
+
+
+def _pack(F, dL, dU, m: int, n: int):
+    """``tril(dL, -1) + triu(dU)`` placed in one m x n matrix (the packed layout)."""
+    k = min(m, n)
+    if m == n:
+        return dL + dU
+    if m < n:  # dL is m x m
+        return F.cat([dL, F.zeros_like(dU[..., :, k:])], -1) + dU
+    return dL + F.cat([dU, F.zeros_like(dL[..., k:, :])], -2)
+
+
+def _lu_grad(F, gL, gU, P, L, U):
+    """The gradient of ``A = P L U`` from those of ``L`` and ``U`` (real; square, wide or tall):
+    with ``M = L^-1 P^T dA U^-1`` (square) ``dL = L tril(M, -1)``, ``dU = triu(M) U``, hence
+    ``gA = P L^-T (tril(L^T gL, -1) + triu(gU U^T)) U^-T``; the wide and tall cases split U's
+    (L's) extra columns (rows) off first."""
+    m, n = L.shape[-2], U.shape[-1]
+
+    def lt_solve(X):  # L^-T X (L unit lower)
+        return _call(F, SOLVE_TRIANGULAR, (_mT(F, L), X), (True, True, True))
+
+    def ut_solve_right(X, Uk):  # X Uk^-T
+        return _call(F, SOLVE_TRIANGULAR, (_mT(F, Uk), X), (False, False, False))
+
+    if m == n:
+        phi = _tri(F, F.matmul(_mT(F, L), gL), False, -1) + _tri(F, F.matmul(gU, _mT(F, U)), True)
+        return F.matmul(P, lt_solve(ut_solve_right(phi, U)))
+    if m < n:
+        U1, U2 = U[..., :, :m], U[..., :, m:]
+        gU1, gU2 = gU[..., :, :m], gU[..., :, m:]
+        gM = _tri(F, F.matmul(_mT(F, L), gL) - F.matmul(gU2, _mT(F, U2)), False, -1)
+        gM = gM + _tri(F, F.matmul(gU1, _mT(F, U1)), True)
+        gX = F.cat([ut_solve_right(gM, U1), gU2], -1)
+        return F.matmul(P, lt_solve(gX))
+    L1, L2 = L[..., :n, :], L[..., n:, :]
+    gL1, gL2 = gL[..., :n, :], gL[..., n:, :]
+    gN = _tri(F, F.matmul(_mT(F, L1), gL1), False, -1)
+    gN = gN + _tri(F, F.matmul(gU, _mT(F, U)) - F.matmul(_mT(F, L2), gL2), True)
+    gY1 = _call(F, SOLVE_TRIANGULAR, (_mT(F, L1), gN), (True, True, True))
+    return F.matmul(P, ut_solve_right(F.cat([gY1, gL2], -2), U))
+
+
+def _lu_jvp(F, dA, P, L, U):
+    """``(dL, dU)`` for a tangent ``dA`` of ``A = P L U`` (the differential of _lu_grad)."""
+    m, n = L.shape[-2], U.shape[-1]
+    PtdA = F.matmul(_mT(F, P), dA)
+    if m >= n:
+        Y = _call(F, SOLVE_TRIANGULAR, (U, PtdA), (True, False, False))  # P^T dA U^-1
+        N = _call(F, SOLVE_TRIANGULAR, (L[..., :n, :], Y[..., :n, :]), (False, True, True))
+        dU = F.matmul(_tri(F, N, True), U)
+        dL1 = F.matmul(L[..., :n, :], _tri(F, N, False, -1))
+        if m == n:
+            return dL1, dU
+        dL2 = Y[..., n:, :] - F.matmul(L[..., n:, :], _tri(F, N, True))
+        return F.cat([dL1, dL2], -2), dU
+    X = _call(F, SOLVE_TRIANGULAR, (L, PtdA), (False, True, True))  # L^-1 P^T dA
+    U1, U2 = U[..., :, :m], U[..., :, m:]
+    M = _call(F, SOLVE_TRIANGULAR, (U1, X[..., :, :m]), (True, False, False))
+    low = _tri(F, M, False, -1)
+    dU = F.cat([F.matmul(_tri(F, M, True), U1), X[..., :, m:] - F.matmul(low, U2)], -1)
+    return F.matmul(L, low), dU
+
+
+def _lu_factor_fwd(A):
+    return _getrf(A)
+
+
+def _lu_factor_backward(F, grads, needs, LU, pivots):
+    m, n = LU.shape[-2], LU.shape[-1]
+    k = min(m, n)
+    g = grads[0]
+    L, U = _unpack(F, LU, k)
+    P = _const(F, _perm_matrix(_data(pivots), m, _data(LU).dtype))
+    gL = _tri(F, g[..., :, :k], False, -1)
+    gU = _tri(F, g[..., :k, :], True)
+    return (_lu_grad(F, gL, gU, P, L, U),)
+
+
+def _lu_factor_jvp(F, tangents, LU, pivots):
+    m, n = LU.shape[-2], LU.shape[-1]
+    L, U = _unpack(F, LU, min(m, n))
+    P = _const(F, _perm_matrix(_data(pivots), m, _data(LU).dtype))
+    dL, dU = _lu_jvp(F, tangents[0], P, L, U)
+    return _pack(F, dL, dU, m, n), None, None
+
+
+LU_FACTOR = defop(
+    "linalg_lu_factor_ex",
+    _lu_factor_fwd,
+    saves=("result", "result1"),
+    backward=_lu_factor_backward,
+    node="LinalgLuFactorExBackward0",
+    outputs=3,
+    nondiff_outputs=2,
+    promote="keep",
+    jvp=_lu_factor_jvp,
+    explain={"self": "P L⁻ᵀ (tril(Lᵀ gL, -1) + triu(gU Uᵀ)) U⁻ᵀ"},
+)
+
+
+def _lu_fwd(A):
+    m, n = A.shape[-2:]
+    k = min(m, n)
+    LU, pivots, _ = _getrf(A)
+    L = np.tril(LU[..., :, :k], -1) + np.eye(m, k, dtype=A.dtype)
+    return L, np.triu(LU[..., :k, :]), _perm_matrix(pivots, m, A.dtype)
+
+
+def _lu_backward(F, grads, needs, L, U, P):
+    gL, gU = grads[0], grads[1]
+    P = _const(F, _data(P))  # not differentiable: a constant, not an output of this node
+    return (_lu_grad(F, _tri(F, gL, False, -1), _tri(F, gU, True), P, L, U),)
+
+
+def _lu_jvp_entry(F, tangents, L, U, P):
+    dL, dU = _lu_jvp(F, tangents[0], _const(F, _data(P)), L, U)
+    return dL, dU, None
+
+
+LINALG_LU = defop(  # outputs (L, U, P): P, not differentiable, last; linalg.lu returns (P, L, U)
+    "linalg_lu",
+    _lu_fwd,
+    saves=("result", "result1", "result2"),
+    backward=_lu_backward,
+    node="LinalgLuBackward0",
+    outputs=3,
+    nondiff_outputs=1,
+    promote="keep",
+    jvp=_lu_jvp_entry,
+    explain={"self": "P L⁻ᵀ (tril(Lᵀ gL, -1) + triu(gU Uᵀ)) U⁻ᵀ"},
+)
+
+
+def _lu_unpack_fwd(LU, pivots, unpack_data, unpack_pivots):
+    m, n = LU.shape[-2:]
+    k = min(m, n)
+    empty = np.zeros((0,), LU.dtype)
+    if unpack_data:
+        L = np.tril(LU[..., :, :k], -1) + np.eye(m, k, dtype=LU.dtype)
+        U = np.triu(LU[..., :k, :])
+    else:
+        L = U = empty
+    P = _perm_matrix(pivots, m, LU.dtype) if unpack_pivots else empty
+    return L, U, P
+
+
+def _lu_unpack_backward(F, grads, needs, LU, unpack_data, unpack_pivots):
+    m, n = LU.shape[-2], LU.shape[-1]
+    gL, gU = grads[0], grads[1]
+    return _pack(F, _tri(F, gL, False, -1), _tri(F, gU, True), m, n), None
+
+
+def _lu_unpack_jvp(F, tangents, LU, unpack_data, unpack_pivots):
+    d = tangents[0]
+    if d is None or not unpack_data:
+        return None, None, None
+    k = min(LU.shape[-2], LU.shape[-1])
+    return _tri(F, d[..., :, :k], False, -1), _tri(F, d[..., :k, :], True), None
+
+
+LU_UNPACK = defop(  # outputs (L, U, P) as LINALG_LU
+    "lu_unpack",
+    _lu_unpack_fwd,
+    inputs=("LU_data", "LU_pivots"),
+    saves=("LU_data",),
+    backward=_lu_unpack_backward,
+    node="LuUnpackBackward0",
+    outputs=3,
+    nondiff_outputs=1,
+    promote="keep",
+    jvp=_lu_unpack_jvp,
+    explain={"LU_data": "tril(gL, -1) + triu(gU)"},
+)
+
+
+def _lu_solve_fwd(LU, pivots, B, left, adjoint):
+    n = LU.shape[-1]
+    P = _perm_matrix(pivots, n, LU.dtype)
+    L = np.tril(LU, -1) + np.eye(n, dtype=LU.dtype)
+    U = np.triu(LU)
+    Pt = np.swapaxes(P, -1, -2)
+    if left and not adjoint:  # X = U^-1 L^-1 P^T B
+        y = _solve_tri_fwd(L, np.matmul(Pt, B), False, True, True)
+        return _solve_tri_fwd(U, y, True, True, False)
+    if left:  # A^T X = B: X = P L^-T U^-T B
+        y = _solve_tri_fwd(np.swapaxes(U, -1, -2), B, False, True, False)
+        return np.matmul(P, _solve_tri_fwd(np.swapaxes(L, -1, -2), y, True, True, True))
+    if not adjoint:  # X A = B: X = B U^-1 L^-1 P^T
+        y = _solve_tri_fwd(U, B, True, False, False)
+        return np.matmul(_solve_tri_fwd(L, y, False, False, True), Pt)
+    # X A^T = B: X = B P L^-T U^-T
+    y = _solve_tri_fwd(np.swapaxes(L, -1, -2), np.matmul(B, P), True, False, True)
+    return _solve_tri_fwd(np.swapaxes(U, -1, -2), y, False, False, False)
+
+
+def _lu_solve_call(F, LU, pivots, B, left, adjoint):
+    return _call(F, LU_SOLVE, (LU, pivots, B), (left, adjoint))
+
+
+def _lu_solve_backward(F, g, needs, LU, pivots, X, left, adjoint):
+    gB = _lu_solve_call(F, LU, pivots, g, left, not adjoint)
+    gLU = None
+    if needs[0]:
+        if left:
+            gA = -(F.matmul(X, _mT(F, gB)) if adjoint else F.matmul(gB, _mT(F, X)))
+        else:
+            gA = -(F.matmul(_mT(F, gB), X) if adjoint else F.matmul(_mT(F, X), gB))
+        n = LU.shape[-1]
+        L, U = _unpack(F, LU, n)
+        P = _const(F, _perm_matrix(_data(pivots), n, _data(LU).dtype))
+        PtgA = F.matmul(_mT(F, P), gA)  # A = P L U: gL = P^T gA U^T, gU = L^T P^T gA
+        gLU = _tri(F, F.matmul(PtgA, _mT(F, U)), False, -1) + _tri(
+            F, F.matmul(_mT(F, L), PtgA), True
+        )
+    return gLU, None, gB if needs[2] else None
+
+
+def _lu_solve_jvp(F, tangents, LU, pivots, X, left, adjoint):
+    dLU, _, dB = tangents
+    rhs = dB
+    if dLU is not None:
+        n = LU.shape[-1]
+        L, U = _unpack(F, LU, n)
+        P = _const(F, _perm_matrix(_data(pivots), n, _data(LU).dtype))
+        dA = F.matmul(P, F.matmul(_tri(F, dLU, False, -1), U) + F.matmul(L, _tri(F, dLU, True)))
+        if adjoint:
+            dA = _mT(F, dA)
+        rhs = _add(rhs, -(F.matmul(dA, X) if left else F.matmul(X, dA)))
+    return _lu_solve_call(F, LU, pivots, rhs, left, adjoint)
+
+
+LU_SOLVE = defop(
+    "linalg_lu_solve",
+    _lu_solve_fwd,
+    inputs=("LU", "pivots", "B"),
+    saves=("LU", "pivots", "result"),
+    backward=_lu_solve_backward,
+    node="LinalgLuSolveBackward0",
+    promote="keep",
+    jvp=_lu_solve_jvp,
+    explain={"LU": "from gA = -A⁻ᵀ · gradient · Xᵀ", "B": "A⁻ᵀ · gradient"},
+)
+
+
+def _lu_input(A, fname: str) -> np.ndarray:
+    a = _tensor(A, fname)
+    if a.ndim < 2:
+        raise RuntimeError(
+            f"torch.lu_factor: Expected tensor with 2 or more dimensions. Got size: "
+            f"{list(a.shape)} instead"
+        )
+    if a.dtype.kind not in "f":
+        word = {"i": "Long", "u": "Byte", "b": "Bool"}.get(a.dtype.kind, str(a.dtype))
+        if a.dtype == np.int32:
+            word = "Int"
+        raise NotImplementedError(f"\"lu_cpu\" not implemented for '{word}'")
+    return a
+
+
+def _no_pivot(pivot: bool, fname: str) -> None:
+    if not pivot:
+        raise RuntimeError(f"{fname}: LU without pivoting is not implemented on the CPU")
+
+
+def lu_factor_ex(A: Tensor, *, pivot: bool = True, check_errors: bool = False, out=None):
+    """LU factorization with partial pivoting, packed: ``(LU, pivots, info)``; ``info`` is the
+    1-based index of the first zero pivot (0 when there is none).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.linalg.lu_factor_ex(torch.tensor([[1.0, 2.0], [3.0, 4.0]])).pivots
+        tensor([2, 2], dtype=torch.int32)
+    """
+    from .reduce import return_type
+
+    _lu_input(A, "linalg_lu_factor_ex")
+    _no_pivot(pivot, "linalg.lu_factor_ex")
+    LU, pivots, info = apply(LU_FACTOR, (A,))
+    if check_errors:
+        _lu_check(info._data, "linalg.lu_factor_ex")
+    return return_type("linalg_lu_factor_ex", ("LU", "pivots", "info"))((LU, pivots, info))
+
+
+def _lu_check(info: np.ndarray, fname: str) -> None:
+    flat = info.reshape(-1)
+    bad = np.flatnonzero(flat > 0)
+    if bad.size:
+        b = int(bad[0])
+        prefix = _batch_prefix(info.shape, b)
+        i = int(flat[b])
+        raise RuntimeError(  # (a RuntimeError in torch, not LinAlgError)
+            f"torch.{fname}: {prefix}U[{i},{i}] is zero and using it on lu_solve would result in "
+            "a division by zero. If you still want to perform the factorization, consider "
+            "calling linalg.lu(A, pivot) or linalg.lu_factor_ex(A, pivot)"
+        )
+
+
+def lu_factor(A: Tensor, *, pivot: bool = True, out=None):
+    """LU factorization with partial pivoting, packed as LAPACK's: ``(LU, pivots)``, ``A = P L U``
+    with ``L`` below the diagonal of ``LU`` (unit diagonal implied) and ``U`` on and above it;
+    ``pivots`` (int32, 1-based) are the row interchanges. Raises for a singular matrix.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.linalg.lu_factor(torch.tensor([[1.0, 2.0], [3.0, 4.0]])).LU
+        tensor([[3.0000, 4.0000],
+                [0.3333, 0.6667]])
+    """
+    from .reduce import return_type
+
+    _lu_input(A, "linalg_lu_factor")
+    _no_pivot(pivot, "linalg.lu_factor")
+    LU, pivots, info = apply(LU_FACTOR, (A,))
+    _lu_check(info._data, "linalg.lu_factor")
+    return return_type("linalg_lu_factor", ("LU", "pivots"))((LU, pivots))
+
+
+def lu(A: Tensor, *, pivot: bool = True, out=None):
+    """``A = P L U``: the permutation ``P``, unit lower-trapezoidal ``L`` and upper-trapezoidal
+    ``U`` (``torch.linalg.lu``).
+
+    Example:
+        >>> import chainrule as torch
+        >>> P, L, U = torch.linalg.lu(torch.tensor([[1.0, 2.0], [3.0, 4.0]]))
+        >>> P
+        tensor([[0., 1.],
+                [1., 0.]])
+    """
+    from .reduce import return_type
+
+    _lu_input(A, "linalg_lu")
+    _no_pivot(pivot, "linalg.lu")
+    L, U, P = apply(LINALG_LU, (A,))
+    return return_type("linalg_lu", ("P", "L", "U"))((P, L, U))
+
+
+def lu_unpack(
+    LU_data: Tensor,
+    LU_pivots: Tensor,
+    unpack_data: bool = True,
+    unpack_pivots: bool = True,
+    *,
+    out=None,
+):
+    """``(P, L, U)`` from ``lu_factor``'s packed factors and pivots.
+
+    Example:
+        >>> import chainrule as torch
+        >>> LU, pivots = torch.linalg.lu_factor(torch.tensor([[1.0, 2.0], [3.0, 4.0]]))
+        >>> torch.lu_unpack(LU, pivots).U
+        tensor([[3.0000, 4.0000],
+                [0.0000, 0.6667]])
+    """
+    from .reduce import return_type
+
+    lu_a = _tensor(LU_data, "lu_unpack", arg="LU_data")
+    piv = _tensor(LU_pivots, "lu_unpack", 2, "LU_pivots")
+    if lu_a.ndim < 2:
+        raise RuntimeError(
+            "torch.lu_unpack: Expected tensor with 2 or more dimensions. Got size: "
+            f"{list(lu_a.shape)} instead"
+        )
+    if piv.dtype != np.int32:
+        raise RuntimeError(
+            "torch.lu_unpack: LU_pivots is expected to be a contiguous tensor of torch.int32 "
+            "dtype.\nNote: this function is intended to be used with the output produced by "
+            "torch.linalg.lu_factor"
+        )
+    L, U, P = apply(LU_UNPACK, (LU_data, LU_pivots), (bool(unpack_data), bool(unpack_pivots)))
+    return return_type("lu_unpack", ("P", "L", "U"))((P, L, U))
+
+
+def lu_solve_linalg(
+    LU: Tensor, pivots: Tensor, B: Tensor, *, left: bool = True, adjoint: bool = False, out=None
+) -> Tensor:
+    """Solve ``A X = B`` (``X A = B`` when ``left=False``; ``A^T`` for ``adjoint``) from
+    ``lu_factor``'s output.
+
+    Example:
+        >>> import chainrule as torch
+        >>> LU, pivots = torch.linalg.lu_factor(torch.tensor([[1.0, 2.0], [3.0, 4.0]]))
+        >>> torch.linalg.lu_solve(LU, pivots, torch.tensor([[5.0], [11.0]]))
+        tensor([[1.],
+                [2.]])
+    """
+    a = _tensor(LU, "linalg_lu_solve", arg="LU")
+    b = _tensor(B, "linalg_lu_solve", 3, "B")
+    _check_matrix(a, "linalg.lu_solve", arg="LU")
+    _same_dtype(a, b, "linalg.lu_solve")
+    if b.ndim < 2:
+        raise RuntimeError("linalg.lu_solve: Expected B to have at least 2 dimensions.")
+    n = a.shape[-1]
+    if (b.shape[-2] if left else b.shape[-1]) != n:
+        eq = "AX = B" if left else "XA = B"
+        raise RuntimeError(
+            f"linalg.lu_solve: Incompatible shapes of A and B for the equation {eq} ({n}x{n} "
+            f"and {b.shape[-2]}x{b.shape[-1]})"
+        )
+    return apply(LU_SOLVE, (LU, pivots, B), (bool(left), bool(adjoint)))
+
+
+def lu_legacy(A: Tensor, pivot: bool = True, get_infos: bool = False, out=None):
+    """Deprecated ``torch.lu`` / ``Tensor.lu``: ``(LU, pivots)`` (``, infos`` with
+    ``get_infos``); a singular matrix does not raise (as PyTorch's ``_lu_with_info``).
+
+    Example:
+        >>> import chainrule as torch
+        >>> import warnings; warnings.simplefilter("ignore")
+        >>> torch.lu(torch.tensor([[1.0, 2.0], [3.0, 4.0]]))[1]
+        tensor([2, 2], dtype=torch.int32)
+    """
+    from .reduce import return_type
+
+    cpp_warn(
+        "torch.lu is deprecated in favor of torch.linalg.lu_factor / torch.linalg.lu_factor_ex "
+        "and will be removed in a future PyTorch release.\nLU, pivots = torch.lu(A, "
+        "compute_pivots)\nshould be replaced with\nLU, pivots = torch.linalg.lu_factor(A, "
+        "compute_pivots)\nand\nLU, pivots, info = torch.lu(A, compute_pivots, get_infos=True)\n"
+        "should be replaced with\nLU, pivots, info = torch.linalg.lu_factor_ex(A, "
+        "compute_pivots)",
+        "aten/src/ATen/native/BatchLinearAlgebra.cpp:2073",
+        stacklevel=2,
+        once=True,
+    )
+    _lu_input(A, "lu")
+    _no_pivot(pivot, "linalg.lu_factor")
+    LU, pivots, info = apply(LU_FACTOR, (A,))
+    if get_infos:
+        return return_type("_lu_with_info", ("LU", "pivots", "info"))((LU, pivots, info))
+    return LU, pivots
+
+
+def lu_solve_legacy(input: Tensor, LU_data: Tensor, LU_pivots: Tensor, *, out=None) -> Tensor:  # noqa: A002
+    """Deprecated ``torch.lu_solve(B, LU, pivots)`` / ``B.lu_solve(LU, pivots)``: arguments
+    reversed from ``linalg.lu_solve``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> import warnings; warnings.simplefilter("ignore")
+        >>> LU, pivots = torch.linalg.lu_factor(torch.tensor([[2.0, 0.0], [0.0, 4.0]]))
+        >>> torch.lu_solve(torch.tensor([[2.0], [4.0]]), LU, pivots)
+        tensor([[1.],
+                [1.]])
+    """
+    cpp_warn(
+        "torch.lu_solve is deprecated in favor of torch.linalg.lu_solveand will be removed in a "
+        "future PyTorch release.\nNote that torch.linalg.lu_solve has its arguments reversed.\n"
+        "X = torch.lu_solve(B, LU, pivots)\nshould be replaced with\nX = "
+        "torch.linalg.lu_solve(LU, pivots, B)",
+        "aten/src/ATen/native/BatchLinearAlgebra.cpp:2230",
+        stacklevel=2,
+        once=True,
+    )
+    return lu_solve_linalg(LU_data, LU_pivots, input)
+
+
 # ---------------------------------------------------------------- install
 def _install() -> None:
     from ._registry import PUBLIC, expose
@@ -2182,6 +2702,10 @@ def _install() -> None:
         ("vander", linalg_vander),
         ("vecdot", vecdot),
         ("diagonal", linalg_diagonal),
+        ("lu_factor", lu_factor),
+        ("lu_factor_ex", lu_factor_ex),
+        ("lu", lu),
+        ("lu_solve", lu_solve_linalg),
         ("LinAlgError", LinAlgError),
     ):
         setattr(mod, name, fn)
@@ -2198,6 +2722,9 @@ def _install() -> None:
     expose(pinverse)
     expose(householder_product, "orgqr")
     expose(lstsq_removed, "lstsq")
+    expose(lu_unpack, method=False)
+    expose(lu_legacy, "lu", method="lu")
+    expose(lu_solve_legacy, "lu_solve", method="lu_solve")
     expose(chain_matmul, method=False)
     expose(vander, method=False)
 
