@@ -2671,6 +2671,58 @@ def lu_solve_legacy(input: Tensor, LU_data: Tensor, LU_pivots: Tensor, *, out=No
     return lu_solve_linalg(LU_data, LU_pivots, input)
 
 
+# ---------------------------------------------------------------- tensor inverse / solve
+def tensorinv(A: Tensor, ind: int = 2, *, out=None) -> Tensor:
+    """The inverse of ``A`` for ``tensordot`` over its first ``ind`` dims:
+    ``A.reshape(prod(A.shape[:ind]), -1)`` inverted, shaped ``A.shape[ind:] + A.shape[:ind]``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.linalg.tensorinv(torch.eye(4).reshape(4, 2, 2), ind=1).shape
+        torch.Size([2, 2, 4])
+    """
+    if ind <= 0:
+        raise RuntimeError(f"Expected a strictly positive integer for 'ind', but got {ind}")
+    shape = tuple(A.shape)
+    rows = int(np.prod(shape[:ind]))
+    cols = int(np.prod(shape[ind:]))
+    if rows != cols:
+        raise RuntimeError(
+            "Expected self to satisfy the requirement prod(self.shape[ind:]) == "
+            f"prod(self.shape[:ind]), but got {cols} != {rows}"
+        )
+    from .linalg import inv
+
+    return inv(A.reshape(rows, cols)).reshape(shape[ind:] + shape[:ind])
+
+
+def tensorsolve(A: Tensor, B: Tensor, dims: tuple | None = None, *, out=None) -> Tensor:
+    """``X`` with ``tensordot(A, X, X.ndim) = B``; ``dims`` moves those dims of ``A`` to the end
+    first.
+
+    Example:
+        >>> import chainrule as torch
+        >>> A = torch.eye(6).reshape(2, 3, 6)
+        >>> torch.linalg.tensorsolve(A, torch.ones(2, 3)).shape
+        torch.Size([6])
+    """
+    if dims is not None:
+        nd = A.dim()
+        moved = [d % nd for d in dims]
+        A = A.permute(*[d for d in range(nd) if d not in moved], *moved)
+    shape = tuple(A.shape)
+    k = B.dim()
+    rows = int(np.prod(shape[:k]))
+    cols = int(np.prod(shape[k:]))
+    if rows != cols:
+        raise RuntimeError(
+            "Expected self to satisfy the requirement prod(self.shape[other.ndim:]) == "
+            f"prod(self.shape[:other.ndim]), but got {cols} != {rows}"
+        )
+    x = solve(A.reshape(rows, cols), B.reshape(rows))
+    return x.reshape(shape[k:])
+
+
 # ---------------------------------------------------------------- install
 def _install() -> None:
     from ._registry import PUBLIC, expose
@@ -2706,6 +2758,8 @@ def _install() -> None:
         ("lu_factor_ex", lu_factor_ex),
         ("lu", lu),
         ("lu_solve", lu_solve_linalg),
+        ("tensorinv", tensorinv),
+        ("tensorsolve", tensorsolve),
         ("LinAlgError", LinAlgError),
     ):
         setattr(mod, name, fn)

@@ -7,6 +7,7 @@ Tensor attributes ``itemsize``, ``nbytes``, ``is_cpu``, ``storage_offset()`` ...
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -616,3 +617,180 @@ def _install() -> None:
 
 
 _install()
+
+
+# ---------------------------------------------------------------- legacy and CPU-only methods
+def adjoint(self: Tensor) -> Tensor:
+    """The conjugate transpose of the last two dims (real tensors: ``transpose(-2, -1)``).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.tensor([[1.0, 2.0], [3.0, 4.0]]).adjoint()
+        tensor([[1., 3.],
+                [2., 4.]])
+    """
+    if self.dim() == 0:  # PyTorch: the identity, with a deprecation warning
+        from .._cwarn import cpp_warn
+
+        cpp_warn(
+            "adjoint() is deprecated on 0-D tensors. Consider using x.conj().",
+            "aten/src/ATen/native/TensorShape.cpp:4390",
+            once=True,
+        )
+        return self.view(())
+    if self.dim() == 1:
+        raise RuntimeError(
+            "tensor.adjoint() is only supported on matrices or batches of matrices. Got 1-D tensor."
+        )
+    return self.transpose(-2, -1)
+
+
+def apply_(self: Tensor, callable: Any) -> Tensor:  # noqa: A002
+    """Replace each element by ``callable(element)`` in place (CPU only, no autograd).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.tensor([1.0, 2.0]).apply_(lambda v: v * 2)
+        tensor([2., 4.])
+    """
+    if self.requires_grad:
+        raise RuntimeError(
+            "Can't call apply_() on Variable that requires grad. Use var.detach().apply_() instead."
+        )
+    if not callable_(callable):
+        raise TypeError(f"'{type(callable).__name__}' object is not callable")
+    a = self._data
+    flat = [callable(v) for v in a.reshape(-1).tolist()]
+    a[...] = (
+        np.asarray(flat, dtype=np.float64 if a.dtype.kind == "f" else None)
+        .astype(a.dtype, copy=False)
+        .reshape(a.shape)
+        if flat
+        else a
+    )
+    self._vc[0] += 1
+    return self
+
+
+def map_(self: Tensor, tensor: Tensor, callable: Any) -> Tensor:  # noqa: A002
+    """``self[i] = callable(self[i], tensor[i])`` in place, ``tensor`` broadcast to ``self``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.tensor([1.0, 2.0]).map_(torch.tensor([10.0, 20.0]), lambda a, b: a + b)
+        tensor([11., 22.])
+    """
+    if self.requires_grad:
+        raise RuntimeError(
+            "Can't call map_() on Variable that requires grad. Use var.detach().map_() instead."
+        )
+    other = (
+        tensor.expand_as(self)._data
+        if isinstance(tensor, Tensor)
+        else np.broadcast_to(tensor, self.shape)
+    )
+    a = self._data
+    flat = [
+        callable(u, v)
+        for u, v in zip(a.reshape(-1).tolist(), np.asarray(other).reshape(-1).tolist())
+    ]
+    if flat:
+        a[...] = np.asarray(flat).astype(a.dtype, copy=False).reshape(a.shape)
+    self._vc[0] += 1
+    return self
+
+
+def callable_(obj: Any) -> bool:
+    import builtins
+
+    return builtins.callable(obj)
+
+
+def new(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+    """Legacy ``x.new(...)``: ``x.new(2, 3)`` an (uninitialised, here zero) tensor of that size,
+    ``x.new([1, 2])`` one holding the data, ``x.new()`` an empty one; ``x``'s dtype.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.ones(1, dtype=torch.float64).new([1, 2])
+        tensor([1., 2.], dtype=torch.float64)
+    """
+    from .. import _creation as C
+
+    dtype = kwargs.pop("dtype", None) or self.dtype
+    if not args:
+        return C.zeros(0, dtype=dtype)
+    if len(args) == 1 and isinstance(args[0], Tensor):
+        return args[0].detach().to(dtype) if args[0].dtype is not dtype else args[0].detach()
+    if (
+        len(args) == 1
+        and isinstance(args[0], (list, tuple))
+        and not isinstance(args[0], torch_size())
+    ):
+        return C.tensor(args[0], dtype=dtype)
+    return C.zeros(*args, dtype=dtype)
+
+
+def torch_size() -> type:
+    from .._tensor import Size
+
+    return Size
+
+
+def _resize_copy(self: Tensor, shape: tuple, name: str) -> Tensor:
+    warnings.warn(f"non-inplace {name} is deprecated", UserWarning, stacklevel=3)
+    n = int(np.prod(shape)) if shape else 1
+    if n != self.numel():
+        dims = "x".join(str(int(d)) for d in shape) if shape else ""
+        raise RuntimeError(
+            f"requested resize to {dims} ({n} elements in total), but the given tensor has a size "
+            f"of {'x'.join(str(d) for d in self.shape)} ({self.numel()} elements). autograd's "
+            "resize can only change the shape of a given tensor, while preserving the number of "
+            "elements. "
+        )
+    return self.reshape(shape)
+
+
+def resize(self: Tensor, *sizes: Any) -> Tensor:
+    """Deprecated non-in-place ``resize``: a reshape that keeps the number of elements.
+
+    Example:
+        >>> import warnings; warnings.simplefilter("ignore")
+        >>> import chainrule as torch
+        >>> torch.ones(2, 2).resize(4)
+        tensor([1., 1., 1., 1.])
+    """
+    shape = tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (list, tuple)) else sizes
+    return _resize_copy(self, tuple(int(d) for d in shape), "resize")
+
+
+def resize_as(self: Tensor, the_template: Tensor) -> Tensor:
+    """Deprecated non-in-place ``resize_as``: ``resize`` to ``the_template``'s shape."""
+    return _resize_copy(self, tuple(the_template.shape), "resize_as")
+
+
+def share_memory_(self: Tensor) -> Tensor:
+    """A no-op here (one process, NumPy memory); returns ``self`` as PyTorch does."""
+    return self
+
+
+def is_shared(self: Tensor) -> bool:
+    """Whether the storage is in shared memory: never here."""
+    return False
+
+
+def is_pinned(self: Tensor, device: Any = None) -> bool:
+    """Whether the memory is pinned for an accelerator: never here."""
+    return False
+
+
+def pin_memory(self: Tensor, device: Any = None) -> Tensor:
+    """No accelerator here: PyTorch's CPU-only error."""
+    raise RuntimeError("Cannot access accelerator device when none is available.")
+
+
+for _f in (apply_, map_, new, resize, resize_as, share_memory_, is_shared, is_pinned, pin_memory):
+    expose(_f, method=True)
+    PUBLIC.pop(_f.__name__, None)
+expose(adjoint)
+del _f
