@@ -474,9 +474,54 @@ def _row_major(shape: tuple) -> tuple:
     return tuple(int(np.prod(shape[i + 1 :], dtype=np.int64)) for i in range(len(shape)))
 
 
+def _max_pool_tiled(x, k, outs):
+    """Max pooling over non-overlapping windows (stride = kernel, no padding or dilation): the
+    windows' elements moved to a leading axis by one copy, then whole-array maxima and
+    comparisons (strided views of small windows are slow in NumPy: its inner loops would run
+    over a few elements). None when a NaN is among the maxima (the general path decides)."""
+    nd = len(k)
+    lead_nd = x.ndim - nd
+    lead, sp = x.shape[:lead_nd], x.shape[lead_nd:]
+    crop = x[(Ellipsis,) + tuple(slice(0, o * kk) for o, kk in zip(outs, k))]
+    v = crop.reshape(lead + tuple(d for o, kk in zip(outs, k) for d in (o, kk)))
+    window_axes = [lead_nd + 2 * i + 1 for i in range(nd)]
+    out_axes = [lead_nd + 2 * i for i in range(nd)]
+    count = int(np.prod(k))
+    w = np.ascontiguousarray(v.transpose(window_axes + list(range(lead_nd)) + out_axes))
+    w = w.reshape((count,) + lead + tuple(outs))
+    best = w.max(axis=0)
+    if best.dtype.kind == "f" and np.isnan(best).any():
+        return None
+    # the first maximum in window order wins, as in torch: assign positions from the last
+    pos = np.full(best.shape, count - 1, np.uint8 if count < 256 else np.int64)
+    for t in range(count - 2, -1, -1):
+        np.copyto(pos, t, where=(w[t] == best))
+    mult = _row_major(sp)
+    disp = [
+        sum(o * m for o, m in zip(off, mult)) for off in itertools.product(*(range(kk) for kk in k))
+    ]
+    idx = np.asarray(disp, np.int64)[pos]
+    for i, (n, kk, m) in enumerate(zip(outs, k, mult)):
+        shape = [1] * nd
+        shape[i] = n
+        idx += (np.arange(n) * (kk * m)).reshape(shape)
+    return best, idx
+
+
 def _max_pool_fwd(x, k, s, p, d, ceil):
     nd = len(k)
     outs, pads = _pool_geometry(x.shape, k, s, p, d, ceil)
+    if (
+        tuple(s) == tuple(k)
+        and not any(p)
+        and all(dd == 1 for dd in d)
+        and all(o * kk == n for o, kk, n in zip(outs, k, x.shape[x.ndim - nd :]))
+        and x.dtype.kind in "fiu"
+        and x.size
+    ):
+        tiled = _max_pool_tiled(x, k, outs)
+        if tiled is not None:
+            return tiled
     sp = x.shape[x.ndim - nd :]
     lead = x.shape[: x.ndim - nd]
     mult = _row_major(sp)
@@ -494,7 +539,7 @@ def _max_pool_fwd(x, k, s, p, d, ceil):
             continue
         better = view > best  # strict: the first maximum in window order wins, like torch
         if nan:
-            better |= np.isnan(view) & ~np.isnan(best)
+            better |= np.isnan(view)  # torch: every NaN replaces the maximum (the last NaN wins)
         np.copyto(best, view, where=better)
         np.copyto(off_idx, disp, where=better)
     base = np.zeros(outs, np.int64)
