@@ -31,6 +31,7 @@ MODULES = [
     "chainrule.optim",
     "chainrule.optim.optimizer",
     "chainrule.optim.algorithms",
+    "chainrule.optim.algorithms_more",
     "chainrule.optim.lr_scheduler",
     "chainrule.utils.data.dataset",
     "chainrule.utils.data.dataloader",
