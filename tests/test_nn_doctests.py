@@ -38,6 +38,7 @@ MODULES = [
     "chainrule._serialization",
     "chainrule.ops.toplevel",
     "chainrule.ops._lazy",
+    "chainrule._tie_order",
 ]
 
 

@@ -1003,7 +1003,10 @@ def kthvalue(
     if not 1 <= k <= size:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
     order = np.argsort(arr, axis=d, kind="stable")
-    idx = np.take(order, [k - 1], axis=d)
+    idx = np.take(order, [k - 1], axis=d).astype(np.int64, copy=False)
+    from .._tie_order import fix_ties, kthvalue_index  # among ties: PyTorch's quickselect
+
+    fix_ties(arr, idx, d, lambda row: [kthvalue_index(row, k)])
     if a.ndim == 0:
         idx = idx.reshape(())
     vals, it = _pick(KTHVALUE, input, idx, d, keepdim)

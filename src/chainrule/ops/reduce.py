@@ -456,11 +456,31 @@ def _sort_fwd(x, dim, descending):
     return np.take_along_axis(x, idx, dim), idx.astype(np.int64, copy=False)
 
 
+def _topk_order(x, k, dim, largest):
+    """The first ``k`` of the order ``_order`` gives, by partition when ``k`` is small (ties
+    in arbitrary order: ``fix_ties`` settles them)."""
+    n = x.shape[dim]
+    kind = x.dtype.kind
+    if 4 * k >= n or kind not in "fiu" or (kind == "f" and np.isnan(x).any()):
+        return np.take(_order(x, dim, largest), np.arange(k), axis=dim)
+    if largest:
+        key = ~x if kind == "i" else (np.iinfo(x.dtype).max - x if kind == "u" else -x)
+    else:
+        key = x
+    part = np.take(np.argpartition(key, k - 1, axis=dim), np.arange(k), axis=dim)
+    within = np.argsort(np.take_along_axis(key, part, dim), axis=dim, kind="stable")
+    return np.take_along_axis(part, within, dim)
+
+
 def _topk_fwd(x, k, dim, largest):
     if x.ndim == 0:
         return x.copy(), np.zeros((), np.int64)
-    idx = np.take(_order(x, dim, largest), np.arange(k), axis=dim)
-    return np.take_along_axis(x, idx, dim), idx.astype(np.int64, copy=False)
+    idx = _topk_order(x, k, dim, largest).astype(np.int64, copy=False)
+    if k:  # among equal values, the index PyTorch's CPU kernel reports
+        from .._tie_order import fix_ties, topk_indices
+
+        fix_ties(x, idx, dim, lambda row: topk_indices(row, k, largest))
+    return np.take_along_axis(x, idx, dim), idx
 
 
 def _scatter_back(F, g, shape, idx, dim, *rest):
