@@ -460,3 +460,23 @@ def test_lbfgs_converges_and_closure_runs_with_grad_enabled():
     assert all(seen) and len(seen) > 3
     assert float(rosenbrock(cr, x)) < 1e-10
     np.testing.assert_allclose(x.detach().numpy(), np.ones(5), atol=1e-5)
+
+
+def test_step_count_dtype_follows_the_default_dtype():
+    """PyTorch keeps ``step`` as a float64 scalar under a float64 default dtype."""
+    import chainrule
+
+    try:
+        chainrule.set_default_dtype(chainrule.float64)
+        p = chainrule.nn.Parameter(chainrule.ones(2))
+        opt = chainrule.optim.Adam([p])
+        p.grad = chainrule.ones(2)
+        opt.step()
+        assert opt.state[p]["step"].dtype is chainrule.float64
+    finally:
+        chainrule.set_default_dtype(chainrule.float32)
+    p = chainrule.nn.Parameter(chainrule.ones(2))
+    opt = chainrule.optim.Adam([p])
+    p.grad = chainrule.ones(2)
+    opt.step()
+    assert opt.state[p]["step"].dtype is chainrule.float32

@@ -31,7 +31,10 @@ required = _RequiredParameter()
 
 
 def _step_tensor(value: float = 0.0) -> Tensor:
-    return wrap(np.asarray(value, dtype=np.float32))
+    """The ``step`` count as PyTorch keeps it: a float64 scalar tensor under a float64 default
+    dtype, else float32."""
+    dt = np.float64 if _c.get_default_dtype() is _c.float64 else np.float32
+    return wrap(np.asarray(value, dtype=dt))
 
 
 class Optimizer:
