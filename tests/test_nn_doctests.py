@@ -22,6 +22,8 @@ MODULES = [
     "chainrule.nn.modules.padding",
     "chainrule.nn.modules.resampling",
     "chainrule.nn.modules.rnn",
+    "chainrule.nn.modules.lazy",
+    "chainrule.nn.parallel.data_parallel",
     "chainrule.nn.functional",
     "chainrule.nn.init",
     "chainrule.nn.parameter",

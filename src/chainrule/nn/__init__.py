@@ -8,9 +8,22 @@ Example:
     torch.Size([3, 2])
 """
 
-from . import functional, grad, init, utils
+from . import functional, grad, init, parallel, utils
 from .modules import *  # noqa: F403
 from .modules import __all__ as _modules_all
-from .parameter import Parameter
+from .parallel import DataParallel
+from .parameter import Buffer, Parameter, UninitializedBuffer, UninitializedParameter
 
-__all__ = ["Parameter", "functional", "grad", "init", "utils", *_modules_all]
+__all__ = [
+    "Buffer",
+    "DataParallel",
+    "Parameter",
+    "UninitializedBuffer",
+    "UninitializedParameter",
+    "functional",
+    "grad",
+    "init",
+    "parallel",
+    "utils",
+    *_modules_all,
+]

@@ -1,4 +1,4 @@
-"""Containers: ``Sequential``, ``ModuleList``, ``ModuleDict``, ``ParameterList``, ``ParameterDict``."""
+"""Containers: ``Container`` (deprecated), ``Sequential``, ``ModuleList``, ``ModuleDict``, ``ParameterList``, ``ParameterDict``."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from itertools import islice
 from typing import Any
 
 from ..parameter import Parameter
+from ._common import deprecated_class
 from .module import Module, _addindent
 
-__all__ = ["Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"]
+__all__ = ["Container", "Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"]
 
 
 def _index(idx: int, n: int, name: str) -> int:
@@ -19,6 +20,34 @@ def _index(idx: int, n: int, name: str) -> int:
     if not -n <= idx < n:
         raise IndexError(f"index {idx} is out of range")
     return idx % n if n else idx
+
+
+@deprecated_class(
+    "`nn.Container` is deprecated. "
+    "All of its functionality is now implemented in `nn.Module`. Subclass that instead.",
+    category=FutureWarning,
+)
+class Container(Module):
+    """Deprecated: a Module holding the keyword arguments as submodules (use ``Module``).
+
+    Example:
+        >>> import warnings
+        >>> import chainrule as torch
+        >>> with warnings.catch_warnings(record=True) as w:
+        ...     warnings.simplefilter("always")
+        ...     c = torch.nn.Container(fc=torch.nn.Linear(2, 1))
+        >>> w[0].category.__name__
+        'FutureWarning'
+        >>> c
+        Container(
+          (fc): Linear(in_features=2, out_features=1, bias=True)
+        )
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__()
+        for key, value in kwargs.items():
+            self.add_module(key, value)
 
 
 class Sequential(Module):

@@ -1,4 +1,4 @@
-"""``Conv1d/2d/3d`` and ``ConvTranspose1d/2d/3d`` (im2col on NumPy)."""
+"""``Conv1d/2d/3d`` and ``ConvTranspose1d/2d/3d`` (im2col on NumPy) and their lazy forms."""
 
 from __future__ import annotations
 
@@ -8,10 +8,25 @@ from typing import Any
 from ..._tensor import Tensor
 from .. import functional as F
 from .. import init
+from ..parameter import UninitializedParameter
 from ._common import new_param, ntuple
+from .lazy import LazyModuleMixin
 from .module import Module
 
-__all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]
+__all__ = [
+    "Conv1d",
+    "Conv2d",
+    "Conv3d",
+    "ConvTranspose1d",
+    "ConvTranspose2d",
+    "ConvTranspose3d",
+    "LazyConv1d",
+    "LazyConv2d",
+    "LazyConv3d",
+    "LazyConvTranspose1d",
+    "LazyConvTranspose2d",
+    "LazyConvTranspose3d",
+]
 
 
 class _ConvNd(Module):
@@ -301,3 +316,210 @@ class ConvTranspose3d(_ConvTransposeNd):
     """
 
     _n = 3
+
+
+class _LazyConvXdMixin(LazyModuleMixin):
+    """What the lazy convolutions share: ``in_channels`` from the first input's channel dim."""
+
+    def reset_parameters(self) -> None:
+        if not self.has_uninitialized_params() and self.in_channels != 0:
+            super().reset_parameters()
+
+    def initialize_parameters(self, input: Tensor, *args: Any, **kwargs: Any) -> None:  # noqa: A002
+        if self.has_uninitialized_params():
+            self.in_channels = self._get_in_channels(input)
+            if self.in_channels % self.groups != 0:
+                raise ValueError("in_channels must be divisible by groups")
+            if not isinstance(self.weight, UninitializedParameter):
+                raise AssertionError("self.weight must be an UninitializedParameter")
+            if self.transposed:
+                self.weight.materialize(
+                    (self.in_channels, self.out_channels // self.groups, *self.kernel_size)
+                )
+            else:
+                self.weight.materialize(
+                    (self.out_channels, self.in_channels // self.groups, *self.kernel_size)
+                )
+            if self.bias is not None:
+                if not isinstance(self.bias, UninitializedParameter):
+                    raise AssertionError("self.bias must be an UninitializedParameter")
+                self.bias.materialize((self.out_channels,))
+            self.reset_parameters()
+
+    def _get_in_channels(self, input: Tensor) -> int:  # noqa: A002
+        num_spatial_dims = self._get_num_spatial_dims()
+        num_dims_no_batch = num_spatial_dims + 1  # +1 for channels dim
+        num_dims_batch = num_dims_no_batch + 1
+        if input.dim() not in (num_dims_no_batch, num_dims_batch):
+            raise RuntimeError(
+                f"Expected {num_dims_no_batch}D (unbatched) or {num_dims_batch}D (batched) input "
+                f"to {self.__class__.__name__}, but "
+                f"got input of size: {input.shape}"
+            )
+        return input.shape[1] if input.dim() == num_dims_batch else input.shape[0]
+
+    def _get_num_spatial_dims(self) -> int:
+        raise NotImplementedError
+
+
+def _lazy_conv_init(
+    self: Any,
+    out_channels: int,
+    bias: bool,
+    device: Any,
+    dtype: Any,
+) -> None:
+    self.weight = UninitializedParameter(device=device, dtype=dtype)
+    self.out_channels = out_channels
+    if bias:
+        self.bias = UninitializedParameter(device=device, dtype=dtype)
+
+
+class _LazyConvNd(_LazyConvXdMixin):
+    def __init__(
+        self,
+        out_channels: int,
+        kernel_size: Any,
+        stride: Any = 1,
+        padding: Any = 0,
+        dilation: Any = 1,
+        groups: int = 1,
+        bias: bool = True,
+        padding_mode: str = "zeros",
+        device: Any = None,
+        dtype: Any = None,
+    ) -> None:
+        # bias is hardcoded to False to avoid creating a tensor that will soon be overwritten
+        super().__init__(
+            0,
+            0,
+            kernel_size,
+            stride,
+            padding,
+            dilation,
+            groups,
+            False,
+            padding_mode,
+            device=device,
+            dtype=dtype,
+        )
+        _lazy_conv_init(self, out_channels, bias, device, dtype)
+
+    def _get_num_spatial_dims(self) -> int:
+        return self._n
+
+
+class _LazyConvTransposeNd(_LazyConvXdMixin):
+    def __init__(
+        self,
+        out_channels: int,
+        kernel_size: Any,
+        stride: Any = 1,
+        padding: Any = 0,
+        output_padding: Any = 0,
+        groups: int = 1,
+        bias: bool = True,
+        dilation: Any = 1,
+        padding_mode: str = "zeros",
+        device: Any = None,
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            0,
+            0,
+            kernel_size,
+            stride,
+            padding,
+            output_padding,
+            groups,
+            False,
+            dilation,
+            padding_mode,
+            device=device,
+            dtype=dtype,
+        )
+        _lazy_conv_init(self, out_channels, bias, device, dtype)
+
+    def _get_num_spatial_dims(self) -> int:
+        return self._n
+
+
+class LazyConv1d(_LazyConvNd, Conv1d):
+    """A ``Conv1d`` whose ``in_channels`` is inferred from the first input (``input.size(1)``,
+    or ``size(0)`` unbatched); it becomes a ``Conv1d`` on the first forward.
+
+    Example:
+        >>> import chainrule as torch
+        >>> m = torch.nn.LazyConv1d(4, 3)
+        >>> m
+        LazyConv1d(0, 4, kernel_size=(3,), stride=(1,))
+        >>> m(torch.zeros(2, 5, 8)).shape, m
+        (torch.Size([2, 4, 6]), Conv1d(5, 4, kernel_size=(3,), stride=(1,)))
+    """
+
+    cls_to_become = Conv1d
+
+
+class LazyConv2d(_LazyConvNd, Conv2d):
+    """A ``Conv2d`` whose ``in_channels`` is inferred from the first input.
+
+    Example:
+        >>> import chainrule as torch
+        >>> m = torch.nn.LazyConv2d(8, 3, padding=1)
+        >>> m(torch.zeros(1, 3, 5, 5)).shape, m.weight.shape
+        (torch.Size([1, 8, 5, 5]), torch.Size([8, 3, 3, 3]))
+    """
+
+    cls_to_become = Conv2d
+
+
+class LazyConv3d(_LazyConvNd, Conv3d):
+    """A ``Conv3d`` whose ``in_channels`` is inferred from the first input.
+
+    Example:
+        >>> import chainrule as torch
+        >>> m = torch.nn.LazyConv3d(2, 2)
+        >>> m(torch.zeros(1, 3, 3, 3, 3)).shape, type(m).__name__
+        (torch.Size([1, 2, 2, 2, 2]), 'Conv3d')
+    """
+
+    cls_to_become = Conv3d
+
+
+class LazyConvTranspose1d(_LazyConvTransposeNd, ConvTranspose1d):
+    """A ``ConvTranspose1d`` whose ``in_channels`` is inferred from the first input.
+
+    Example:
+        >>> import chainrule as torch
+        >>> m = torch.nn.LazyConvTranspose1d(4, 3, stride=2)
+        >>> m(torch.zeros(1, 2, 5)).shape, m.weight.shape
+        (torch.Size([1, 4, 11]), torch.Size([2, 4, 3]))
+    """
+
+    cls_to_become = ConvTranspose1d
+
+
+class LazyConvTranspose2d(_LazyConvTransposeNd, ConvTranspose2d):
+    """A ``ConvTranspose2d`` whose ``in_channels`` is inferred from the first input.
+
+    Example:
+        >>> import chainrule as torch
+        >>> m = torch.nn.LazyConvTranspose2d(4, 3, stride=2, padding=1)
+        >>> m(torch.zeros(1, 2, 4, 4), output_size=(8, 8)).shape
+        torch.Size([1, 4, 8, 8])
+    """
+
+    cls_to_become = ConvTranspose2d
+
+
+class LazyConvTranspose3d(_LazyConvTransposeNd, ConvTranspose3d):
+    """A ``ConvTranspose3d`` whose ``in_channels`` is inferred from the first input.
+
+    Example:
+        >>> import chainrule as torch
+        >>> m = torch.nn.LazyConvTranspose3d(1, 2)
+        >>> m(torch.zeros(1, 3, 2, 2, 2)).shape, type(m).__name__
+        (torch.Size([1, 1, 3, 3, 3]), 'ConvTranspose3d')
+    """
+
+    cls_to_become = ConvTranspose3d

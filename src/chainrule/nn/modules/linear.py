@@ -1,17 +1,21 @@
-"""``Identity``, ``Linear``, ``Bilinear``."""
+"""``Identity``, ``Linear``, ``Bilinear``, ``LazyLinear``."""
 
 from __future__ import annotations
 
 import math
 from typing import Any
 
+import chainrule as _c
+
 from ..._tensor import Tensor
 from .. import functional as F
 from .. import init
+from ..parameter import UninitializedParameter
 from ._common import new_param
+from .lazy import LazyModuleMixin
 from .module import Module
 
-__all__ = ["Identity", "Linear", "Bilinear", "NonDynamicallyQuantizableLinear"]
+__all__ = ["Identity", "Linear", "Bilinear", "NonDynamicallyQuantizableLinear", "LazyLinear"]
 
 
 class Identity(Module):
@@ -112,3 +116,58 @@ class Bilinear(Module):
 
 class NonDynamicallyQuantizableLinear(Linear):
     """``Linear`` under the name PyTorch gives ``MultiheadAttention.out_proj``."""
+
+
+class LazyLinear(LazyModuleMixin, Linear):
+    """A ``Linear`` whose ``in_features`` is inferred from the first input's last dimension.
+
+    ``weight`` and ``bias`` are ``UninitializedParameter`` until the first forward, which
+    initializes them as ``Linear`` does (the same random numbers under the same seed) and turns
+    the module into a ``Linear``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> m = torch.nn.LazyLinear(2)
+        >>> m.weight
+        <UninitializedParameter>
+        >>> m(torch.ones(5, 3)).shape, m.weight.shape
+        (torch.Size([5, 2]), torch.Size([2, 3]))
+        >>> type(m).__name__
+        'Linear'
+    """
+
+    cls_to_become = Linear
+
+    def __init__(
+        self, out_features: int, bias: bool = True, device: Any = None, dtype: Any = None
+    ) -> None:
+        factory_kwargs = {"device": device, "dtype": dtype}
+        # bias is hardcoded to False to avoid creating a tensor that will soon be overwritten
+        super().__init__(0, 0, False)
+        self.weight = UninitializedParameter(**factory_kwargs)
+        self.out_features = out_features
+        if bias:
+            self.bias = UninitializedParameter(**factory_kwargs)
+
+    def reset_parameters(self) -> None:
+        """Initialize as ``Linear`` once the parameters are materialized."""
+        if not self.has_uninitialized_params() and self.in_features != 0:
+            super().reset_parameters()
+
+    def initialize_parameters(self, input: Tensor) -> None:  # noqa: A002
+        """Infer ``in_features`` from ``input.shape[-1]`` and initialize the parameters."""
+        if self.has_uninitialized_params():
+            with _c.no_grad():
+                self.in_features = input.shape[-1]
+                self.weight.materialize((self.out_features, self.in_features))
+                if self.bias is not None:
+                    self.bias.materialize((self.out_features,))
+                self.reset_parameters()
+        if self.in_features == 0:
+            if input.shape[-1] != self.weight.shape[-1]:
+                raise AssertionError(
+                    f"The in_features inferred from input: {input.shape[-1]} "
+                    f"is not equal to in_features from self.weight: "
+                    f"{self.weight.shape[-1]}"
+                )
+            self.in_features = input.shape[-1]

@@ -6,9 +6,11 @@ from typing import Any
 
 from ..._tensor import Tensor
 from .. import functional as F
+from ._common import deprecated_class
 from .module import Module
 
 __all__ = [
+    "NLLLoss2d",
     "MultiLabelMarginLoss",
     "MSELoss",
     "L1Loss",
@@ -159,6 +161,36 @@ class NLLLoss(_WeightedLoss):
             ignore_index=self.ignore_index,
             reduction=self.reduction,
         )
+
+
+@deprecated_class(
+    "`NLLLoss2d` has been deprecated. "
+    "Please use `NLLLoss` instead as a drop-in replacement and see "
+    "https://pytorch.org/docs/main/nn.html#torch.nn.NLLLoss for more details.",
+    category=FutureWarning,
+)
+class NLLLoss2d(NLLLoss):
+    """Deprecated alias of ``NLLLoss`` (warns ``FutureWarning`` when created).
+
+    Example:
+        >>> import warnings
+        >>> import chainrule as torch
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     loss = torch.nn.NLLLoss2d()
+        >>> loss(torch.log_softmax(torch.zeros(1, 2, 2, 2), 1), torch.zeros(1, 2, 2).long())
+        tensor(0.6931)
+    """
+
+    def __init__(
+        self,
+        weight: Tensor | None = None,
+        size_average: Any = None,
+        ignore_index: int = -100,
+        reduce: Any = None,
+        reduction: str = "mean",
+    ) -> None:
+        super().__init__(weight, size_average, ignore_index, reduce, reduction)
 
 
 class BCELoss(_WeightedLoss):

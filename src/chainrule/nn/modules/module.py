@@ -10,7 +10,7 @@ import chainrule as _c
 
 from ..._tensor import Tensor
 from ...autograd.graph import RemovableHandle, add_hook
-from ..parameter import Parameter
+from ..parameter import Parameter, is_lazy
 
 __all__ = ["Module"]
 
@@ -232,19 +232,39 @@ class Module:
         if modules is not None and name in modules:
             if value is not None:
                 raise TypeError(
-                    f"cannot assign '{type(value).__name__}' as child module '{name}' "
+                    f"cannot assign '{_typename(value)}' as child module '{name}' "
                     "(torch.nn.Module or None expected)"
                 )
             modules[name] = value
             return
         buffers = d.get("_buffers")
-        if buffers is not None and name in buffers:
+        flagged = isinstance(value, Tensor) and value.__dict__.get("_is_buffer", False)
+        if flagged or (buffers is not None and name in buffers):  # an nn.Buffer or a buffer
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(
-                    f"cannot assign '{type(value).__name__}' as buffer '{name}' "
-                    "(torch.Tensor or None expected)"
+                    f"cannot assign '{_typename(value)}' as buffer '{name}' "
+                    "(torch.nn.Buffer, torch.Tensor or None expected)"
                 )
-            buffers[name] = value
+            if flagged:
+                persistent = value.__dict__.get("persistent", True)
+            else:
+                persistent = name not in d["_non_persistent_buffers_set"]
+            register = self.register_buffer
+            if getattr(register, "__func__", None) is Module.register_buffer:
+                register(name, value, persistent)
+            else:  # a subclass's own register_buffer, as torch calls it
+                import inspect
+
+                if "persistent" in inspect.signature(register).parameters:
+                    register(name, value, persistent)
+                elif not persistent:
+                    raise RuntimeError(
+                        "Registering a non-persistent buffer on a Module subclass that "
+                        "implements register_buffer() without the persistent argument is not "
+                        "allowed."
+                    )
+                else:
+                    register(name, value)
             return
         object.__setattr__(self, name, value)
 
@@ -531,7 +551,8 @@ class Module:
         return self._apply(lambda t: t.type(dst_type))
 
     def share_memory(self) -> Module:
-        return self
+        # a no-op per tensor (one process, NumPy memory), but uninitialized ones refuse, as torch
+        return self._apply(lambda t: t.share_memory_())
 
     # ------------------------------------------------------------------ state dict
     def _save_to_state_dict(self, destination: dict, prefix: str, keep_vars: bool) -> None:
@@ -599,7 +620,7 @@ class Module:
                     f"Tensor-like object from checkpoint but received {type(src)}"
                 )
                 continue
-            if tuple(src.shape) != tuple(param.shape):
+            if not is_lazy(param) and tuple(src.shape) != tuple(param.shape):
                 error_msgs.append(
                     f"size mismatch for {key}: copying a param with shape {src.shape} from "
                     f"checkpoint, the shape in current model is {param.shape}."

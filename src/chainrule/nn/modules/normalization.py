@@ -1,4 +1,5 @@
-"""``BatchNorm1d``/``BatchNorm2d`` and ``LayerNorm``."""
+"""Normalization layers: batch, instance (and their lazy forms), sync-batch, layer, group, RMS
+and local-response normalization."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import chainrule as _c
 from ..._tensor import Tensor
 from .. import functional as F
 from .. import init
+from ..parameter import UninitializedBuffer, UninitializedParameter
 from ._common import new_param
+from .lazy import LazyModuleMixin
 from .module import Module
 
 __all__ = [
@@ -24,10 +27,19 @@ __all__ = [
     "InstanceNorm3d",
     "RMSNorm",
     "LocalResponseNorm",
+    "SyncBatchNorm",
+    "LazyBatchNorm1d",
+    "LazyBatchNorm2d",
+    "LazyBatchNorm3d",
+    "LazyInstanceNorm1d",
+    "LazyInstanceNorm2d",
+    "LazyInstanceNorm3d",
 ]
 
 
-class _BatchNorm(Module):
+class _NormBase(Module):
+    """Common base of _InstanceNorm and _BatchNorm."""
+
     _version = 2
 
     def __init__(
@@ -39,6 +51,7 @@ class _BatchNorm(Module):
         track_running_stats: bool = True,
         device: Any = None,
         dtype: Any = None,
+        *,
         bias: bool = True,
     ) -> None:
         super().__init__()
@@ -47,7 +60,6 @@ class _BatchNorm(Module):
         self.momentum = momentum
         self.affine = affine
         self.track_running_stats = track_running_stats
-        self._bias_flag = bias
         if affine:
             self.weight = new_param(num_features, dtype=dtype)
             if bias:
@@ -83,6 +95,37 @@ class _BatchNorm(Module):
     def _check_input_dim(self, input: Tensor) -> None:  # noqa: A002
         raise NotImplementedError
 
+    def extra_repr(self) -> str:
+        return (
+            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+            f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}"
+        )
+
+
+class _BatchNorm(_NormBase):
+    def __init__(
+        self,
+        num_features: int,
+        eps: float = 1e-5,
+        momentum: float | None = 0.1,
+        affine: bool = True,
+        track_running_stats: bool = True,
+        device: Any = None,
+        dtype: Any = None,
+        *,
+        bias: bool = True,
+    ) -> None:
+        super().__init__(
+            num_features,
+            eps,
+            momentum,
+            affine,
+            track_running_stats,
+            device=device,
+            dtype=dtype,
+            bias=bias,
+        )
+
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         self._check_input_dim(input)
         factor = 0.0 if self.momentum is None else self.momentum
@@ -102,12 +145,6 @@ class _BatchNorm(Module):
             use_batch,
             factor,
             self.eps,
-        )
-
-    def extra_repr(self) -> str:
-        return (
-            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-            f"bias={self._bias_flag}, track_running_stats={self.track_running_stats}"
         )
 
 
@@ -255,7 +292,7 @@ class GroupNorm(Module):
         )
 
 
-class _InstanceNorm(_BatchNorm):
+class _InstanceNorm(_NormBase):
     _spatial = 1
 
     def __init__(
@@ -271,7 +308,14 @@ class _InstanceNorm(_BatchNorm):
         bias: bool = True,
     ) -> None:
         super().__init__(
-            num_features, eps, momentum, affine, track_running_stats, device, dtype, bias and affine
+            num_features,
+            eps,
+            momentum,
+            affine,
+            track_running_stats,
+            device=device,
+            dtype=dtype,
+            bias=bias,
         )
 
     def _check_input_dim(self, input: Tensor) -> None:  # noqa: A002
@@ -281,6 +325,21 @@ class _InstanceNorm(_BatchNorm):
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         self._check_input_dim(input)
+        feature_dim = input.dim() - (self._spatial + 1)
+        if input.size(feature_dim) != self.num_features:
+            if self.affine:
+                raise ValueError(
+                    f"expected input's size at dim={feature_dim} to match num_features"
+                    f" ({self.num_features}), but got: {input.size(feature_dim)}."
+                )
+            import warnings
+
+            warnings.warn(
+                f"input's size at dim={feature_dim} does not match num_features. "
+                "You can silence this warning by not passing in num_features, "
+                "which is not used because affine=False",
+                stacklevel=2,
+            )
         unbatched = input.dim() == self._spatial + 1
         x = input.unsqueeze(0) if unbatched else input
         out = F.instance_norm(
@@ -395,3 +454,237 @@ class LocalResponseNorm(Module):
 
     def extra_repr(self) -> str:
         return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
+
+
+class SyncBatchNorm(_BatchNorm):
+    """Batch normalization synchronised across processes; without an initialized process
+    group (chainrule has no ``torch.distributed``) it normalizes the local batch, exactly as
+    ``BatchNorm`` does, as PyTorch does on CPU.
+
+    Example:
+        >>> import chainrule as torch
+        >>> m = torch.nn.SyncBatchNorm(3)
+        >>> m
+        SyncBatchNorm(3, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)
+        >>> m(torch.randn(4, 3, 2)).shape
+        torch.Size([4, 3, 2])
+    """
+
+    def __init__(
+        self,
+        num_features: int,
+        eps: float = 1e-5,
+        momentum: float | None = 0.1,
+        affine: bool = True,
+        track_running_stats: bool = True,
+        process_group: Any = None,
+        device: Any = None,
+        dtype: Any = None,
+        *,
+        bias: bool = True,
+    ) -> None:
+        super().__init__(
+            num_features,
+            eps,
+            momentum,
+            affine,
+            track_running_stats,
+            device=device,
+            dtype=dtype,
+            bias=bias,
+        )
+        self.process_group = process_group
+
+    def _check_input_dim(self, input: Tensor) -> None:  # noqa: A002
+        if input.dim() < 2:
+            raise ValueError(f"expected at least 2D input (got {input.dim()}D input)")
+
+    def _check_non_zero_input_channels(self, input: Tensor) -> None:  # noqa: A002
+        if input.size(1) == 0:
+            raise ValueError("SyncBatchNorm number of input channels should be non-zero")
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        self._check_input_dim(input)
+        self._check_non_zero_input_channels(input)
+        # torch.distributed is never initialized here: no synchronisation is needed
+        return super().forward(input)
+
+    @classmethod
+    def convert_sync_batchnorm(cls, module: Module, process_group: Any = None) -> Module:
+        """Replace every ``BatchNorm*D`` layer in ``module`` by a ``SyncBatchNorm`` sharing its
+        parameters and running statistics.
+
+        Example:
+            >>> import chainrule as torch
+            >>> net = torch.nn.Sequential(torch.nn.Conv2d(1, 2, 3), torch.nn.BatchNorm2d(2))
+            >>> torch.nn.SyncBatchNorm.convert_sync_batchnorm(net)
+            Sequential(
+              (0): Conv2d(1, 2, kernel_size=(3, 3), stride=(1, 1))
+              (1): SyncBatchNorm(2, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)
+            )
+        """
+        module_output = module
+        if isinstance(module, _BatchNorm):
+            module_output = SyncBatchNorm(
+                module.num_features,
+                module.eps,
+                module.momentum,
+                module.affine,
+                module.track_running_stats,
+                process_group,
+                bias=module.bias is not None,
+            )
+            if module.affine:
+                with _c.no_grad():
+                    module_output.weight = module.weight
+                    module_output.bias = module.bias
+            module_output.running_mean = module.running_mean
+            module_output.running_var = module.running_var
+            module_output.num_batches_tracked = module.num_batches_tracked
+            module_output.training = module.training
+            if hasattr(module, "qconfig"):
+                module_output.qconfig = module.qconfig
+        for name, child in module.named_children():
+            module_output.add_module(name, cls.convert_sync_batchnorm(child, process_group))
+        del module
+        return module_output
+
+
+class _LazyNormBase(LazyModuleMixin, _NormBase):
+    """What the lazy batch/instance norms share: ``num_features`` from ``input.shape[1]``."""
+
+    def __init__(
+        self,
+        eps: float = 1e-5,
+        momentum: float | None = 0.1,
+        affine: bool = True,
+        track_running_stats: bool = True,
+        device: Any = None,
+        dtype: Any = None,
+        *,
+        bias: bool = True,
+    ) -> None:
+        factory_kwargs = {"device": device, "dtype": dtype}
+        # affine, bias and track_running_stats are hardcoded to False to avoid creating
+        # tensors that will soon be overwritten
+        super().__init__(0, eps, momentum, False, False, **factory_kwargs, bias=False)
+        self.affine = affine
+        self.track_running_stats = track_running_stats
+        if self.affine:
+            self.weight = UninitializedParameter(**factory_kwargs)
+            if bias:
+                self.bias = UninitializedParameter(**factory_kwargs)
+        if self.track_running_stats:
+            self.running_mean = UninitializedBuffer(**factory_kwargs)
+            self.running_var = UninitializedBuffer(**factory_kwargs)
+            self.num_batches_tracked = _c.tensor(0, dtype=_c.long)
+
+    def reset_parameters(self) -> None:
+        if not self.has_uninitialized_params() and self.num_features != 0:
+            super().reset_parameters()
+
+    def initialize_parameters(self, input: Tensor) -> None:  # noqa: A002
+        """Infer ``num_features`` from ``input.shape[1]`` and initialize."""
+        if self.has_uninitialized_params():
+            self.num_features = input.shape[1]
+            if self.affine:
+                if not isinstance(self.weight, UninitializedParameter):
+                    raise AssertionError("self.weight must be an UninitializedParameter")
+                self.weight.materialize((self.num_features,))
+                if self.bias is not None:
+                    if not isinstance(self.bias, UninitializedParameter):
+                        raise AssertionError("self.bias must be an UninitializedParameter")
+                    self.bias.materialize((self.num_features,))
+            if self.track_running_stats:
+                self.running_mean.materialize((self.num_features,))
+                self.running_var.materialize((self.num_features,))
+            self.reset_parameters()
+
+
+class LazyBatchNorm1d(_LazyNormBase, _BatchNorm):
+    """A ``BatchNorm1d`` whose ``num_features`` is inferred from ``input.size(1)``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> m = torch.nn.LazyBatchNorm1d()
+        >>> m
+        LazyBatchNorm1d(0, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)
+        >>> m(torch.randn(4, 3)).shape, m.running_mean.shape
+        (torch.Size([4, 3]), torch.Size([3]))
+        >>> m
+        BatchNorm1d(3, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)
+    """
+
+    cls_to_become = BatchNorm1d
+    _check_input_dim = BatchNorm1d._check_input_dim
+
+
+class LazyBatchNorm2d(_LazyNormBase, _BatchNorm):
+    """A ``BatchNorm2d`` whose ``num_features`` is inferred from ``input.size(1)``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> m = torch.nn.LazyBatchNorm2d()
+        >>> m(torch.randn(2, 3, 4, 4)).shape, type(m).__name__
+        (torch.Size([2, 3, 4, 4]), 'BatchNorm2d')
+    """
+
+    cls_to_become = BatchNorm2d
+    _check_input_dim = BatchNorm2d._check_input_dim
+
+
+class LazyBatchNorm3d(_LazyNormBase, _BatchNorm):
+    """A ``BatchNorm3d`` whose ``num_features`` is inferred from ``input.size(1)``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> m = torch.nn.LazyBatchNorm3d(affine=False)
+        >>> m(torch.randn(2, 3, 2, 2, 2)).shape, m.weight
+        (torch.Size([2, 3, 2, 2, 2]), None)
+    """
+
+    cls_to_become = BatchNorm3d
+    _check_input_dim = BatchNorm3d._check_input_dim
+
+
+class LazyInstanceNorm1d(_LazyNormBase, _InstanceNorm):
+    """An ``InstanceNorm1d`` whose ``num_features`` is inferred from ``input.size(1)`` (note
+    PyTorch's defaults here: ``affine=True``, ``track_running_stats=True``).
+
+    Example:
+        >>> import chainrule as torch
+        >>> m = torch.nn.LazyInstanceNorm1d()
+        >>> m(torch.randn(2, 3, 5)).shape, m
+        (torch.Size([2, 3, 5]), InstanceNorm1d(3, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True))
+    """
+
+    cls_to_become = InstanceNorm1d
+    _spatial = 1
+
+
+class LazyInstanceNorm2d(_LazyNormBase, _InstanceNorm):
+    """An ``InstanceNorm2d`` whose ``num_features`` is inferred from ``input.size(1)``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> m = torch.nn.LazyInstanceNorm2d()
+        >>> m(torch.randn(2, 3, 4, 4)).shape, m.weight.shape
+        (torch.Size([2, 3, 4, 4]), torch.Size([3]))
+    """
+
+    cls_to_become = InstanceNorm2d
+    _spatial = 2
+
+
+class LazyInstanceNorm3d(_LazyNormBase, _InstanceNorm):
+    """An ``InstanceNorm3d`` whose ``num_features`` is inferred from ``input.size(1)``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> m = torch.nn.LazyInstanceNorm3d()
+        >>> m(torch.randn(1, 2, 2, 2, 2)).shape, type(m).__name__
+        (torch.Size([1, 2, 2, 2, 2]), 'InstanceNorm3d')
+    """
+
+    cls_to_become = InstanceNorm3d
+    _spatial = 3

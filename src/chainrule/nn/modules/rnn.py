@@ -15,7 +15,7 @@ from .. import init
 from ._common import new_param
 from .module import Module
 
-__all__ = ["RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell"]
+__all__ = ["RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
@@ -264,14 +264,28 @@ class GRU(RNNBase):
         super().__init__("GRU", *args, **kwargs)
 
 
-class _CellBase(Module):
+class RNNCellBase(Module):
+    """The base of ``RNNCell``, ``LSTMCell`` and ``GRUCell``: ``num_chunks`` gates' weights
+    ``weight_ih`` (num_chunks*hidden, input), ``weight_hh`` (num_chunks*hidden, hidden) and
+    biases, all initialized from U(-1/sqrt(hidden), 1/sqrt(hidden)).
+
+    Example:
+        >>> import chainrule as torch
+        >>> cell = torch.nn.RNNCellBase(3, 4, bias=True, num_chunks=2)
+        >>> cell, cell.weight_ih.shape
+        (RNNCellBase(3, 4), torch.Size([8, 3]))
+        >>> isinstance(torch.nn.GRUCell(3, 4), torch.nn.RNNCellBase)
+        True
+    """
+
     _mode = "RNN_TANH"
 
     def __init__(
         self,
         input_size: int,
         hidden_size: int,
-        bias: bool = True,
+        bias: bool,
+        num_chunks: int,
         device: Any = None,
         dtype: Any = None,
     ) -> None:
@@ -279,12 +293,12 @@ class _CellBase(Module):
         self.input_size = input_size
         self.hidden_size = hidden_size
         self.bias = bias
-        gate = _GATES[self._mode] * hidden_size
-        self.weight_ih = new_param(gate, input_size, dtype=dtype)
-        self.weight_hh = new_param(gate, hidden_size, dtype=dtype)
+        gate = num_chunks * hidden_size
+        self.weight_ih = new_param(gate, input_size, dtype=dtype, device=device)
+        self.weight_hh = new_param(gate, hidden_size, dtype=dtype, device=device)
         if bias:
-            self.bias_ih = new_param(gate, dtype=dtype)
-            self.bias_hh = new_param(gate, dtype=dtype)
+            self.bias_ih = new_param(gate, dtype=dtype, device=device)
+            self.bias_hh = new_param(gate, dtype=dtype, device=device)
         else:
             self.register_parameter("bias_ih", None)
             self.register_parameter("bias_hh", None)
@@ -297,9 +311,9 @@ class _CellBase(Module):
 
     def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"
-        if self.bias is not True:
+        if "bias" in self.__dict__ and self.bias is not True:
             s += f", bias={self.bias}"
-        if getattr(self, "nonlinearity", "tanh") != "tanh":
+        if "nonlinearity" in self.__dict__ and self.nonlinearity != "tanh":
             s += f", nonlinearity={self.nonlinearity}"
         return s
 
@@ -319,7 +333,7 @@ class _CellBase(Module):
         return h
 
 
-class RNNCell(_CellBase):
+class RNNCell(RNNCellBase):
     """One Elman RNN step."""
 
     def __init__(
@@ -333,25 +347,45 @@ class RNNCell(_CellBase):
     ) -> None:
         self.__dict__["nonlinearity"] = nonlinearity
         self.__dict__["_mode"] = "RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU"
-        super().__init__(input_size, hidden_size, bias, device, dtype)
+        super().__init__(input_size, hidden_size, bias, 1, device, dtype)
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:  # noqa: A002
         return self._run(input, hx)
 
 
-class LSTMCell(_CellBase):
+class LSTMCell(RNNCellBase):
     """One LSTM step; returns ``(h, c)``."""
 
     _mode = "LSTM"
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        bias: bool = True,
+        device: Any = None,
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(input_size, hidden_size, bias, 4, device, dtype)
 
     def forward(self, input: Tensor, hx: Any = None) -> tuple:  # noqa: A002
         return self._run(input, hx)
 
 
-class GRUCell(_CellBase):
+class GRUCell(RNNCellBase):
     """One GRU step."""
 
     _mode = "GRU"
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        bias: bool = True,
+        device: Any = None,
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(input_size, hidden_size, bias, 3, device, dtype)
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:  # noqa: A002
         return self._run(input, hx)
