@@ -108,6 +108,10 @@ CASES = [
     "torch.set_default_tensor_type(torch.LongTensor)",
     "torch.frombuffer(bytearray(b'\\x01\\x00\\x00\\x00\\x02\\x00\\x00\\x00'), dtype=torch.int32)",
     "torch.vmap(torch.sum)(torch.ones(2, 3))",
+    "torch.grid_sampler(torch.arange(4.).view(1, 1, 2, 2), torch.zeros(1, 1, 1, 2), 0, 0, True)",
+    "torch.grid_sampler(torch.arange(4.).view(1, 1, 2, 2), torch.full((1, 1, 1, 2), 0.7), 1, 1,"
+    " False)",
+    "torch.affine_grid_generator(torch.eye(2, 3).unsqueeze(0), [1, 1, 2, 2], False)",
 ]
 
 

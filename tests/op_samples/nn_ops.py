@@ -564,3 +564,63 @@ SAMPLES += [
         name="embedding_bag_weighted",
     ),
 ]
+
+# ---------------------------------------------------------------- grid sampling, affine grids
+# Standard-normal grids: about a third of the points fall outside [-1, 1] (padding); the
+# derivatives jump only at pixel boundaries and at the padding's clamps/reflections, which
+# these fixed draws are far from (finite differences stay valid). Each case's gradgrad runs
+# the backward entry (GridSampler{2,3}DBackwardBackward0).
+_GRID_2D = [
+    (mode, pad, k % 2 == 0)
+    for k, (mode, pad) in enumerate(
+        (m, p)
+        for m in ("bilinear", "nearest", "bicubic")
+        for p in ("zeros", "border", "reflection")
+    )
+]
+for _mode, _pad, _ac in _GRID_2D:
+    SAMPLES.append(
+        Sample(
+            covers=("grid_sampler_2d", "grid_sampler_2d_backward"),
+            fn=lambda lib, x, g, m=_mode, p=_pad, a=_ac: F(lib).grid_sample(
+                x, g, mode=m, padding_mode=p, align_corners=a
+            ),
+            shapes=[((2, 2, 3, 4), (2, 3, 2, 2)), ((1, 1, 4, 3), (1, 1, 5, 2))],
+            name=f"grid_sample_{_mode}_{_pad}_{int(_ac)}",
+        )
+    )
+for _k, (_mode, _pad) in enumerate(
+    (m, p) for m in ("bilinear", "nearest") for p in ("zeros", "border", "reflection")
+):
+    SAMPLES.append(
+        Sample(
+            covers=("grid_sampler_3d", "grid_sampler_3d_backward"),
+            fn=lambda lib, x, g, m=_mode, p=_pad, a=_k % 2 == 1: F(lib).grid_sample(
+                x, g, mode=m, padding_mode=p, align_corners=a
+            ),
+            shapes=[((1, 2, 2, 3, 3), (1, 2, 1, 2, 3))],
+            name=f"grid_sample3d_{_mode}_{_pad}",
+        )
+    )
+SAMPLES += [
+    Sample(
+        covers=("affine_grid_generator",),
+        fn=lambda lib, th: F(lib).affine_grid(th, (2, 3, 4, 5), align_corners=False),
+        shapes=[(2, 2, 3)],
+        name="affine_grid",
+    ),
+    Sample(
+        covers=("affine_grid_generator",),
+        fn=lambda lib, th: F(lib).affine_grid(th, (1, 2, 3, 2, 4), align_corners=True),
+        shapes=[(1, 3, 4)],
+        name="affine_grid_3d",
+    ),
+    Sample(
+        covers=("affine_grid_generator", "grid_sampler_2d", "grid_sampler_2d_backward"),
+        fn=lambda lib, x, th: F(lib).grid_sample(
+            x, F(lib).affine_grid(th * 0.6, (2, 2, 3, 3), align_corners=False), align_corners=False
+        ),
+        shapes=[((2, 2, 4, 5), (2, 2, 3))],
+        name="spatial_transformer",
+    ),
+]

@@ -158,6 +158,14 @@ RULES_ZH = {
     "1 at each selected element (repeats add up)": "每个被选中的元素处为 1(重复的相加)",
     "1 at each taken element (repeats add up)": "每个被取出的元素处为 1(重复的相加)",
     "1 at each window's maximum, else 0": "每个窗口的最大值处为 1,其余为 0",
+    "second derivatives of the weights": "权重的二阶导数",
+    "the base grid's (x, y[, z], 1) coordinates of each output point": (
+        "每个输出点在基准网格上的 (x, y[, z], 1) 坐标"
+    ),
+    "the grid derivatives of the weights": "权重对网格坐标的导数",
+    "the interpolation weight of each tap it supplies": "它所提供的每个采样点的插值权重",
+    "the interpolation weights (and their grid derivatives)": "插值权重(及其对网格坐标的导数)",
+    "Σ over taps of ∂weight/∂grid · input[tap]": "对各采样点求和 ∂权重/∂网格 · input[采样点]",
     "1 at each written element": "每个被写入的元素处为 1",
     "1 at the index of the maximum": "最大值的位置为 1",
     "1 at the index of the minimum": "最小值的位置为 1",

@@ -3074,3 +3074,193 @@ def native_channel_shuffle(input: Tensor, groups: int) -> Tensor:  # noqa: A002
 
 
 __all__ += ["channel_shuffle", "native_channel_shuffle", "multilabel_margin_loss", "embedding_bag"]
+
+
+# ---------------------------------------------------------------- spatial transformers
+
+_GRID_MODES = {"bilinear": 0, "nearest": 1, "bicubic": 2}
+_GRID_PADDINGS = {"zeros": 0, "border": 1, "reflection": 2}
+_ALIGN_WARNING = (
+    "Default grid_sample and affine_grid behavior has changed to align_corners=False since "
+    "1.3.0. Please specify align_corners=True if the old behavior is desired. See the "
+    "documentation of grid_sample for details."
+)
+
+
+def _type_name(v: Any) -> str:
+    """The type name PyTorch's argument parser prints (``numpy.ndarray``, ``NoneType``)."""
+    t = type(v)
+    return t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__name__}"
+
+
+def _grid_sampler_check(input: Any, grid: Any, mode: int, align_corners: Any) -> None:
+    """``torch.grid_sampler``'s argument, shape and dtype checks, in its order."""
+    for pos, (arg, v) in enumerate((("input", input), ("grid", grid)), 1):
+        if not isinstance(v, Tensor):
+            raise TypeError(
+                f"grid_sampler(): argument '{arg}' (position {pos}) must be Tensor, not "
+                f"{_type_name(v)}"
+            )
+    if not isinstance(align_corners, bool):
+        raise TypeError(
+            "grid_sampler(): argument 'align_corners' (position 5) must be bool, not "
+            f"{_type_name(align_corners)}"
+        )
+    if input.dim() == 0 or grid.dim() == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    isz, gsz = list(input.shape), list(grid.shape)
+    if isz[0] != gsz[0]:
+        raise RuntimeError(
+            "grid_sampler(): expected grid and input to have same batch size, but got input "
+            f"with sizes {isz} and grid with sizes {gsz}"
+        )
+    if gsz[-1] != input.dim() - 2:
+        raise RuntimeError(
+            f"grid_sampler(): expected grid to have size {input.dim() - 2} in last dimension, "
+            f"but got grid with sizes {gsz}"
+        )
+    for i in range(2, input.dim()):
+        if isz[i] <= 0:
+            raise RuntimeError(
+                "grid_sampler(): expected input to have non-empty spatial dimensions, but "
+                f"input has sizes {isz} with dimension {i} being empty"
+            )
+    two_d = input.dim() == 4
+    if two_d and grid.dim() != 4:
+        raise RuntimeError(
+            "grid_sampler(): expected 4D input and grid with same number of dimensions, but "
+            f"got input with sizes {isz} and grid with sizes {gsz}"
+        )
+    if not two_d:
+        if input.dim() != 5 or grid.dim() != 5:
+            raise RuntimeError(
+                "grid_sampler(): expected 5D input and grid with same number of dimensions, "
+                f"but got input with sizes {isz} and grid with sizes {gsz}"
+            )
+        if mode == 2:
+            raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
+    # the 2-d kernel returns early for an empty output; the 3-d one dispatches on the dtype
+    empty = isz[0] * isz[1] * math.prod(gsz[1:-1]) == 0
+    if empty and two_d:
+        return
+    if input._data.dtype.kind != "f":
+        kernel = "grid_sampler_2d_cpu_kernel_impl" if two_d else "grid_sampler3d_cpu"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_word(input)}'")
+    if not empty and grid.dtype != input.dtype:
+        raise RuntimeError(f"expected scalar type {_word(input)} but found {_word(grid)}")
+
+
+def grid_sample(
+    input: Tensor,  # noqa: A002
+    grid: Tensor,
+    mode: str = "bilinear",
+    padding_mode: str = "zeros",
+    align_corners: bool | None = None,
+) -> Tensor:
+    """Sample ``input`` (N, C, H, W) or (N, C, D, H, W) at the normalised coordinates of
+    ``grid`` (N, H_out, W_out, 2) or (N, D_out, H_out, W_out, 3), last dim (x, y[, z]) in
+    [-1, 1]; ``mode`` "bilinear", "nearest" (round half to even) or "bicubic" (4-D only),
+    ``padding_mode`` "zeros", "border" or "reflection" for points outside. Differentiable in
+    ``input`` and ``grid`` (node ``GridSampler2DBackward0`` / ``GridSampler3DBackward0``),
+    twice as well.
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> x = torch.arange(4.0).reshape(1, 1, 2, 2)
+        >>> grid = torch.tensor([[[[-1.0, -1.0], [0.0, 0.0], [1.0, 0.5]]]])
+        >>> F.grid_sample(x, grid, align_corners=True)
+        tensor([[[[0.0000, 1.5000, 2.5000]]]])
+        >>> F.grid_sample(x, grid, mode="nearest", padding_mode="border", align_corners=False)
+        tensor([[[[0., 0., 3.]]]])
+    """
+    if not isinstance(mode, str) or mode not in _GRID_MODES:
+        raise ValueError(
+            "nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or "
+            f"'bicubic', but got: '{mode}'"
+        )
+    if not isinstance(padding_mode, str) or padding_mode not in _GRID_PADDINGS:
+        raise ValueError(
+            "nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or "
+            f"'reflection', but got: '{padding_mode}'"
+        )
+    if align_corners is None:
+        warnings.warn(_ALIGN_WARNING, stacklevel=2)
+        align_corners = False
+    mode_enum, pad_enum = _GRID_MODES[mode], _GRID_PADDINGS[padding_mode]
+    _grid_sampler_check(input, grid, mode_enum, align_corners)
+    return _N.grid_sampler(input, grid, mode_enum, pad_enum, bool(align_corners))
+
+
+def affine_grid(theta: Tensor, size: Any, align_corners: bool | None = None) -> Tensor:
+    """The sampling grid of a batch of affine maps, for ``grid_sample``: ``theta`` (N, 2, 3)
+    with ``size`` (N, C, H, W) gives (N, H, W, 2); (N, 3, 4) with (N, C, D, H, W) gives
+    (N, D, H, W, 3). Each output point's normalised coordinates (x, y[, z], 1) times thetaᵀ
+    (node ``AffineGridGeneratorBackward0``).
+
+    Example:
+        >>> import chainrule as torch
+        >>> F = torch.nn.functional
+        >>> theta = torch.tensor([[[1.0, 0.0, 0.5], [0.0, -1.0, 0.0]]])
+        >>> F.affine_grid(theta, (1, 1, 2, 2), align_corners=True)
+        tensor([[[[-0.5000,  1.0000],
+                  [ 1.5000,  1.0000]],
+        <BLANKLINE>
+                 [[-0.5000, -1.0000],
+                  [ 1.5000, -1.0000]]]])
+    """
+    if align_corners is None:
+        warnings.warn(_ALIGN_WARNING, stacklevel=2)
+        align_corners = False
+    if not theta.is_floating_point():
+        raise ValueError(f"Expected theta to have floating point type, but got {theta.dtype}")
+    if len(size) == 4:
+        if theta.dim() != 3 or theta.shape[-2] != 2 or theta.shape[-1] != 3:
+            raise ValueError(
+                f"Expected a batch of 2D affine matrices of shape Nx2x3 for size {size}. "
+                f"Got {theta.shape}."
+            )
+        spatial = size[-2:]
+    elif len(size) == 5:
+        if theta.dim() != 3 or theta.shape[-2] != 3 or theta.shape[-1] != 4:
+            raise ValueError(
+                f"Expected a batch of 3D affine matrices of shape Nx3x4 for size {size}. "
+                f"Got {theta.shape}."
+            )
+        spatial = size[-3:]
+    else:
+        raise NotImplementedError(
+            "affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, "
+            f"respectively. Got size {size}."
+        )
+    if align_corners and min(spatial) == 1:
+        warnings.warn(
+            "Since version 1.3.0, affine_grid behavior has changed for unit-size grids when "
+            "align_corners=True. This is not an intended use case of affine_grid. See the "
+            "documentation of affine_grid for details.",
+            stacklevel=2,
+        )
+    elif min(size) <= 0:
+        raise ValueError(f"Expected non-zero, positive output size. Got {size}")
+    if isinstance(size, Tensor):
+        raise TypeError(
+            "affine_grid_generator(): argument 'size' (position 2) must be tuple of ints, "
+            "not Tensor"
+        )
+    for k, v in enumerate(size):
+        if not isinstance(v, (numbers.Integral, Tensor)) or isinstance(v, bool):
+            raise TypeError(
+                f"affine_grid_generator(): argument 'size' failed to unpack the object at pos "
+                f'{k + 1} with error "type must be tuple of ints,but got {_type_name(v)}"'
+            )
+    n = int(size[0])
+    if theta.shape[0] != n:
+        nd = len(size) - 1
+        raise RuntimeError(
+            f"Expected size for first two dimensions of batch2 tensor to be: [{n}, {nd}] but "
+            f"got: [{theta.shape[0]}, {nd}]."
+        )
+    return _N.affine_grid(theta, tuple(int(v) for v in size), bool(align_corners))
+
+
+__all__ += ["affine_grid", "grid_sample"]

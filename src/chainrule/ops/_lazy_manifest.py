@@ -290,6 +290,7 @@ MANIFEST = {
         "public": (
             "adaptive_avg_pool1d",
             "adaptive_max_pool1d",
+            "affine_grid_generator",
             "alpha_dropout",
             "alpha_dropout_",
             "are_deterministic_algorithms_enabled",
@@ -325,6 +326,7 @@ MANIFEST = {
             "get_float32_matmul_precision",
             "get_num_interop_threads",
             "get_num_threads",
+            "grid_sampler",
             "group_norm",
             "hamming_window",
             "hann_window",

@@ -2416,3 +2416,716 @@ EMBEDDING_BAG = defop(
 def embedding_bag(weight: Tensor, psw, idx, bag, nbags: int, mode: int, padding_idx) -> Tensor:
     """Sums, means or maxima of the rows of ``weight`` looked up in each bag."""
     return apply(EMBEDDING_BAG, (weight, psw), (idx, bag, int(nbags), int(mode), padding_idx))
+
+
+# ---------------------------------------------------------------- grid sampling
+# grid_sample reads each output point from a few taps of the input -- 1 (nearest), 2 per dim
+# (bilinear) or 4 per dim (bicubic, 2-d only) -- around a source coordinate computed from the
+# grid with PyTorch's CPU rules: the 2-d kernel's vectorised arithmetic (a NaN coordinate
+# clamps to 0 under border/reflection padding) and the 3-d kernel's scalar one (NaN, inf and
+# huge coordinates become -100, out of bounds; its backward clamps NaN differently from its
+# forward, as PyTorch's does). The taps are integers that stay put under small grid changes,
+# so the op is a sum over taps of weight(grid) · input[tap]: linear in the input, with grid
+# derivatives those of the 1-d weights (times d(coordinate)/d(grid): the unnormalising scale,
+# 0 where clamped, -1 where reflected). Entries: the op (GridSampler{2,3}DBackward0) and its
+# backward (GridSampler{2,3}DBackwardBackward0), whose own backward and forward-mode rules are
+# written once against ``F`` -- NumPy for double backward, a differentiable graph under
+# ``create_graph`` (the fractional coordinates then carry the grid's graph).
+
+GS_BILINEAR, GS_NEAREST, GS_BICUBIC = 0, 1, 2  # PyTorch's interpolation enum
+GS_ZEROS, GS_BORDER, GS_REFLECTION = 0, 1, 2  # and padding enum
+_CUBIC_A = -0.75
+_INT_MAX = 2147483647
+
+
+class _GridGeo:
+    """Where each output point reads. ``taps``: per combined tap (the x dim fastest) the flat
+    spatial index (N, P) and its validity ((N, P) bool, None when all taps are valid); per
+    grid dim (x, y[, z]): ``w`` the 1-d weights as PyTorch computes them (``[1.0]`` for
+    nearest), ``t`` the fractional coordinate (None for nearest) and ``a``
+    d(coordinate)/d(grid)."""
+
+    __slots__ = ("mode", "nd", "taps", "w", "t", "a")
+
+
+def _gs_work(*arrays):
+    """float16 is computed in float32 and rounded back (PyTorch's half kernel rounds its
+    steps differently: the results agree to float16 precision)."""
+    return tuple(
+        a.astype(np.float32) if a is not None and a.dtype == np.float16 else a for a in arrays
+    )
+
+
+def _gs_clip(u, size, vec, bwd):
+    """Clamp to [0, size - 1], and the in-range mask (the clamp's derivative)."""
+    dt = u.dtype.type
+    hi = dt(size - 1)
+    inside = (u > 0) & (u < hi)
+    if vec:  # the vectorised kernel: max(in, 0) returns 0 for NaN
+        return np.minimum(np.fmax(u, dt(0)), hi), inside
+    if bwd:  # clip_coordinates_set_grad: NaN stays NaN (then -100)
+        return np.where(u <= 0, dt(0), np.where(u >= hi, hi, u)), inside
+    # std::min(size - 1, std::max(in, 0)): NaN becomes size - 1
+    u = np.where(u < 0, dt(0), u)
+    return np.where(u < hi, u, hi), inside
+
+
+def _gs_reflect_vec(u, size, ac):
+    """The 2-d kernel's reflection (about 0 and size-1, or -0.5 and size-0.5) and its sign."""
+    dt = u.dtype.type
+    if ac:
+        if size <= 1:
+            z = np.zeros_like(u)
+            return z, z
+        span2 = dt(size - 1) * dt(2)
+        v = u
+    else:
+        span2 = dt(size) * dt(2)
+        v = u - dt(-0.5)
+    av = np.abs(v)
+    extra = av - np.trunc(av / span2) * span2
+    other = span2 - extra
+    r = np.minimum(extra, other)
+    if not ac:
+        r = r + dt(-0.5)
+    return r, np.where((extra > other) ^ (v < 0), dt(-1), dt(1))
+
+
+def _gs_reflect_scalar(u, twice_low: int, twice_high: int):
+    """The 3-d kernel's reflect_coordinates (fmod and the parity of an int cast of the flips;
+    casts out of int range give INT_MIN, which is even) and its sign."""
+    dt = u.dtype.type
+    if twice_low == twice_high:
+        z = np.zeros_like(u)
+        return z, z
+    lo = dt(twice_low) / dt(2)
+    span = dt(twice_high - twice_low) / dt(2)
+    v = u - lo
+    av = np.abs(v)
+    extra = np.fmod(av, span)
+    flips = np.floor(av / span)
+    odd = (flips < 2.0**31) & (np.fmod(flips, 2) == 1)
+    r = np.where(odd, (span - extra) + lo, extra + lo)
+    return r, np.where(odd ^ (v < 0), dt(-1), dt(1))
+
+
+def _gs_pad(u, size, padding, ac, vec, bwd):
+    """A source coordinate moved into range by the padding mode; the derivative's factor."""
+    if padding == GS_ZEROS:
+        return u, None
+    sign = None
+    if padding == GS_REFLECTION:
+        if vec:
+            u, sign = _gs_reflect_vec(u, size, ac)
+        else:
+            u, sign = _gs_reflect_scalar(u, 0 if ac else -1, 2 * (size - 1) if ac else 2 * size - 1)
+    u, inside = _gs_clip(u, size, vec, bwd)
+    return u, inside if sign is None else sign * inside
+
+
+def _gs_tap(c, size):
+    valid = (c > -1) & (c < size)
+    return np.where(valid, c, 0).astype(np.int64), valid
+
+
+def _gs_cubic(t):
+    """PyTorch's bicubic coefficients (A = -0.75) in its operation order."""
+    dt = t.dtype.type
+    a = dt(_CUBIC_A)
+
+    def far(x):
+        return ((a * x - dt(5) * a) * x + dt(8) * a) * x - dt(4) * a
+
+    def near(x):
+        return ((a + dt(2)) * x - (a + dt(3))) * x * x + dt(1)
+
+    return [far(t + dt(1)), near(t), near(dt(1) - t), far(dt(2) - t)]
+
+
+def _gs_dim(g, size, mode, padding, ac, vec, bwd):
+    """One grid dim: its 1-d taps [(index, valid)], 1-d weights, fraction and d coord/d grid."""
+    dt = g.dtype.type
+    half = dt(size - 1) / dt(2) if ac else dt(size) / dt(2)
+    if vec:
+        u = (g + dt(1)) * half
+        if not ac:
+            u = u - dt(0.5)
+    elif ac:
+        u = ((g + dt(1)) / dt(2)) * dt(size - 1)
+    else:
+        u = ((g + dt(1)) * dt(size) - dt(1)) / dt(2)
+    a = np.full(u.shape, half)
+    if mode == GS_BICUBIC:  # the padding moves each tap, not the coordinate
+        f = np.floor(u)
+        t = u - f
+        taps = []
+        for j in range(4):
+            c = f + dt(j - 1)
+            if padding != GS_ZEROS:
+                c = _gs_pad(c, size, padding, ac, True, False)[0]
+            taps.append(_gs_tap(c, size))
+        return taps, _gs_cubic(t), t, a
+    u, m = _gs_pad(u, size, padding, ac, vec, bwd)
+    if m is not None:
+        a = a * m
+    if not vec:  # safe_downgrade_to_int_range
+        ud = u.astype(np.float64, copy=False)
+        bad = ~np.isfinite(ud) | (ud > _INT_MAX - 1) | (ud < -_INT_MAX - 1)
+        u = np.where(bad, dt(-100), u)
+    if mode == GS_NEAREST:
+        return [_gs_tap(np.rint(u), size)], [1.0], None, a  # nearbyint: half to even
+    f = np.floor(u)
+    t = u - f
+    w = [dt(1) - t, t] if vec else [(f + dt(1)) - u, u - f]
+    return [_gs_tap(f, size), _gs_tap(f + dt(1), size)], w, t, a
+
+
+def _gs_geometry(grid, sp: tuple, mode: int, padding: int, ac: bool, bwd: bool) -> _GridGeo:
+    nd = grid.shape[-1]
+    g = grid.reshape(grid.shape[0], -1, nd)
+    sizes = tuple(reversed(sp))  # grid dim d reads spatial dim -1 - d (x: the width)
+    with np.errstate(all="ignore"):
+        dims = [_gs_dim(g[..., d], sizes[d], mode, padding, ac, nd == 2, bwd) for d in range(nd)]
+    geo = _GridGeo()
+    geo.mode, geo.nd = mode, nd
+    geo.w = [d[1] for d in dims]
+    geo.t = None if mode == GS_NEAREST else [d[2] for d in dims]
+    geo.a = [d[3] for d in dims]
+    stride = 1
+    taps = [(0, None)]
+    for d in range(nd):  # slower dims are outer in the tap order
+        new = []
+        for idx, valid in dims[d][0]:
+            for pidx, pvalid in taps:
+                v = valid if pvalid is None else (valid & pvalid)
+                new.append((pidx + idx * stride, v))
+        taps = new
+        stride *= sizes[d]
+    geo.taps = [(idx, None if v.all() else v) for idx, v in taps]
+    return geo
+
+
+def _mul(a, b):
+    """a · b where None means 0 and the number 1.0 is skipped."""
+    if a is None or b is None:
+        return None
+    if isinstance(a, float) and a == 1.0:
+        return b
+    if isinstance(b, float) and b == 1.0:
+        return a
+    return a * b
+
+
+def _acc(a, b):
+    if a is None:
+        return b
+    return a if b is None else a + b
+
+
+def _gs_products(lists):
+    """For each combined tap (x fastest), the product of its 1-d factors (x·y·z in that
+    order, as PyTorch's 3-d kernel)."""
+    res = list(lists[0])
+    for fac in lists[1:]:
+        res = [_mul(r, f) for f in fac for r in res]
+    return res
+
+
+def _gs_take(xf, idx, valid):
+    """xf (N, C, S) at per-batch flat positions idx (N, P): (N, C, P), 0 where invalid."""
+    v = np.take_along_axis(xf, idx[:, None, :], 2)
+    return v if valid is None else np.where(valid[:, None, :], v, 0)
+
+
+def _gs_empty(x, grid) -> bool:
+    return x.shape[0] * x.shape[1] * int(np.prod(grid.shape[1:-1])) == 0
+
+
+def _grid_sampler_fwd(input, grid, interpolation_mode, padding_mode, align_corners):
+    out_dtype = input.dtype
+    x, grid = _gs_work(input, grid)
+    n, c = x.shape[:2]
+    sp = x.shape[2:]
+    out_shape = (n, c) + grid.shape[1:-1]
+    if _gs_empty(x, grid):
+        return np.zeros(out_shape, out_dtype)
+    mode = interpolation_mode
+    geo = _gs_geometry(grid, sp, mode, padding_mode, align_corners, False)
+    xf = x.reshape(n, c, -1)
+    out = None
+    with np.errstate(all="ignore"):
+        if mode == GS_BICUBIC:  # along x first, then y, as PyTorch sums
+            wx, wy = geo.w
+            for jy in range(4):
+                row = None
+                for jx in range(4):
+                    idx, valid = geo.taps[4 * jy + jx]
+                    row = _acc(row, _gs_take(xf, idx, valid) * wx[jx][:, None, :])
+                out = _acc(out, row * wy[jy][:, None, :])
+        else:
+            for (idx, valid), w in zip(geo.taps, _gs_products(geo.w)):
+                v = _gs_take(xf, idx, valid)
+                out = _acc(out, v if isinstance(w, float) else v * w[:, None, :])
+    return out.reshape(out_shape).astype(out_dtype, copy=False)
+
+
+def _gs_spread_np(v, idx, valid, s: int):
+    """v (..., N, C, P) added into zeros (..., N, C, s) at per-batch flat positions idx."""
+    if valid is not None:
+        v = np.where(valid[:, None, :], v, 0)
+    planes = v.shape[:-1]
+    count = int(np.prod(planes, dtype=np.int64))
+    base = (np.arange(count, dtype=np.int64) * s).reshape(planes + (1,))
+    flat = (base + idx[:, None, :]).ravel()
+    out = np.bincount(flat, weights=v.ravel(), minlength=count * s)
+    return out.astype(v.dtype, copy=False).reshape(planes + (s,))
+
+
+def _gs_backward_np(
+    grad_output, input, grid, interpolation_mode, padding_mode, align_corners, output_mask
+):
+    """PyTorch's grid_sampler_*_backward: (grad_input, grad_grid); zeros for masked-out ones."""
+    dts = (input.dtype, grid.dtype)
+    go, x, grid = _gs_work(grad_output, input, grid)
+    gx = np.zeros(x.shape, x.dtype)
+    gg = np.zeros(grid.shape, grid.dtype)
+    mode = interpolation_mode
+    if not _gs_empty(x, grid):
+        n, c = x.shape[:2]
+        sp = x.shape[2:]
+        s = int(np.prod(sp))
+        geo = _gs_geometry(grid, sp, mode, padding_mode, align_corners, True)
+        gof = go.reshape(n, c, -1)
+        with np.errstate(all="ignore"):
+            if output_mask[0]:
+                acc = None
+                for (idx, valid), w in zip(geo.taps, _gs_products(geo.w)):
+                    v = gof if isinstance(w, float) else gof * w[:, None, :]
+                    acc = _acc(acc, _gs_spread_np(v, idx, valid, s))
+                gx = acc.reshape(x.shape)
+            if output_mask[1] and mode != GS_NEAREST:
+                nd = geo.nd
+                dw = [
+                    _gs_products(
+                        [_w1d(mode, geo.t[e], 1) if e == d else geo.w[e] for e in range(nd)]
+                    )
+                    for d in range(nd)
+                ]
+                xf = x.reshape(n, c, -1)
+                parts = [None] * nd
+                for k, (idx, valid) in enumerate(geo.taps):
+                    sk = np.sum(gof * _gs_take(xf, idx, valid), axis=1)
+                    for d in range(nd):
+                        parts[d] = _acc(parts[d], _mul(dw[d][k], sk))
+                comps = [
+                    np.zeros(geo.a[d].shape, grid.dtype) if p is None else p * geo.a[d]
+                    for d, p in enumerate(parts)
+                ]
+                gg = np.stack(comps, -1).reshape(grid.shape)
+    return gx.astype(dts[0], copy=False), gg.astype(dts[1], copy=False)
+
+
+def _w1d(mode: int, t, order: int) -> list:
+    """d^order w_j / dt^order for each 1-d tap j (arithmetic only: NumPy arrays, Tensors or
+    plain numbers; None means 0)."""
+    if mode == GS_NEAREST:
+        return [1.0] if order == 0 else [None]
+    if mode == GS_BILINEAR:
+        return [1 - t, t] if order == 0 else [-1.0, 1.0] if order == 1 else [None, None]
+    a = _CUBIC_A
+    x0, x2, x3 = t + 1, 1 - t, 2 - t
+    if order == 0:
+        return [
+            ((a * x0 - 5 * a) * x0 + 8 * a) * x0 - 4 * a,
+            ((a + 2) * t - (a + 3)) * t * t + 1,
+            ((a + 2) * x2 - (a + 3)) * x2 * x2 + 1,
+            ((a * x3 - 5 * a) * x3 + 8 * a) * x3 - 4 * a,
+        ]
+    if order == 1:
+        return [
+            (3 * a * x0 - 10 * a) * x0 + 8 * a,
+            (3 * (a + 2) * t - 2 * (a + 3)) * t,
+            -((3 * (a + 2) * x2 - 2 * (a + 3)) * x2),
+            -((3 * a * x3 - 10 * a) * x3 + 8 * a),
+        ]
+    return [
+        6 * a * x0 - 10 * a,
+        6 * (a + 2) * t - 2 * (a + 3),
+        6 * (a + 2) * x2 - 2 * (a + 3),
+        6 * a * x3 - 10 * a,
+    ]
+
+
+# ---- the F-generic rules (double backward, forward mode)
+
+
+def _gs_t(F, geo, grid):
+    """The fractional coordinates: NumPy arrays on the fast path; under ``create_graph`` the
+    same values as Tensors that depend on ``grid`` (t = a·grid + const near this grid)."""
+    if _fast(F) or geo.t is None:
+        return geo.t
+    nd = geo.nd
+    g = F.reshape(grid, (tuple(grid.shape)[0], -1, nd))
+    gd = grid._data.reshape(g.shape)
+    return [g[..., d] * wrap(geo.a[d]) + wrap(geo.t[d] - gd[..., d] * geo.a[d]) for d in range(nd)]
+
+
+def _gs_w(F, geo, t, orders: tuple) -> list:
+    """Per combined tap: the derivative of its weight with respect to the grid coordinates,
+    ``orders[d]`` times along dim d (None where it is 0)."""
+    lists = []
+    for d, o in enumerate(orders):
+        fac = _w1d(geo.mode, None if t is None else t[d], o)
+        if o:
+            a = _const(F, geo.a[d] ** o)
+            fac = [_mul(f, a) for f in fac]
+        lists.append(fac)
+    return _gs_products(lists)
+
+
+def _unit(nd: int, *dims) -> tuple:
+    o = [0] * nd
+    for d in dims:
+        o[d] += 1
+    return tuple(o)
+
+
+def _gs_c(w):
+    """(..., N, P) weights against (..., N, C, P) values."""
+    return w if w is None or isinstance(w, float) else w[..., None, :]
+
+
+def _gs_gather(F, xf, idx, valid):
+    """xf (..., N, C, S) at the flat positions idx (N, P): (..., N, C, P), 0 where invalid."""
+    if _fast(F):
+        ix = idx.reshape((1,) * (xf.ndim - 3) + (idx.shape[0], 1, idx.shape[1]))
+        v = np.take_along_axis(xf, ix, -1)
+        return v if valid is None else np.where(valid[:, None, :], v, 0)
+    n, c = tuple(xf.shape)[:2]
+    ib = np.ascontiguousarray(np.broadcast_to(idx[:, None, :], (n, c, idx.shape[1])))
+    v = _gather(F, xf, ib, 1)
+    if valid is not None:
+        v = v * wrap(valid[:, None, :].astype(xf._data.dtype))
+    return v
+
+
+def _gs_spread(F, v, idx, valid, s: int):
+    """v (..., N, C, P) added into zeros (..., N, C, s) at the flat positions idx (N, P)."""
+    if _fast(F):
+        return _gs_spread_np(v, idx, valid, s)
+    n, c = tuple(v.shape)[:2]
+    if valid is not None:
+        v = v * wrap(valid[:, None, :].astype(v._data.dtype))
+    ib = np.ascontiguousarray(np.broadcast_to(idx[:, None, :], (n, c, idx.shape[1])))
+    return _scatter(F, v, ib, (n, c, s), 1)
+
+
+def _gs_dirs(F, b, lead: tuple, n: int, nd: int) -> list:
+    """A grid-shaped direction (..., N, *out, nd) as nd arrays (..., N, P)."""
+    bf = F.reshape(b, lead + (n, -1, nd))
+    return [bf[..., d] for d in range(nd)]
+
+
+def _gs_mix(dirs, ws_by_dim, k: int):
+    """Σ_d dirs[d] · ws_by_dim[d][k] (None where every term is 0)."""
+    out = None
+    for bd, ws in zip(dirs, ws_by_dim):
+        out = _acc(out, _mul(bd, ws[k]))
+    return out
+
+
+def _gs_stack(F, comps, like, shape):
+    comps = [F.zeros_like(like) if p is None else p for p in comps]
+    return F.reshape(F.stack(comps, -1), shape)
+
+
+def _gs_setup(F, x, grid, mode, padding, ac, bwd):
+    xs, gs = tuple(x.shape), tuple(grid.shape)
+    geo = _gs_geometry(_gs_work(_data(grid))[0], xs[2:], mode, padding, ac, bwd)
+    return geo, _gs_t(F, geo, grid), xs, gs
+
+
+def _gs_jvp(F, tangents, input, grid, interpolation_mode, padding_mode, align_corners):
+    """Forward mode: t_out = sample(t_input, W) + sample(input, Σ_d t_grid_d ∂W/∂g_d)."""
+    tx, tg = tangents
+    xs, gs = tuple(input.shape), tuple(grid.shape)
+    n, c = xs[:2]
+    nd = gs[-1]
+    s = int(np.prod(xs[2:]))
+    out_sp = gs[1:-1]
+    ref = tx if tx is not None else tg
+    lead = tuple(ref.shape)[: len(ref.shape) - len(xs if tx is not None else gs)]
+    zero = F.zeros(lead + (n, c) + out_sp, input)
+    if n * c * int(np.prod(out_sp)) == 0:
+        return zero
+    geo, t, _, _ = _gs_setup(F, input, grid, interpolation_mode, padding_mode, align_corners, False)
+    out = None
+    if tx is not None:
+        txf = F.reshape(tx, lead + (n, c, s))
+        for (idx, valid), w in zip(geo.taps, _gs_w(F, geo, t, _unit(nd))):
+            out = _acc(out, _mul(_gs_gather(F, txf, idx, valid), _gs_c(w)))
+    if tg is not None and interpolation_mode != GS_NEAREST:
+        dirs = _gs_dirs(F, tg, lead, n, nd)
+        w1 = [_gs_w(F, geo, t, _unit(nd, d)) for d in range(nd)]
+        xf = F.reshape(input, (n, c, s))
+        for k, (idx, valid) in enumerate(geo.taps):
+            wk = _gs_mix(dirs, w1, k)
+            if wk is not None:
+                out = _acc(out, _gs_gather(F, xf, idx, valid) * _gs_c(wk))
+    return zero if out is None else F.reshape(out, lead + (n, c) + out_sp)
+
+
+def _gs_double_backward(
+    F,
+    grads,
+    needs,
+    grad_output,
+    input,
+    grid,
+    interpolation_mode,
+    padding_mode,
+    align_corners,
+    output_mask,
+):
+    """Backward of (grad_input, grad_grid) = backward(grad_output, input, grid): with A, B the
+    gradients of grad_input and grad_grid,
+      d grad_output = sample(A, W) + sample(input, Σ_d B_d ∂W/∂g_d)
+      d input       = spread(grad_output, Σ_d B_d ∂W/∂g_d)
+      d grid_e      = Σ_c grad_output · (sample(A, ∂W/∂g_e) + sample(input, Σ_d B_d ∂²W/∂g_d∂g_e))
+    """
+    ga, gb = grads
+    mode = interpolation_mode
+    geo, t, xs, gs = _gs_setup(F, input, grid, mode, padding_mode, align_corners, True)
+    n, c = xs[:2]
+    nd = gs[-1]
+    s = int(np.prod(xs[2:]))
+    if n * c * int(np.prod(gs[1:-1])) == 0:
+        return None, None, None
+    use_a = bool(output_mask[0]) and ga is not None
+    use_b = bool(output_mask[1]) and gb is not None and mode != GS_NEAREST
+    gof = F.reshape(grad_output, (n, c, -1))
+    xf = F.reshape(input, (n, c, s))
+    af = F.reshape(ga, (n, c, s)) if use_a else None
+    dirs = _gs_dirs(F, gb, (), n, nd) if use_b else None
+    w0 = _gs_w(F, geo, t, _unit(nd))
+    w1 = [_gs_w(F, geo, t, _unit(nd, d)) for d in range(nd)] if mode != GS_NEAREST else None
+    w2 = None
+    if use_b and needs[2]:
+        w2 = {(d, e): _gs_w(F, geo, t, _unit(nd, d, e)) for d in range(nd) for e in range(d, nd)}
+    d_go = d_x = None
+    d_grid = [None] * nd
+    for k, (idx, valid) in enumerate(geo.taps):
+        wb = _gs_mix(dirs, w1, k) if use_b else None
+        g_a = _gs_gather(F, af, idx, valid) if use_a and (needs[0] or needs[2]) else None
+        g_x = _gs_gather(F, xf, idx, valid) if use_b and (needs[0] or needs[2]) else None
+        if needs[0]:
+            if g_a is not None:
+                d_go = _acc(d_go, _mul(g_a, _gs_c(w0[k])))
+            if g_x is not None and wb is not None:
+                d_go = _acc(d_go, g_x * _gs_c(wb))
+        if needs[1] and wb is not None:
+            d_x = _acc(d_x, _gs_spread(F, gof * _gs_c(wb), idx, valid, s))
+        if needs[2] and w1 is not None:
+            s_a = F.sum(gof * g_a, 1) if g_a is not None else None
+            s_x = F.sum(gof * g_x, 1) if g_x is not None else None
+            for e in range(nd):
+                if s_a is not None:
+                    d_grid[e] = _acc(d_grid[e], _mul(w1[e][k], s_a))
+                if s_x is not None:
+                    we = _gs_mix(dirs, [w2[min(d, e), max(d, e)] for d in range(nd)], k)
+                    d_grid[e] = _acc(d_grid[e], _mul(we, s_x))
+    if d_go is not None:
+        d_go = F.reshape(d_go, tuple(grad_output.shape))
+    if d_x is not None:
+        d_x = F.reshape(d_x, xs)
+    g_grid = None
+    if needs[2] and any(p is not None for p in d_grid):
+        like = next(p for p in d_grid if p is not None)
+        g_grid = _gs_stack(F, d_grid, like, gs)
+    return d_go, d_x, g_grid
+
+
+def _gs_backward_jvp(
+    F,
+    tangents,
+    grad_output,
+    input,
+    grid,
+    interpolation_mode,
+    padding_mode,
+    align_corners,
+    output_mask,
+):
+    """Forward mode of the backward op (forward-over-reverse)."""
+    t_go, t_x, t_grid = tangents
+    mode = interpolation_mode
+    xs, gs = tuple(input.shape), tuple(grid.shape)
+    n, c = xs[:2]
+    nd = gs[-1]
+    s = int(np.prod(xs[2:]))
+    ref = next(v for v in tangents if v is not None)
+    ref_shape = {0: tuple(grad_output.shape), 1: xs, 2: gs}[
+        next(i for i, v in enumerate(tangents) if v is not None)
+    ]
+    lead = tuple(ref.shape)[: len(ref.shape) - len(ref_shape)]
+    if n * c * int(np.prod(gs[1:-1])) == 0:
+        return F.zeros(lead + xs, input), F.zeros(lead + gs, grid)
+    geo, t, _, _ = _gs_setup(F, input, grid, mode, padding_mode, align_corners, True)
+    gof = F.reshape(grad_output, (n, c, -1))
+    xf = F.reshape(input, (n, c, s))
+    tgof = F.reshape(t_go, lead + (n, c, -1)) if t_go is not None else None
+    txf = F.reshape(t_x, lead + (n, c, s)) if t_x is not None else None
+    smooth = mode != GS_NEAREST
+    dirs = _gs_dirs(F, t_grid, lead, n, nd) if t_grid is not None and smooth else None
+    w0 = _gs_w(F, geo, t, _unit(nd))
+    w1 = [_gs_w(F, geo, t, _unit(nd, d)) for d in range(nd)] if smooth else None
+    w2 = None
+    if dirs is not None and output_mask[1]:
+        w2 = {(d, e): _gs_w(F, geo, t, _unit(nd, d, e)) for d in range(nd) for e in range(d, nd)}
+    d_gx = None
+    d_gg = [None] * nd
+    for k, (idx, valid) in enumerate(geo.taps):
+        wt = _gs_mix(dirs, w1, k) if dirs is not None else None
+        if output_mask[0]:
+            if tgof is not None:
+                d_gx = _acc(d_gx, _gs_spread(F, _mul(tgof, _gs_c(w0[k])), idx, valid, s))
+            if wt is not None:
+                d_gx = _acc(d_gx, _gs_spread(F, gof * _gs_c(wt), idx, valid, s))
+        if output_mask[1] and smooth:
+            g_x = _gs_gather(F, xf, idx, valid)
+            terms = []
+            if tgof is not None:
+                terms.append((None, F.sum(tgof * g_x, -2)))
+            if txf is not None:
+                terms.append((None, F.sum(gof * _gs_gather(F, txf, idx, valid), -2)))
+            s_x = F.sum(gof * g_x, -2) if dirs is not None else None
+            for e in range(nd):
+                for _, sk in terms:
+                    d_gg[e] = _acc(d_gg[e], _mul(w1[e][k], sk))
+                if s_x is not None:
+                    we = _gs_mix(dirs, [w2[min(d, e), max(d, e)] for d in range(nd)], k)
+                    d_gg[e] = _acc(d_gg[e], _mul(we, s_x))
+    out_gx = F.zeros(lead + xs, input) if d_gx is None else F.reshape(d_gx, lead + xs)
+    if all(p is None for p in d_gg):
+        out_gg = F.zeros(lead + gs, grid)
+    else:
+        like = next(p for p in d_gg if p is not None)
+        out_gg = _gs_stack(F, d_gg, like, lead + gs)
+    return out_gx, out_gg
+
+
+def _gs_backward(F, g, needs, input, grid, interpolation_mode, padding_mode, align_corners):
+    mask = (bool(needs[0]), bool(needs[1]))
+    params = (interpolation_mode, padding_mode, align_corners)
+    if _fast(F):
+        gx, gg = _gs_backward_np(g, input, grid, *params, mask)
+    else:
+        op = GRID_SAMPLER_BACKWARD[len(tuple(grid.shape)) - 2]
+        gx, gg = apply(op, (g, input, grid), params + (mask,))
+    return gx if needs[0] else None, gg if needs[1] else None
+
+
+GRID_SAMPLER = {
+    nd: defop(
+        f"grid_sampler_{nd}d",
+        _grid_sampler_fwd,
+        inputs=("input", "grid"),
+        saves=("input", "grid"),
+        backward=_gs_backward,
+        node=f"GridSampler{nd}DBackward0",
+        promote="keep",
+        jvp=_gs_jvp,
+        explain={
+            "input": "the interpolation weight of each tap it supplies",
+            "grid": "Σ over taps of ∂weight/∂grid · input[tap]",
+        },
+    )
+    for nd in (2, 3)
+}
+GRID_SAMPLER_BACKWARD = {
+    nd: defop(
+        f"grid_sampler_{nd}d_backward",
+        _gs_backward_np,
+        inputs=("grad_output", "input", "grid"),
+        saves=("grad_output", "input", "grid"),
+        backward=_gs_double_backward,
+        node=f"GridSampler{nd}DBackwardBackward0",
+        promote="keep",
+        outputs=2,
+        jvp=_gs_backward_jvp,
+        explain={
+            "grad_output": "the interpolation weights (and their grid derivatives)",
+            "input": "the grid derivatives of the weights",
+            "grid": "second derivatives of the weights",
+        },
+    )
+    for nd in (2, 3)
+}
+
+
+def grid_sampler(input: Tensor, grid: Tensor, mode: int, padding: int, align_corners: bool):
+    """Sample ``input`` (N, C, *in) at ``grid`` (N, *out, nd): PyTorch's ``torch.grid_sampler``
+    with its integer modes (interpolation 0/1/2, padding 0/1/2); arguments already checked."""
+    op = GRID_SAMPLER[len(input.shape) - 2]
+    return apply(op, (input, grid), (int(mode), int(padding), bool(align_corners)))
+
+
+# ---------------------------------------------------------------- affine grids
+# affine_grid_generator: base grid (linspace coordinates and a 1 per point) @ thetaᵀ, linear in
+# theta; its gradient is baseᵀ @ grad, transposed (PyTorch records that as bmm/transpose).
+
+
+def _linspace_neg_one(n: int, ac: bool, dt) -> np.ndarray:
+    if n <= 1:
+        return np.zeros(max(n, 0), dt)
+    r = np.linspace(-1.0, 1.0, n).astype(dt)
+    if not ac:
+        r = (r * dt(n - 1)) / dt(n)
+    return r
+
+
+def _affine_base(sp: tuple, ac: bool, dt) -> np.ndarray:
+    """(prod(sp), nd + 1): per output point its (x, y[, z], 1) in [-1, 1] coordinates."""
+    nd = len(sp)
+    base = np.empty(tuple(sp) + (nd + 1,), dt)
+    for d in range(nd):
+        ax = nd - 1 - d  # grid dim d varies along spatial dim -1 - d
+        shape = [1] * nd
+        shape[ax] = sp[ax]
+        base[..., d] = _linspace_neg_one(sp[ax], ac, dt).reshape(shape)
+    base[..., nd] = 1
+    return base.reshape(-1, nd + 1)
+
+
+def _affine_grid_fwd(theta, size, align_corners):
+    th = _gs_work(theta)[0]
+    sp = tuple(size[2:])
+    base = _affine_base(sp, align_corners, th.dtype.type)
+    out = np.matmul(base, np.swapaxes(th, -1, -2))
+    return out.astype(theta.dtype, copy=False).reshape(theta.shape[:-2] + sp + (len(sp),))
+
+
+def _affine_grid_grad(F, g, size, align_corners):
+    dt = (g if _fast(F) else g._data).dtype
+    sp = tuple(size[2:])
+    base = _affine_base(sp, align_corners, np.float32 if dt == np.float16 else dt.type)
+    base_t = np.ascontiguousarray(base.T).astype(dt, copy=False)
+    gf = F.reshape(g, (tuple(g.shape)[0], -1, len(sp)))
+    return F.transpose(F.matmul(_const(F, base_t), gf), -1, -2)
+
+
+AFFINE_GRID = defop(
+    "affine_grid_generator",
+    _affine_grid_fwd,
+    inputs=("theta",),
+    grads=(_affine_grid_grad,),
+    node="AffineGridGeneratorBackward0",
+    promote="keep",
+    jvp="linear",
+    explain={"theta": "the base grid's (x, y[, z], 1) coordinates of each output point"},
+)
+
+
+def affine_grid(theta: Tensor, size: tuple, align_corners: bool) -> Tensor:
+    """The sampling grid of a batch of affine maps (arguments already checked)."""
+    return apply(AFFINE_GRID, (theta,), (tuple(int(v) for v in size), bool(align_corners)))

@@ -490,6 +490,42 @@ def constant_pad_nd(input, pad, value: float = 0) -> Tensor:  # noqa: A002
     return _F().pad(input, tuple(pad), "constant", value)
 
 
+_GRID_MODES = {0: "bilinear", 1: "nearest", 2: "bicubic"}
+_GRID_PADDINGS = {0: "zeros", 1: "border", 2: "reflection"}
+
+
+def grid_sampler(
+    input,  # noqa: A002
+    grid,
+    interpolation_mode: int,
+    padding_mode: int,
+    align_corners: bool,
+) -> Tensor:
+    """``torch.grid_sampler``: ``nn.functional.grid_sample`` with ATen's integer modes
+    (0 bilinear, 1 nearest, 2 bicubic; padding 0 zeros, 1 border, 2 reflection).
+
+    Example:
+        >>> import chainrule as torch
+        >>> x = torch.arange(4.0).view(1, 1, 2, 2)
+        >>> torch.grid_sampler(x, torch.zeros(1, 1, 1, 2), 0, 0, True)
+        tensor([[[[1.5000]]]])
+    """
+    mode = _GRID_MODES.get(interpolation_mode, interpolation_mode)
+    padding = _GRID_PADDINGS.get(padding_mode, padding_mode)
+    return _F().grid_sample(input, grid, mode, padding, align_corners)
+
+
+def affine_grid_generator(theta, size, align_corners: bool) -> Tensor:
+    """``torch.affine_grid_generator``: ``nn.functional.affine_grid``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.affine_grid_generator(torch.eye(2, 3).unsqueeze(0), [1, 1, 1, 2], True).shape
+        torch.Size([1, 1, 2, 2])
+    """
+    return _F().affine_grid(theta, list(size), align_corners)
+
+
 # ---------------------------------------------------------------- tensor functions
 def detach(input: Tensor) -> Tensor:  # noqa: A002
     """``torch.detach(t)``: ``t.detach()``.
@@ -1113,6 +1149,8 @@ for _f in (
     adaptive_max_pool1d,
     bilinear,
     constant_pad_nd,
+    grid_sampler,
+    affine_grid_generator,
     detach_,
     fill,
     asarray,
