@@ -372,7 +372,15 @@ def run_backward(
                 if free_saved and x is None and node._saved:
                     op = node._op
                     if op is not None and op.donate_saved:
-                        lent_saved = _lend_saved(node)
+                        # (every such op saves one value: skip the call for small ones;
+                        # no reference may be left here, _lend_saved counts them)
+                        v = node._saved[0]
+                        if v.__class__ is Tensor:
+                            v = v._data
+                        big = v.size if v.__class__ is _ndarray else 0
+                        v = None
+                        if big >= DONATE_MIN:
+                            lent_saved = _lend_saved(node)
                 if lend is not None and not _donatable(node):
                     lend = None
                 if lent_saved is not None:
