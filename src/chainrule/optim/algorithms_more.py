@@ -23,7 +23,8 @@ import numpy as np
 import chainrule as _c
 
 from .._tensor import Tensor, wrap
-from .optimizer import Optimizer, lerp_, params_with_grad
+from .algorithms import _bump, _check, _zeros_like
+from .optimizer import Optimizer, _step_tensor, lerp_, params_with_grad
 
 __all__ = ["Adadelta", "Adamax", "NAdam", "RAdam", "Rprop", "ASGD", "LBFGS"]
 
@@ -31,11 +32,6 @@ _CAPTURABLE_DEVICES = ["cuda", "xpu", "hpu", "privateuseone"]
 
 
 # ---------------------------------------------------------------------------- helpers
-def _check(cond: Any, msg: str) -> None:
-    if not cond:
-        raise ValueError(msg)
-
-
 def _check_lr(lr: Any) -> None:
     if isinstance(lr, Tensor) and lr.numel() != 1:
         raise ValueError("Tensor lr must be 1-element")
@@ -48,19 +44,6 @@ def _scalar(v: Any) -> Any:
     return v._data.reshape(())[()] if isinstance(v, Tensor) else v
 
 
-def _scalar_np_dtype() -> np.dtype:
-    """torch's ``_get_scalar_dtype()``: float64 under a float64 default dtype, else float32."""
-    return np.dtype(np.float64 if _c.get_default_dtype().np == np.float64 else np.float32)
-
-
-def _scalar_tensor(value: float) -> Tensor:
-    return wrap(np.asarray(value, dtype=_scalar_np_dtype()))
-
-
-def _zeros(a: np.ndarray) -> Tensor:
-    return wrap(np.zeros(a.shape, dtype=a.dtype))
-
-
 def _real(a: np.ndarray) -> np.ndarray:
     """``torch.view_as_real`` for complex arrays (a view sharing memory); real ones pass."""
     if a.dtype.kind != "c":
@@ -71,10 +54,6 @@ def _real(a: np.ndarray) -> np.ndarray:
 def _sign(a: np.ndarray) -> np.ndarray:
     """``torch.sign``: like ``np.sign`` but 0 for NaN."""
     return (a > 0).astype(a.dtype) - (a < 0)
-
-
-def _bump(p: Tensor) -> None:
-    p._vc[0] += 1
 
 
 def _capturable_error(what: str = "params and state_steps", xla: bool = True) -> None:
@@ -140,7 +119,7 @@ class _Elementwise(Optimizer):
                 st = self.state.get(p)
                 for key in self._scalar_keys if st else ():
                     if not isinstance(st[key], Tensor):
-                        st[key] = _scalar_tensor(float(st[key]))
+                        st[key] = _step_tensor(float(st[key]))
 
 
 # ---------------------------------------------------------------------------- Adadelta
@@ -192,9 +171,9 @@ class Adadelta(_Elementwise):
         for p, x, _ in items:
             st = self.state[p]
             if not st:
-                st["step"] = _scalar_tensor(0.0)
-                st["square_avg"] = _zeros(x)
-                st["acc_delta"] = _zeros(x)
+                st["step"] = _step_tensor(0.0)
+                st["square_avg"] = _zeros_like(x)
+                st["acc_delta"] = _zeros_like(x)
         if group["capturable"] and items:
             _capturable_error(xla=False)
         for p, x, g in items:
@@ -268,9 +247,9 @@ class Adamax(_Elementwise):
         for p, x, _ in items:
             st = self.state[p]
             if not st:
-                st["step"] = _scalar_tensor(0.0)
-                st["exp_avg"] = _zeros(x)
-                st["exp_inf"] = _zeros(x)
+                st["step"] = _step_tensor(0.0)
+                st["exp_avg"] = _zeros_like(x)
+                st["exp_inf"] = _zeros_like(x)
         for p, x, g in items:
             st = self.state[p]
             if group["maximize"]:
@@ -351,10 +330,10 @@ class NAdam(_Elementwise):
         for p, x, _ in items:
             st = self.state[p]
             if not st:
-                st["step"] = _scalar_tensor(0.0)
-                st["mu_product"] = _scalar_tensor(1.0)
-                st["exp_avg"] = _zeros(x)
-                st["exp_avg_sq"] = _zeros(x)
+                st["step"] = _step_tensor(0.0)
+                st["mu_product"] = _step_tensor(1.0)
+                st["exp_avg"] = _zeros_like(x)
+                st["exp_avg_sq"] = _zeros_like(x)
         for p, x, g in items:
             st = self.state[p]
             if group["maximize"]:
@@ -442,9 +421,9 @@ class RAdam(_Elementwise):
         for p, x, _ in items:
             st = self.state[p]
             if not st:
-                st["step"] = _scalar_tensor(0.0)
-                st["exp_avg"] = _zeros(x)
-                st["exp_avg_sq"] = _zeros(x)
+                st["step"] = _step_tensor(0.0)
+                st["exp_avg"] = _zeros_like(x)
+                st["exp_avg_sq"] = _zeros_like(x)
         for p, x, g in items:
             st = self.state[p]
             if group["maximize"]:
@@ -527,8 +506,8 @@ class Rprop(_Elementwise):
         for p, x, g in items:
             st = self.state[p]
             if not st:
-                st["step"] = _scalar_tensor(0.0)
-                st["prev"] = _zeros(x)
+                st["step"] = _step_tensor(0.0)
+                st["prev"] = _zeros_like(x)
                 lr = _scalar(group["lr"])
                 fill = complex(lr, lr) if x.dtype.kind == "c" else lr
                 st["step_size"] = wrap(np.full(g.shape, fill, dtype=g.dtype))
@@ -605,10 +584,10 @@ class ASGD(_Elementwise):
         for p, x, _ in items:
             st = self.state[p]
             if not st:
-                st["step"] = _scalar_tensor(0.0)
-                st["eta"] = _scalar_tensor(lr)
-                st["mu"] = _scalar_tensor(1.0)
-                st["ax"] = _zeros(x)
+                st["step"] = _step_tensor(0.0)
+                st["eta"] = _step_tensor(lr)
+                st["mu"] = _step_tensor(1.0)
+                st["ax"] = _zeros_like(x)
         for p, x, g in items:
             st = self.state[p]
             if group["maximize"]:
