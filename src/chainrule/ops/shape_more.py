@@ -7,13 +7,14 @@ Tensor attributes ``itemsize``, ``nbytes``, ``is_cpu``, ``storage_offset()`` ...
 
 from __future__ import annotations
 
+import builtins
 import warnings
 from typing import Any
 
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import Tensor, wrap
+from .._tensor import Size, Tensor, wrap
 from ._dispatch import apply
 from ._registry import PUBLIC, defop, expose
 from .reduce import _const, _data, return_type
@@ -657,19 +658,9 @@ def apply_(self: Tensor, callable: Any) -> Tensor:  # noqa: A002
         raise RuntimeError(
             "Can't call apply_() on Variable that requires grad. Use var.detach().apply_() instead."
         )
-    if not callable_(callable):
+    if not builtins.callable(callable):
         raise TypeError(f"'{type(callable).__name__}' object is not callable")
-    a = self._data
-    flat = [callable(v) for v in a.reshape(-1).tolist()]
-    a[...] = (
-        np.asarray(flat, dtype=np.float64 if a.dtype.kind == "f" else None)
-        .astype(a.dtype, copy=False)
-        .reshape(a.shape)
-        if flat
-        else a
-    )
-    self._vc[0] += 1
-    return self
+    return _assign_elements(self, [callable(v) for v in self._data.reshape(-1).tolist()])
 
 
 def map_(self: Tensor, tensor: Tensor, callable: Any) -> Tensor:  # noqa: A002
@@ -689,21 +680,17 @@ def map_(self: Tensor, tensor: Tensor, callable: Any) -> Tensor:  # noqa: A002
         if isinstance(tensor, Tensor)
         else np.broadcast_to(tensor, self.shape)
     )
+    pairs = zip(self._data.reshape(-1).tolist(), np.asarray(other).reshape(-1).tolist())
+    return _assign_elements(self, [callable(u, v) for u, v in pairs])
+
+
+def _assign_elements(self: Tensor, flat: list) -> Tensor:
+    """Write Python results back into ``self`` (cast to its dtype) and bump its version."""
     a = self._data
-    flat = [
-        callable(u, v)
-        for u, v in zip(a.reshape(-1).tolist(), np.asarray(other).reshape(-1).tolist())
-    ]
     if flat:
         a[...] = np.asarray(flat).astype(a.dtype, copy=False).reshape(a.shape)
     self._vc[0] += 1
     return self
-
-
-def callable_(obj: Any) -> bool:
-    import builtins
-
-    return builtins.callable(obj)
 
 
 def new(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
@@ -722,19 +709,9 @@ def new(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
         return C.zeros(0, dtype=dtype)
     if len(args) == 1 and isinstance(args[0], Tensor):
         return args[0].detach().to(dtype) if args[0].dtype is not dtype else args[0].detach()
-    if (
-        len(args) == 1
-        and isinstance(args[0], (list, tuple))
-        and not isinstance(args[0], torch_size())
-    ):
+    if len(args) == 1 and isinstance(args[0], (list, tuple)) and not isinstance(args[0], Size):
         return C.tensor(args[0], dtype=dtype)
     return C.zeros(*args, dtype=dtype)
-
-
-def torch_size() -> type:
-    from .._tensor import Size
-
-    return Size
 
 
 def _resize_copy(self: Tensor, shape: tuple, name: str) -> Tensor:

@@ -676,25 +676,28 @@ def _window_start(name: str, window_length: int, dtype: Any) -> Any:
     return dt
 
 
-def _window(values: np.ndarray, dt, requires_grad: bool) -> Tensor:
-    return C.tensor(values.astype(dt.np), dtype=dt, requires_grad=requires_grad)
-
-
-def _periodic_length(window_length: int, periodic: bool) -> int:
-    return window_length + 1 if periodic else window_length
+def _make_window(name, window_length, periodic, dtype, device, requires_grad, values) -> Tensor:
+    """A window of ``window_length``: ``values(n, dt)`` gives the ``n`` samples (``n`` one more
+    when ``periodic``: the last is dropped), in the dtype ``dt``; lengths 0 and 1 are ones."""
+    dt = _window_start(name, window_length, dtype)
+    check_device(device)
+    if window_length <= 1:
+        w = np.ones(window_length)
+    else:
+        n = window_length + 1 if periodic else window_length
+        w = np.asarray(values(n, dt))[:window_length]
+    return C.tensor(w.astype(dt.np), dtype=dt, requires_grad=requires_grad)
 
 
 def _hamming(name, window_length, periodic, alpha, beta, dtype, device, requires_grad) -> Tensor:
     """ATen's recipe in the dtype: ``cos(n * (2 pi / (N - 1))) * -beta + alpha``."""
-    dt = _window_start(name, window_length, dtype)
-    check_device(device)
-    if window_length <= 1:
-        return _window(np.ones(window_length), dt, requires_grad)
-    n_total = _periodic_length(window_length, periodic)
-    typ = dt.np.type
-    w = np.cos(np.arange(n_total, dtype=dt.np) * typ(2 * math.pi / (n_total - 1)))
-    w = w * typ(-beta) + typ(alpha)
-    return _window(w[:window_length], dt, requires_grad)
+
+    def values(n, dt):
+        typ = dt.np.type
+        w = np.cos(np.arange(n, dtype=dt.np) * typ(2 * math.pi / (n - 1)))
+        return w * typ(-beta) + typ(alpha)
+
+    return _make_window(name, window_length, periodic, dtype, device, requires_grad, values)
 
 
 def hann_window(
@@ -752,15 +755,15 @@ def blackman_window(
         >>> torch.blackman_window(5, periodic=False, dtype=torch.float64)
         tensor([0.0000, 0.3400, 1.0000, 0.3400, 0.0000], dtype=torch.float64)
     """
-    dt = _window_start("blackman_window", window_length, dtype)
-    check_device(device)
-    if window_length <= 1:
-        return _window(np.ones(window_length), dt, requires_grad)
-    n_total = _periodic_length(window_length, periodic)
-    typ = dt.np.type
-    base = np.arange(n_total, dtype=dt.np) * typ(math.pi / (n_total - 1))  # ATen's order
-    w = np.cos(base * typ(4)) * typ(0.08) - np.cos(base * typ(2)) * typ(0.5) + typ(0.42)
-    return _window(w[:window_length], dt, requires_grad)
+
+    def values(n, dt):
+        typ = dt.np.type
+        base = np.arange(n, dtype=dt.np) * typ(math.pi / (n - 1))  # ATen's order
+        return np.cos(base * typ(4)) * typ(0.08) - np.cos(base * typ(2)) * typ(0.5) + typ(0.42)
+
+    return _make_window(
+        "blackman_window", window_length, periodic, dtype, device, requires_grad, values
+    )
 
 
 def bartlett_window(
@@ -778,16 +781,17 @@ def bartlett_window(
         >>> torch.bartlett_window(5)
         tensor([0.0000, 0.4000, 0.8000, 0.8000, 0.4000])
     """
-    dt = _window_start("bartlett_window", window_length, dtype)
-    check_device(device)
-    if window_length <= 1:
-        return _window(np.ones(window_length), dt, requires_grad)
-    n_total = _periodic_length(window_length, periodic)
-    typ = dt.np.type
-    w = np.arange(n_total, dtype=dt.np) * typ(2.0 / (n_total - 1))
-    half = ((n_total - 1) >> 1) + 1
-    w[half:] = typ(2) - w[half:]
-    return _window(w[:window_length], dt, requires_grad)
+
+    def values(n, dt):
+        typ = dt.np.type
+        w = np.arange(n, dtype=dt.np) * typ(2.0 / (n - 1))
+        half = ((n - 1) >> 1) + 1
+        w[half:] = typ(2) - w[half:]
+        return w
+
+    return _make_window(
+        "bartlett_window", window_length, periodic, dtype, device, requires_grad, values
+    )
 
 
 def kaiser_window(
@@ -808,16 +812,14 @@ def kaiser_window(
     """
     from .._specfun import i0
 
-    dt = _window_start("kaiser_window", window_length, dtype)
-    check_device(device)
-    if window_length <= 1:
-        return _window(np.ones(window_length), dt, requires_grad)
-    n_total = _periodic_length(window_length, periodic)
-    alpha = (n_total - 1) / 2.0
-    n = np.arange(n_total, dtype=np.float64)
-    r = (n - alpha) / alpha
-    w = i0(beta * np.sqrt(np.maximum(1 - r * r, 0.0))) / i0(np.float64(beta))
-    return _window(np.asarray(w)[:window_length], dt, requires_grad)
+    def values(n, dt):
+        alpha = (n - 1) / 2.0
+        r = (np.arange(n, dtype=np.float64) - alpha) / alpha
+        return i0(beta * np.sqrt(np.maximum(1 - r * r, 0.0))) / i0(np.float64(beta))
+
+    return _make_window(
+        "kaiser_window", window_length, periodic, dtype, device, requires_grad, values
+    )
 
 
 # ---------------------------------------------------------------- calculus
