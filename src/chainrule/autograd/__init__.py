@@ -53,7 +53,9 @@ def _make_grads(outputs: tuple, grad_outputs: tuple, create_graph: bool) -> list
                     f"grad can be implicitly created only for real scalar outputs but got "
                     f"{out.dtype}"
                 )
-            g = wrap(np.ones(out._data.shape, out._data.dtype))
+            shape = out._data.shape
+            # (np.ones is Python code: a 0-d one is made directly)
+            g = wrap(np.array(1, out._data.dtype) if not shape else np.ones(shape, out._data.dtype))
         else:
             if not isinstance(g, Tensor):
                 raise TypeError(
@@ -181,6 +183,25 @@ def grad(
         >>> dy, torch.autograd.grad(dy, x)[0]
         (tensor(27., grad_fn=<MulBackward0>), tensor(18.))
     """
+    if (
+        outputs.__class__ is Tensor
+        and inputs.__class__ is Tensor
+        and grad_outputs is None
+        and not (retain_graph or create_graph or allow_unused or is_grads_batched)
+        and only_inputs
+        and not materialize_grads
+        and outputs._requires_grad
+        and inputs._requires_grad
+    ):
+        # the commonest call, grad(loss, x): what the checks below come to for one of each
+        out = outputs._data
+        if out.ndim == 0 and out.dtype.kind == "f":
+            root_grads = [np.array(1, out.dtype)]
+        else:
+            root_grads = _make_grads((outputs,), (None,), False)
+        return engine.run_backward(
+            [outputs], root_grads, False, False, (inputs,), False, accumulate=False
+        )
     if materialize_grads and allow_unused is False:
         raise ValueError(
             "Expected allow_unused to be True or not passed when materialize_grads=True, but "

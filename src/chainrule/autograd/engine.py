@@ -304,8 +304,11 @@ def run_backward(
     # larger than those of the nodes it consumes (AccumulateGrad: just below its first
     # consumer's), so when a node is the newest pending one, every consumer of it that the
     # pass reaches has run and its gradient is complete: no dependency counting is needed.
-    heap: list = [(-n._seq, id(n), n) for n in dict.fromkeys(start)]
-    heapq.heapify(heap)
+    if len(start) == 1:
+        heap: list = []  # one root: it runs first as ``ready`` (below)
+    else:
+        heap = [(-n._seq, id(n), n) for n in dict.fromkeys(start)]
+        heapq.heapify(heap)
 
     prev_enabled = _state.enabled
     _state.enabled = create
@@ -317,6 +320,9 @@ def run_backward(
         # ``ready_gs`` its gradients while they are kept out of ``buffers``
         ready = None
         ready_gs = None
+        if not heap:
+            ready = start[0]
+            ready_gs = buffers.pop(ready)
         pruning = needed is not None
         leaves: list = []  # AccumulateGrad nodes the last node completed: they run next
         while True:
@@ -368,33 +374,11 @@ def run_backward(
             if g is None:
                 outs = [None] * len(node._edges)
             else:
-                lent_saved = None
-                if free_saved and x is None and node._saved:
-                    op = node._op
-                    if op is not None and op.donate_saved:
-                        # (every such op saves one value: skip the call for small ones;
-                        # no reference may be left here, _lend_saved counts them)
-                        v = node._saved[0]
-                        if v.__class__ is Tensor:
-                            v = v._data
-                        big = v.size if v.__class__ is _ndarray else 0
-                        v = None
-                        if big >= DONATE_MIN:
-                            lent_saved = _lend_saved(node)
-                if lend is not None and not _donatable(node):
-                    lend = None
-                if lent_saved is not None:
-                    outs = _apply_lent(node, gs, lend, lent_saved)
-                    # dropped now rather than after the edges: a result computed in a saved
-                    # buffer is then a buffer this pass owns (_fresh)
-                    node._saved = None
-                    if lend is not None:
-                        g = None
-                elif lend is not None:
-                    outs = _apply_donated(node, lend)
-                    g = None  # consumed: a result that is ``lend`` is a buffer we own
+                if lend is None and (not free_saved or g.size < DONATE_MIN):
+                    outs = node._apply(gs, create)  # the common case
                 else:
-                    outs = node._apply(gs, create)
+                    # a large gradient: it, or the saved arrays, may be written into
+                    outs, g = _apply_large(node, gs, g, lend, free_saved and x is None)
                 if x is not None and x.post_hooks:
                     outs = _post_node(x, outs, gs, create)
             meta = node._meta
@@ -493,6 +477,36 @@ def run_backward(
     return tuple(out)
 
 
+def _apply_large(node: Node, gs: list, g, lend, may_lend_saved: bool) -> tuple:
+    """``node._apply`` for a large gradient: the formula may write into ``lend`` (an owned
+    gradient) or into saved arrays nothing else holds. Returns the results and the gradient
+    still to treat as borrowed (None once ``lend`` was consumed)."""
+    lent_saved = None
+    if may_lend_saved and node._saved:
+        op = node._op
+        if op is not None and op.donate_saved:
+            # (every such op saves one value: skip the call for small ones; no reference may
+            # be left here, _lend_saved counts them)
+            v = node._saved[0]
+            if v.__class__ is Tensor:
+                v = v._data
+            big = v.size if v.__class__ is _ndarray else 0
+            v = None
+            if big >= DONATE_MIN:
+                lent_saved = _lend_saved(node)
+    if lend is not None and not _donatable(node):
+        lend = None
+    if lent_saved is not None:
+        outs = _apply_lent(node, gs, lend, lent_saved)
+        # dropped now rather than after the edges: a result computed in a saved buffer is
+        # then a buffer this pass owns (_fresh)
+        node._saved = None
+        return outs, (None if lend is not None else g)
+    if lend is not None:
+        return _apply_donated(node, lend), None  # a result that is ``lend`` is owned
+    return node._apply(gs, False), g
+
+
 def capture_points(inputs) -> dict:
     """{(node, output_nr): [input positions]} where the gradients of ``inputs`` arrive."""
     capture: dict = {}
@@ -543,25 +557,40 @@ def plan(start: list, capture: dict | None, accumulate: bool = True, count: bool
     seen = starts
     target_nodes = {key[0] for key in capture}
     sinks_targeted = True  # every node without edges is a capture point
-    while stack:
-        node = stack.pop()
-        order.append(node)
-        sink = True
-        for e in node._edges:
-            if e is None:
-                continue
-            nxt = e[0]
-            if nxt is None:
-                continue
-            sink = False
-            if count:
-                deps[nxt] = deps.get(nxt, 0) + 1
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append(nxt)
-        if sink and node not in target_nodes:
-            sinks_targeted = False
-    if sinks_targeted and not any(n._edges for n in target_nodes):
+    if count:
+        while stack:
+            node = stack.pop()
+            order.append(node)
+            sink = True
+            for e in node._edges:
+                if e is not None:
+                    nxt = e[0]
+                    if nxt is not None:
+                        sink = False
+                        deps[nxt] = deps.get(nxt, 0) + 1
+                        if nxt not in seen:
+                            seen.add(nxt)
+                            stack.append(nxt)
+            if sink and node not in target_nodes:
+                sinks_targeted = False
+    else:
+        # (the engine's call: only the nodes, found breadth-first: ``order`` grows while the
+        # loop reads it, which a list iterator allows)
+        order = stack
+        append = order.append
+        for node in order:
+            sink = True
+            for e in node._edges:
+                if e is not None:
+                    nxt = e[0]
+                    if nxt is not None:
+                        sink = False
+                        if nxt not in seen:
+                            seen.add(nxt)
+                            append(nxt)
+            if sink and node not in target_nodes:
+                sinks_targeted = False
+    if sinks_targeted and all(not n._edges for n in target_nodes):
         # the usual autograd.grad(y, leaves) with no other leaf below y: every path ends at a
         # capture point, so every node runs (the capture points are leaves) and the counts
         # stand: nothing to prune (``needed`` None)

@@ -128,6 +128,93 @@ class OpNode(Node):
         return _unpack_tensors(self, self._saved)
 
 
+def fast_apply(op):
+    """A node class's ``_apply`` for the commonest ops: one output, per-input formulas, and one
+    saved value (exp, sin ...), none (add, sub) or the two inputs (mul, div).
+
+    Arrays only (no ``create_graph``), saved values unmodified, and no 0-d gradient of a
+    ``scalar_fast`` op (that one goes through NumPy scalars); anything else, and every error,
+    takes ``OpNode._apply``. Returns None for other ops.
+    """
+    formulas = op.grads
+    if formulas is None or op.n_outputs != 1 or op.backward is not None:
+        return None
+    generic = OpNode._apply
+    fast = op.scalar_fast
+    F = _array_ns
+    nplan = len(op.plan)
+    if len(formulas) == 1 and nplan == 1:
+        (f0,) = formulas
+
+        def _apply(self, grads: list, create: bool) -> tuple:
+            saved = self._saved
+            if saved and not create:
+                vcs = self._vcs
+                vc = vcs[0] if vcs else None
+                if vc is None or vc[0][0] == vc[1]:
+                    g = grads[0]
+                    v = saved[0]
+                    c = v.__class__
+                    if c is Tensor:
+                        v = v._data
+                    elif c is not _ndarray:
+                        if not isinstance(v, Tensor):
+                            return generic(self, grads, create)
+                        v = v._data
+                    if not fast or (g.ndim and v.ndim):
+                        return (f0(F, g, v, *self._params),)
+            return generic(self, grads, create)
+
+        return _apply
+    if len(formulas) != 2 or nplan not in (0, 2):
+        return None
+    f0, f1 = formulas
+    if nplan == 0:
+
+        def _apply(self, grads: list, create: bool) -> tuple:
+            if create or self._saved is None:
+                return generic(self, grads, create)
+            g = grads[0]
+            if fast and not g.ndim:
+                return generic(self, grads, create)
+            meta = self._meta
+            params = self._params
+            return (
+                None if f0 is None or meta[0] is None else f0(F, g, *params),
+                None if f1 is None or meta[1] is None else f1(F, g, *params),
+            )
+
+        return _apply
+
+    def _apply(self, grads: list, create: bool) -> tuple:
+        saved = self._saved
+        if create or not saved:
+            return generic(self, grads, create)
+        for vc in self._vcs:
+            if vc is not None and vc[0][0] != vc[1]:
+                return generic(self, grads, create)  # raises the in-place error
+        g = grads[0]
+        if fast and not g.ndim:
+            return generic(self, grads, create)
+        a, b = saved
+        if a.__class__ is Tensor:
+            a = a._data
+        elif a is not None and a.__class__ is not _ndarray and isinstance(a, Tensor):
+            a = a._data
+        if b.__class__ is Tensor:
+            b = b._data
+        elif b is not None and b.__class__ is not _ndarray and isinstance(b, Tensor):
+            b = b._data
+        meta = self._meta
+        params = self._params
+        return (
+            None if f0 is None or meta[0] is None else f0(F, g, a, b, *params),
+            None if f1 is None or meta[1] is None else f1(F, g, a, b, *params),
+        )
+
+    return _apply
+
+
 def saved_attributes(op, params: list) -> dict:
     """PyTorch's ``grad_fn._saved_<name>`` properties for a node class: what the node saved
     (``_saved_self``, ``_saved_result`` ...) and its parameters (``_saved_exponent`` ...).

@@ -59,7 +59,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from ._dispatch import OpNode, saved_attributes
+from ._dispatch import OpNode, fast_apply, saved_attributes
 
 __all__ = ["Op", "defop", "OPS", "expose", "PUBLIC", "METHODS"]
 
@@ -105,6 +105,9 @@ class Op:
         if cls is None:
             ns = {"__slots__": (), "_op": self, "_scalar_edges": self.scalar_edges}
             ns.update(saved_attributes(self, param_names(self)))
+            specialized = fast_apply(self)
+            if specialized is not None:
+                ns["_apply"] = specialized
             full = self.node_name
             if "::" in full:  # torch::autograd::CopyBackwards: that name(), a short class name
                 ns["name"] = lambda node: full
