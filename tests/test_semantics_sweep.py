@@ -593,6 +593,28 @@ def test_large_randn_matches_torch(torch, n):
         np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
 
 
+@pytest.mark.parametrize("shape", [(3,), (2, 5), (9,), (40,)])
+@pytest.mark.parametrize("dtype", ["complex128", "complex64"])
+def test_complex_randn_matches_torch(torch, shape, dtype):
+    # real and imaginary parts: one real draw of shape (*shape, 2), std 1/sqrt(2) each
+    torch.manual_seed(3)
+    want = torch.randn(*shape, dtype=getattr(torch, dtype))
+    want_like = torch.randn_like(want)
+    chainrule.manual_seed(3)
+    got = chainrule.randn(*shape, dtype=getattr(chainrule, dtype))
+    got_like = chainrule.randn_like(got)
+    assert got.dtype == getattr(chainrule, dtype) and tuple(got.shape) == shape
+    for g, w in ((got, want), (got_like, want_like)):
+        np.testing.assert_allclose(g.numpy(), w.numpy(), rtol=1e-6, atol=1e-6)
+    assert np.abs(got.numpy().imag).max() > 0
+
+
+def test_complex_randn_has_unit_variance():
+    chainrule.manual_seed(0)
+    z = chainrule.randn(20000, dtype=chainrule.complex128).numpy()
+    assert abs(z.real.var() - 0.5) < 0.03 and abs(z.imag.var() - 0.5) < 0.03
+
+
 def test_module_initialisation_matches_torch(torch):
     def fn(lib):
         lib.manual_seed(0)
