@@ -609,6 +609,26 @@ def test_complex_randn_matches_torch(torch, shape, dtype):
     assert np.abs(got.numpy().imag).max() > 0
 
 
+COMPLEX_SAMPLERS = {
+    "rand": lambda lib, dt: lib.rand(2, 20, dtype=dt),
+    "rand_like": lambda lib, dt: lib.rand_like(lib.zeros(3, dtype=dt)),
+    "normal_": lambda lib, dt: lib.zeros(7, dtype=dt).normal_(1.0, 2.0),
+    "uniform_": lambda lib, dt: lib.zeros(7, dtype=dt).uniform_(-1, 3),
+}
+
+
+@pytest.mark.parametrize("name", list(COMPLEX_SAMPLERS))
+@pytest.mark.parametrize("dtype", ["complex128", "complex64"])
+def test_complex_samplers_match_torch(torch, name, dtype):
+    draw = COMPLEX_SAMPLERS[name]
+    torch.manual_seed(5)
+    want = draw(torch, getattr(torch, dtype)).numpy()
+    chainrule.manual_seed(5)
+    got = draw(chainrule, getattr(chainrule, dtype)).numpy()
+    assert got.dtype == want.dtype
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
+
+
 def test_complex_randn_has_unit_variance():
     chainrule.manual_seed(0)
     z = chainrule.randn(20000, dtype=chainrule.complex128).numpy()

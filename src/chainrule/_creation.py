@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import numbers
 from typing import Any
 
@@ -549,13 +548,6 @@ def _uniform_draw(r, shape, npd):
 
 def _normal_draw(r, shape, npd):
     _check_float_sampler(npd, "normal_kernel_cpu")
-    npd = np.dtype(npd)
-    if npd.kind == "c":
-        # as PyTorch: real and imaginary parts drawn as one real tensor of shape (*shape, 2)
-        # with std 1/sqrt(2) (unit variance in all)
-        part = np.float32 if npd == np.complex64 else np.float64
-        pairs = r.normal(0.0, 1.0 / math.sqrt(2.0), tuple(shape) + (2,), part)
-        return np.ascontiguousarray(pairs).view(npd).reshape(shape)
     return r.standard_normal(shape, dtype=npd)
 
 

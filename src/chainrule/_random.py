@@ -21,6 +21,7 @@ generator seeded with the same seed: the same seed still gives the same numbers 
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -127,6 +128,15 @@ def _box_muller_16(d: np.ndarray, mean: float, std: float) -> None:
     d[8:16] = radius * np.sin(theta) * std + mean
 
 
+def _complex_pairs(sample, args: tuple, shape: Any, dt: np.dtype) -> np.ndarray:
+    """A complex sample as PyTorch draws it: one real tensor of shape ``(*shape, 2)`` of the
+    matching real dtype (real and imaginary parts interleaved), viewed as complex."""
+    shape = tuple(shape) if isinstance(shape, (tuple, list)) else (int(shape),)
+    part = np.float32 if dt == np.complex64 else np.float64
+    pairs = sample(*args, shape + (2,), part)
+    return np.ascontiguousarray(pairs).view(dt).reshape(shape)
+
+
 class TorchRNG:
     """PyTorch's CPU generator state (mt19937 + the cached normal sample) and its samplers.
 
@@ -168,6 +178,8 @@ class TorchRNG:
         self, low: float = 0.0, high: float = 1.0, shape: Any = (), dtype: Any = np.float64
     ):
         dt = np.dtype(dtype)
+        if dt.kind == "c":  # both parts in [low, high), see _complex_pairs
+            return _complex_pairs(self.uniform, (low, high), shape, dt)
         n = int(np.prod(shape, dtype=np.int64))
         x = self._unit(n, dt)
         if (low, high) != (0.0, 1.0):
@@ -182,6 +194,8 @@ class TorchRNG:
 
     def normal(self, mean: float = 0.0, std: float = 1.0, shape: Any = (), dtype: Any = np.float64):
         dt = np.dtype(dtype)
+        if dt.kind == "c":  # each part with half the variance, see _complex_pairs
+            return _complex_pairs(self.normal, (mean, std / math.sqrt(2.0)), shape, dt)
         n = int(np.prod(shape, dtype=np.int64))
         if n >= 16:
             acc = dt if dt in (np.float32, np.float64) else np.dtype(np.float32)
