@@ -907,6 +907,172 @@ def _complex_part(input: Tensor, part: str) -> Tensor:
     return out
 
 
+def _complex_view(input: Tensor, arr: np.ndarray, name: str) -> Tensor:
+    """``arr`` (a view of ``input``'s memory) as a tensor sharing its version counter."""
+    from .._tensor import wrap
+
+    if input._requires_grad:
+        raise NotImplementedError(
+            f"{name} of a tensor that requires grad is not supported by chainrule (no complex "
+            "autograd yet)"
+        )
+    out = wrap(arr)
+    out._base = (input, ())
+    out._vc = input._vc
+    return out
+
+
+def view_as_real(input: Tensor) -> Tensor:  # noqa: A002
+    """A complex tensor's memory as real numbers: shape ``(*shape, 2)``, (real, imag) pairs.
+    A view: writing into it changes ``input``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.view_as_real(torch.tensor([1 + 2j, 3 - 1j]))
+        tensor([[ 1.,  2.],
+                [ 3., -1.]])
+    """
+    _tensor_arg("view_as_real", input)
+    arr = input._data
+    if arr.dtype.kind != "c":
+        raise RuntimeError("view_as_real is only supported for complex tensors")
+    part = arr.real  # same strides as ``arr``, float of half the itemsize
+    pairs = np.lib.stride_tricks.as_strided(
+        part, arr.shape + (2,), part.strides + (part.itemsize,), writeable=arr.flags.writeable
+    )
+    return _complex_view(input, pairs, "view_as_real")
+
+
+def _base_offset(arr: np.ndarray) -> int:
+    """Bytes from the start of the array's outermost base to its first element."""
+    base = arr
+    while isinstance(base.base, np.ndarray):
+        base = base.base
+    return arr.__array_interface__["data"][0] - base.__array_interface__["data"][0]
+
+
+def view_as_complex(input: Tensor) -> Tensor:  # noqa: A002
+    """A real tensor whose last dimension is 2 (real, imag) seen as complex numbers. A view.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.view_as_complex(torch.tensor([[1.0, 2.0], [3.0, -1.0]]))
+        tensor([1.+2.j, 3.-1.j])
+    """
+    _tensor_arg("view_as_complex", input)
+    arr = input._data
+    if arr.dtype not in (np.float32, np.float64, np.float16):
+        raise RuntimeError(
+            "view_as_complex is only supported for half, float and double tensors, but got a "
+            f"tensor of scalar type: {D._BY_NP[arr.dtype].word}"
+        )
+    if arr.ndim == 0:
+        raise RuntimeError("Input tensor must have one or more dimensions")
+    if arr.shape[-1] != 2:
+        raise RuntimeError("Tensor must have a last dimension of size 2")
+    item = arr.itemsize
+    if arr.strides[-1] != item:
+        raise RuntimeError("Tensor must have a last dimension with stride 1")
+    if any(st % (2 * item) for st in arr.strides[:-1]):
+        raise RuntimeError("Tensor must have a stride divisible by 2 for all but last dimension")
+    if _base_offset(arr) % (2 * item):
+        raise RuntimeError("Tensor must have a storage_offset divisible by 2")
+    if arr.dtype == np.float16:
+        raise NotImplementedError("view_as_complex: chainrule has no complex32 (ComplexHalf)")
+    cdt = np.complex64 if arr.dtype == np.float32 else np.complex128
+    # (the last axis holds two contiguous floats: one complex number in the same memory)
+    return _complex_view(input, arr.view(cdt)[..., 0], "view_as_complex")
+
+
+def _float_pair(name: str, a: Any, b: Any, arg_names: tuple) -> tuple:
+    """The checks ``torch.complex`` and ``torch.polar`` share; the two arrays broadcast."""
+    for pos, (v, arg) in enumerate(zip((a, b), arg_names), 1):
+        if not isinstance(v, Tensor):
+            raise TypeError(
+                f"{name}(): argument '{arg}' (position {pos}) must be Tensor, not "
+                f"{type(v).__name__}"
+            )
+    x, y = a._data, b._data
+    floats = (np.float16, np.float32, np.float64)
+    if x.dtype not in floats or y.dtype not in floats:
+        raise RuntimeError(
+            "Expected both inputs to be Half, Float or Double tensors but got "
+            f"{D._BY_NP[x.dtype].word} and {D._BY_NP[y.dtype].word}"
+        )
+    if x.dtype != y.dtype:
+        raise RuntimeError(
+            f"Expected object of scalar type {D._BY_NP[x.dtype].word} but got scalar type "
+            f"{D._BY_NP[y.dtype].word} for second argument"
+        )
+    if x.dtype == np.float16:
+        raise NotImplementedError(f"{name}: chainrule has no complex32 (ComplexHalf)")
+    if a._requires_grad or b._requires_grad:
+        raise NotImplementedError(
+            f"{name} of tensors that require grad is not supported by chainrule (no complex "
+            "autograd yet)"
+        )
+    try:
+        shape = np.broadcast_shapes(x.shape, y.shape)
+    except ValueError:
+        raise RuntimeError(
+            f"The size of tensor a ({x.shape[-1]}) must match the size of tensor b "
+            f"({y.shape[-1]}) at non-singleton dimension {_mismatch_dim(x.shape, y.shape)}"
+        ) from None
+    cdt = np.complex64 if x.dtype == np.float32 else np.complex128
+    return x, y, shape, cdt
+
+
+def _mismatch_dim(s1: tuple, s2: tuple) -> int:
+    n = max(len(s1), len(s2))
+    p1, p2 = (1,) * (n - len(s1)) + tuple(s1), (1,) * (n - len(s2)) + tuple(s2)
+    for i in range(n - 1, -1, -1):
+        if p1[i] != p2[i] and p1[i] != 1 and p2[i] != 1:
+            return i
+    return n - 1
+
+
+def complex(real: Tensor, imag: Tensor, *, out: Tensor | None = None) -> Tensor:  # noqa: A001
+    """The complex tensor ``real + i imag`` (both float32, or both float64; broadcast).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.complex(torch.tensor([1.0, 3.0]), torch.tensor([2.0, -1.0]))
+        tensor([1.+2.j, 3.-1.j])
+    """
+    from .._tensor import wrap
+
+    x, y, shape, cdt = _float_pair("complex", real, imag, ("real", "imag"))
+    res = np.empty(shape, cdt)
+    res.real = x  # parts assigned, not real + 1j * imag: inf * 0j would make NaNs
+    res.imag = y
+    result = wrap(res)
+    if out is not None:
+        out.data = result
+        return out
+    return result
+
+
+def polar(abs: Tensor, angle: Tensor, *, out: Tensor | None = None) -> Tensor:  # noqa: A002
+    """The complex tensor ``abs * (cos(angle) + i sin(angle))``.
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.polar(torch.tensor([2.0]), torch.tensor([0.0]))
+        tensor([2.+0.j])
+    """
+    from .._tensor import wrap
+
+    x, y, shape, cdt = _float_pair("polar", abs, angle, ("abs", "angle"))
+    res = np.empty(shape, cdt)
+    res.real = x * np.cos(y)
+    res.imag = x * np.sin(y)
+    result = wrap(res)
+    if out is not None:
+        out.data = result
+        return out
+    return result
+
+
 def real(input: Tensor) -> Tensor:  # noqa: A002
     """The real part: the tensor itself for real dtypes, a view for complex ones.
 
@@ -1064,6 +1230,8 @@ for _f in (
 # Tensor.real / Tensor.imag are properties (ops/_props.py)
 expose(real, method=False)
 expose(imag, method=False)
+for _f in (view_as_real, view_as_complex, complex, polar):
+    expose(_f, method=False)
 return_types.frexp = _FREXP_TYPE
 OPERATORS.update(
     {
