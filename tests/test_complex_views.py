@@ -84,3 +84,32 @@ def test_grad_inputs_are_refused_clearly():
         cr.view_as_complex(x)
     with pytest.raises(NotImplementedError, match="no complex autograd"):
         cr.complex(x, x)
+
+
+COMPLEX_GRAPH_OPS = {
+    "mul": lambda z, x: z * z,
+    "abs": lambda z, x: z.abs(),
+    "sum": lambda z, x: z.sum(),
+    "to_complex": lambda z, x: x.to(cr.complex128),
+    "real_times_complex": lambda z, x: x * cr.tensor(np.array([1j, 2.0])),
+}
+
+
+@pytest.mark.parametrize("name", list(COMPLEX_GRAPH_OPS))
+def test_complex_graphs_are_refused_not_silently_wrong(name):
+    # without complex autograd a recorded node would give wrong (or zero) gradients: refused
+    z = cr.tensor(np.array([1 + 2j, 0.5 - 1j]), requires_grad=True)
+    x = cr.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(NotImplementedError, match="no complex autograd"):
+        COMPLEX_GRAPH_OPS[name](z, x)
+    with cr.no_grad():  # no graph: computed as usual
+        assert COMPLEX_GRAPH_OPS[name](z, x) is not None
+
+
+def test_complex_without_grad_and_real_graphs_unaffected():
+    z = cr.tensor(np.array([1 + 2j, 0.5 - 1j]))
+    x = cr.tensor([1.0, 2.0], requires_grad=True)
+    np.testing.assert_allclose((z * z).numpy(), np.array([1 + 2j, 0.5 - 1j]) ** 2)
+    y = (x * z.abs()).sum()
+    y.backward()
+    np.testing.assert_allclose(x.grad.numpy(), np.abs([1 + 2j, 0.5 - 1j]))

@@ -573,9 +573,22 @@ def _no_inference(v) -> None:
         )
 
 
+def _no_complex_autograd(name: str) -> NotImplementedError:
+    return NotImplementedError(
+        f"chainrule has no complex autograd yet: {name} with a complex input or result cannot "
+        "be recorded for a tensor that requires grad (its gradient would be wrong). Compute on "
+        "real and imaginary parts as real tensors, or under torch.no_grad()."
+    )
+
+
 def _record(op, inputs, params, outs, node=None) -> Node:
-    if outs[0]._data.dtype.kind not in "fc":
+    kind = outs[0]._data.dtype.kind
+    if kind not in "fc":
         return None
+    if kind == "c" or any(
+        isinstance(t, Tensor) and t._requires_grad and t._data.dtype.kind == "c" for t in inputs
+    ):
+        raise _no_complex_autograd(op.name)
     if node is None:
         node = _new(op._node_cls or op.node_cls)
     node._seq = next(_sequence)
@@ -1159,6 +1172,8 @@ def specialize(op, params: tuple = (), name: str | None = None):
         ra = a._requires_grad
         rb = b is not None and b._requires_grad
         if not (ra or rb) or out.dtype.kind != "f":
+            if (ra or rb) and out.dtype.kind == "c":
+                raise _no_complex_autograd(op.name)
             t._requires_grad = False
             t._grad_fn = None
             return t
