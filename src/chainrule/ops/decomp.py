@@ -19,6 +19,7 @@ import numpy as np
 
 from .._cwarn import cpp_warn
 from .._tensor import Tensor
+from ..autograd import grad_mode
 from . import linalg as _linalg  # noqa: F401  (creates PUBLIC['linalg'] first)
 from ._dispatch import apply
 from ._registry import defop
@@ -906,6 +907,84 @@ def eigvalsh(A: Tensor, UPLO: str = "L", *, out=None) -> Tensor:  # noqa: N803
     uplo = _check_uplo(UPLO)
     _check_matrix(a, "linalg.eigvalsh")
     return apply(EIGH, (A,), (uplo,))[0]
+
+
+# ---------------------------------------------------------------- eig (general matrices)
+def _eig_input(A: Tensor, fname: str) -> np.ndarray:
+    """The checks ``linalg.eig`` and ``linalg.eigvals`` share, PyTorch's order and words."""
+    a = _tensor(A, fname.replace(".", "_"))
+    if a.ndim < 2:
+        raise RuntimeError(f"{fname}: The input tensor A must have at least 2 dimensions.")
+    if a.shape[-1] != a.shape[-2]:
+        raise RuntimeError(
+            f"{fname}: A must be batches of square matrices, but they are "
+            f"{a.shape[-2]} by {a.shape[-1]} matrices"
+        )
+    if a.dtype.kind not in "fc":
+        raise RuntimeError(f"Unknown Complex ScalarType for {_word(a)}")
+    if a.dtype == np.float16:
+        raise NotImplementedError("\"linalg_eig_out_cpu\" not implemented for 'Half'")
+    if A._requires_grad and grad_mode.state.enabled:
+        raise NotImplementedError(
+            f"chainrule has no complex autograd yet: {fname} of a tensor that requires grad "
+            "cannot be differentiated (for symmetric matrices, linalg.eigh can)"
+        )
+    return a
+
+
+def _complex_of(a: np.ndarray):
+    return np.complex64 if a.dtype in (np.float32, np.complex64) else np.complex128
+
+
+def eig(A: Tensor, *, out=None):  # noqa: N803  (PyTorch's argument name)
+    """Eigenvalues and eigenvectors of a general square matrix, as complex tensors (LAPACK's
+    geev: each eigenvector of unit norm, its largest component real; real eigenvectors are
+    unique only up to sign, complex ones up to a phase).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.linalg.eig(torch.tensor([[2.0, 0.0], [0.0, 1.0]])).eigenvalues
+        tensor([2.+0.j, 1.+0.j])
+    """
+    from .._tensor import wrap
+    from .reduce import return_type
+
+    a = _eig_input(A, "linalg.eig")
+    if not np.isfinite(a).all():
+        raise RuntimeError("torch.linalg.eig: input tensor should not contain infs or NaNs.")
+    cdt = _complex_of(a)
+    w, v = np.linalg.eig(a)
+    res = return_type("linalg_eig", ("eigenvalues", "eigenvectors"))(
+        (wrap(np.asarray(w).astype(cdt)), wrap(np.asarray(v).astype(cdt)))
+    )
+    if out is not None:
+        for o, r in zip(out, res):
+            o.data = r
+        return return_type("linalg_eig", ("eigenvalues", "eigenvectors"))(tuple(out))
+    return res
+
+
+def eigvals(A: Tensor, *, out=None) -> Tensor:  # noqa: N803
+    """Eigenvalues of a general square matrix, as a complex tensor (in ``linalg.eig``'s order).
+
+    Example:
+        >>> import chainrule as torch
+        >>> torch.linalg.eigvals(torch.tensor([[0.0, -1.0], [1.0, 0.0]]))
+        tensor([0.+1.j, 0.-1.j])
+    """
+    from .._tensor import wrap
+
+    a = _eig_input(A, "linalg.eigvals")
+    cdt = _complex_of(a)
+    if np.isfinite(a).all():
+        w = np.asarray(np.linalg.eigvals(a)).astype(cdt)
+    else:  # LAPACK's answer for a NaN or inf: no error, the eigenvalues are not meaningful
+        w = np.full(a.shape[:-1], np.nan, cdt)
+    result = wrap(w)
+    if out is not None:
+        out.data = result
+        return out
+    return result
 
 
 # ---------------------------------------------------------------- SVD
@@ -2737,6 +2816,8 @@ def _install() -> None:
         ("qr", qr),
         ("eigh", eigh),
         ("eigvalsh", eigvalsh),
+        ("eig", eig),
+        ("eigvals", eigvals),
         ("svd", svd),
         ("svdvals", svdvals),
         ("slogdet", slogdet),
