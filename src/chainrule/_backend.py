@@ -52,6 +52,18 @@ def broadcast_view(g, shape: tuple):
     return np.ndarray(shape, g.dtype, g, 0, (0,) * len(shape))
 
 
+def storage_offset(a: np.ndarray) -> int:
+    """Elements from the start of ``a``'s outermost base array to ``a``'s first element
+    (PyTorch's ``storage_offset()``)."""
+    base = a
+    while isinstance(base.base, np.ndarray):
+        base = base.base
+    if base is a:
+        return 0
+    start = base.__array_interface__["data"][0]
+    return int((a.__array_interface__["data"][0] - start) // a.dtype.itemsize)
+
+
 def unsqueeze_dims(g, dims: tuple, ndim: int):
     """Reinsert reduced axes ``dims`` (of an ``ndim`` input) into a reduced array ``g``."""
     if ndim == 0 or not dims:

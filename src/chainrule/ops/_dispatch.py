@@ -573,7 +573,9 @@ def _no_inference(v) -> None:
         )
 
 
-def _no_complex_autograd(name: str) -> NotImplementedError:
+def no_complex_autograd(name: str) -> NotImplementedError:
+    """The error for recording ``name`` with complex values on a tensor that requires grad:
+    chainrule has no complex autograd, and a real node's gradient would be wrong."""
     return NotImplementedError(
         f"chainrule has no complex autograd yet: {name} with a complex input or result cannot "
         "be recorded for a tensor that requires grad (its gradient would be wrong). Compute on "
@@ -588,7 +590,7 @@ def _record(op, inputs, params, outs, node=None) -> Node:
     if kind == "c" or any(
         isinstance(t, Tensor) and t._requires_grad and t._data.dtype.kind == "c" for t in inputs
     ):
-        raise _no_complex_autograd(op.name)
+        raise no_complex_autograd(op.name)
     if node is None:
         node = _new(op._node_cls or op.node_cls)
     node._seq = next(_sequence)
@@ -1173,7 +1175,7 @@ def specialize(op, params: tuple = (), name: str | None = None):
         rb = b is not None and b._requires_grad
         if not (ra or rb) or out.dtype.kind != "f":
             if (ra or rb) and out.dtype.kind == "c":
-                raise _no_complex_autograd(op.name)
+                raise no_complex_autograd(op.name)
             t._requires_grad = False
             t._grad_fn = None
             return t

@@ -21,7 +21,7 @@ from .._cwarn import cpp_warn
 from .._tensor import Tensor
 from ..autograd import grad_mode
 from . import linalg as _linalg  # noqa: F401  (creates PUBLIC['linalg'] first)
-from ._dispatch import apply
+from ._dispatch import apply, no_complex_autograd
 from ._registry import defop
 from .reduce import _call, _const, _data, _word
 
@@ -925,10 +925,7 @@ def _eig_input(A: Tensor, fname: str) -> np.ndarray:
     if a.dtype == np.float16:
         raise NotImplementedError("\"linalg_eig_out_cpu\" not implemented for 'Half'")
     if A._requires_grad and grad_mode.state.enabled:
-        raise NotImplementedError(
-            f"chainrule has no complex autograd yet: {fname} of a tensor that requires grad "
-            "cannot be differentiated (for symmetric matrices, linalg.eigh can)"
-        )
+        raise no_complex_autograd(fname)  # (symmetric matrices: linalg.eigh differentiates)
     return a
 
 

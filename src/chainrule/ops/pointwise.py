@@ -11,10 +11,11 @@ from typing import Any
 import numpy as np
 
 from .. import _dtype as D
-from .._backend import precise
+from .._backend import precise, storage_offset
 from .._backend import sign as _backend_sign
 from .._tensor import Tensor
-from ._dispatch import apply, apply_inplace, result_dtype
+from ..autograd import grad_mode
+from ._dispatch import apply, apply_inplace, broadcast_mismatch, no_complex_autograd, result_dtype
 from ._registry import defop, expose
 from .elementwise import (
     OPERATORS,
@@ -894,28 +895,13 @@ def is_neg(input: Tensor) -> bool:  # noqa: A002
     return False
 
 
-def _complex_part(input: Tensor, part: str) -> Tensor:
-    from .._tensor import wrap
-
-    if input._requires_grad:
-        raise NotImplementedError(
-            f"{part} of a complex tensor that requires grad is not supported by chainrule"
-        )
-    out = wrap(getattr(input._data, part))
-    out._base = (input, ())
-    out._vc = input._vc
-    return out
-
-
 def _complex_view(input: Tensor, arr: np.ndarray, name: str) -> Tensor:
-    """``arr`` (a view of ``input``'s memory) as a tensor sharing its version counter."""
+    """``arr`` (a view of ``input``'s memory: real/imag parts, view_as_real ...) as a tensor
+    sharing ``input``'s version counter."""
     from .._tensor import wrap
 
-    if input._requires_grad:
-        raise NotImplementedError(
-            f"{name} of a tensor that requires grad is not supported by chainrule (no complex "
-            "autograd yet)"
-        )
+    if input._requires_grad and grad_mode.state.enabled:
+        raise no_complex_autograd(name)
     out = wrap(arr)
     out._base = (input, ())
     out._vc = input._vc
@@ -943,14 +929,6 @@ def view_as_real(input: Tensor) -> Tensor:  # noqa: A002
     return _complex_view(input, pairs, "view_as_real")
 
 
-def _base_offset(arr: np.ndarray) -> int:
-    """Bytes from the start of the array's outermost base to its first element."""
-    base = arr
-    while isinstance(base.base, np.ndarray):
-        base = base.base
-    return arr.__array_interface__["data"][0] - base.__array_interface__["data"][0]
-
-
 def view_as_complex(input: Tensor) -> Tensor:  # noqa: A002
     """A real tensor whose last dimension is 2 (real, imag) seen as complex numbers. A view.
 
@@ -975,7 +953,7 @@ def view_as_complex(input: Tensor) -> Tensor:  # noqa: A002
         raise RuntimeError("Tensor must have a last dimension with stride 1")
     if any(st % (2 * item) for st in arr.strides[:-1]):
         raise RuntimeError("Tensor must have a stride divisible by 2 for all but last dimension")
-    if _base_offset(arr) % (2 * item):
+    if storage_offset(arr) % 2:
         raise RuntimeError("Tensor must have a storage_offset divisible by 2")
     if arr.dtype == np.float16:
         raise NotImplementedError("view_as_complex: chainrule has no complex32 (ComplexHalf)")
@@ -1006,29 +984,14 @@ def _float_pair(name: str, a: Any, b: Any, arg_names: tuple) -> tuple:
         )
     if x.dtype == np.float16:
         raise NotImplementedError(f"{name}: chainrule has no complex32 (ComplexHalf)")
-    if a._requires_grad or b._requires_grad:
-        raise NotImplementedError(
-            f"{name} of tensors that require grad is not supported by chainrule (no complex "
-            "autograd yet)"
-        )
-    try:
-        shape = np.broadcast_shapes(x.shape, y.shape)
-    except ValueError:
-        raise RuntimeError(
-            f"The size of tensor a ({x.shape[-1]}) must match the size of tensor b "
-            f"({y.shape[-1]}) at non-singleton dimension {_mismatch_dim(x.shape, y.shape)}"
-        ) from None
+    if (a._requires_grad or b._requires_grad) and grad_mode.state.enabled:
+        raise no_complex_autograd(name)
+    err = broadcast_mismatch(x.shape, y.shape)
+    if err is not None:
+        raise err
+    shape = np.broadcast_shapes(x.shape, y.shape)
     cdt = np.complex64 if x.dtype == np.float32 else np.complex128
     return x, y, shape, cdt
-
-
-def _mismatch_dim(s1: tuple, s2: tuple) -> int:
-    n = max(len(s1), len(s2))
-    p1, p2 = (1,) * (n - len(s1)) + tuple(s1), (1,) * (n - len(s2)) + tuple(s2)
-    for i in range(n - 1, -1, -1):
-        if p1[i] != p2[i] and p1[i] != 1 and p2[i] != 1:
-            return i
-    return n - 1
 
 
 def complex(real: Tensor, imag: Tensor, *, out: Tensor | None = None) -> Tensor:  # noqa: A001
@@ -1084,7 +1047,7 @@ def real(input: Tensor) -> Tensor:  # noqa: A002
     _tensor_arg("real", input)
     if input._data.dtype.kind != "c":
         return input
-    return _complex_part(input, "real")
+    return _complex_view(input, input._data.real, "real")
 
 
 def imag(input: Tensor) -> Tensor:  # noqa: A002
@@ -1098,7 +1061,7 @@ def imag(input: Tensor) -> Tensor:  # noqa: A002
     _tensor_arg("imag", input)
     if input._data.dtype.kind != "c":
         raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
-    return _complex_part(input, "imag")
+    return _complex_view(input, input._data.imag, "imag")
 
 
 def conj(input: Tensor) -> Tensor:  # noqa: A002

@@ -566,14 +566,9 @@ def storage_offset(self: Tensor) -> int:
         >>> torch.arange(6).reshape(2, 3)[:, 1:].storage_offset()
         1
     """
-    a = self._data
-    base = a
-    while isinstance(base.base, np.ndarray):
-        base = base.base
-    if base is a:
-        return 0
-    start = base.__array_interface__["data"][0]
-    return int((a.__array_interface__["data"][0] - start) // a.dtype.itemsize)
+    from .._backend import storage_offset as offset_of
+
+    return offset_of(self._data)
 
 
 def get_device(self: Tensor) -> int:
