@@ -23,7 +23,7 @@ import numpy as np
 import chainrule as _c
 
 from .._tensor import Tensor, wrap
-from .algorithms import _bump, _check, _zeros_like
+from .algorithms import _bump, _check, _check_adam_args, _zeros_like
 from .optimizer import Optimizer, _step_tensor, lerp_, params_with_grad
 
 __all__ = ["Adadelta", "Adamax", "NAdam", "RAdam", "Rprop", "ASGD", "LBFGS"]
@@ -110,6 +110,18 @@ class _Elementwise(Optimizer):
         """Restore state saved by ``state_dict``, casting tensors as torch does."""
         _load_state_dict(self, state_dict)
 
+    def _init_state(self, items: list, moments: tuple, **scalars: float) -> None:
+        """Each parameter's state on its first step, in torch's key order: ``step`` 0, the
+        ``scalars`` as step tensors, then the ``moments`` as zeros shaped like it."""
+        for p, x, _ in items:
+            st = self.state[p]
+            if not st:
+                st["step"] = _step_tensor(0.0)
+                for key, value in scalars.items():
+                    st[key] = _step_tensor(value)
+                for key in moments:
+                    st[key] = _zeros_like(x)
+
     def __setstate__(self, state: dict) -> None:
         super().__setstate__(state)
         for group in self.param_groups:
@@ -168,12 +180,7 @@ class Adadelta(_Elementwise):
     def _update_group(self, group: dict) -> None:
         lr, rho, eps, wd = _scalar(group["lr"]), group["rho"], group["eps"], group["weight_decay"]
         items = list(params_with_grad(group))
-        for p, x, _ in items:
-            st = self.state[p]
-            if not st:
-                st["step"] = _step_tensor(0.0)
-                st["square_avg"] = _zeros_like(x)
-                st["acc_delta"] = _zeros_like(x)
+        self._init_state(items, ("square_avg", "acc_delta"))
         if group["capturable"] and items:
             _capturable_error(xla=False)
         for p, x, g in items:
@@ -224,10 +231,7 @@ class Adamax(_Elementwise):
         capturable: bool = False,
     ) -> None:
         _check_lr(lr)
-        _check(0.0 <= eps, f"Invalid epsilon value: {eps}")
-        _check(0.0 <= betas[0] < 1.0, f"Invalid beta parameter at index 0: {betas[0]}")
-        _check(0.0 <= betas[1] < 1.0, f"Invalid beta parameter at index 1: {betas[1]}")
-        _check(0.0 <= weight_decay, f"Invalid weight_decay value: {weight_decay}")
+        _check_adam_args(eps, betas, weight_decay)
         defaults = dict(
             lr=lr,
             betas=betas,
@@ -244,12 +248,7 @@ class Adamax(_Elementwise):
         lr, eps, wd = _scalar(group["lr"]), group["eps"], group["weight_decay"]
         beta1, beta2 = group["betas"]
         items = list(params_with_grad(group))
-        for p, x, _ in items:
-            st = self.state[p]
-            if not st:
-                st["step"] = _step_tensor(0.0)
-                st["exp_avg"] = _zeros_like(x)
-                st["exp_inf"] = _zeros_like(x)
+        self._init_state(items, ("exp_avg", "exp_inf"))
         for p, x, g in items:
             st = self.state[p]
             if group["maximize"]:
@@ -303,10 +302,7 @@ class NAdam(_Elementwise):
         differentiable: bool = False,
     ) -> None:
         _check_lr(lr)
-        _check(0.0 <= eps, f"Invalid epsilon value: {eps}")
-        _check(0.0 <= betas[0] < 1.0, f"Invalid beta parameter at index 0: {betas[0]}")
-        _check(0.0 <= betas[1] < 1.0, f"Invalid beta parameter at index 1: {betas[1]}")
-        _check(0.0 <= weight_decay, f"Invalid weight_decay value: {weight_decay}")
+        _check_adam_args(eps, betas, weight_decay)
         _check(0.0 <= momentum_decay, f"Invalid momentum_decay value: {momentum_decay}")
         defaults = dict(
             lr=lr,
@@ -327,13 +323,7 @@ class NAdam(_Elementwise):
         beta1, beta2 = group["betas"]
         momentum_decay = group["momentum_decay"]
         items = list(params_with_grad(group))
-        for p, x, _ in items:
-            st = self.state[p]
-            if not st:
-                st["step"] = _step_tensor(0.0)
-                st["mu_product"] = _step_tensor(1.0)
-                st["exp_avg"] = _zeros_like(x)
-                st["exp_avg_sq"] = _zeros_like(x)
+        self._init_state(items, ("exp_avg", "exp_avg_sq"), mu_product=1.0)
         for p, x, g in items:
             st = self.state[p]
             if group["maximize"]:
@@ -397,10 +387,7 @@ class RAdam(_Elementwise):
         differentiable: bool = False,
     ) -> None:
         _check_lr(lr)
-        _check(0.0 <= eps, f"Invalid epsilon value: {eps}")
-        _check(0.0 <= betas[0] < 1.0, f"Invalid beta parameter at index 0: {betas[0]}")
-        _check(0.0 <= betas[1] < 1.0, f"Invalid beta parameter at index 1: {betas[1]}")
-        _check(0.0 <= weight_decay, f"Invalid weight_decay value: {weight_decay}")
+        _check_adam_args(eps, betas, weight_decay)
         defaults = dict(
             lr=lr,
             betas=betas,
@@ -418,12 +405,7 @@ class RAdam(_Elementwise):
         lr, eps, wd = _scalar(group["lr"]), group["eps"], group["weight_decay"]
         beta1, beta2 = group["betas"]
         items = list(params_with_grad(group))
-        for p, x, _ in items:
-            st = self.state[p]
-            if not st:
-                st["step"] = _step_tensor(0.0)
-                st["exp_avg"] = _zeros_like(x)
-                st["exp_avg_sq"] = _zeros_like(x)
+        self._init_state(items, ("exp_avg", "exp_avg_sq"))
         for p, x, g in items:
             st = self.state[p]
             if group["maximize"]:
@@ -581,13 +563,7 @@ class ASGD(_Elementwise):
         lr, lambd, alpha, t0 = _scalar(group["lr"]), group["lambd"], group["alpha"], group["t0"]
         wd = group["weight_decay"]
         items = list(params_with_grad(group))
-        for p, x, _ in items:
-            st = self.state[p]
-            if not st:
-                st["step"] = _step_tensor(0.0)
-                st["eta"] = _step_tensor(lr)
-                st["mu"] = _step_tensor(1.0)
-                st["ax"] = _zeros_like(x)
+        self._init_state(items, ("ax",), eta=lr, mu=1.0)
         for p, x, g in items:
             st = self.state[p]
             if group["maximize"]:
