@@ -42,6 +42,12 @@ def _as_tuple(x: Any) -> tuple:
     return tuple(x)
 
 
+def _ones_like(arr: np.ndarray) -> np.ndarray:
+    """The implicit gradient of a scalar root (np.ones is Python code: a 0-d one is made
+    directly)."""
+    return np.array(1, arr.dtype) if not arr.shape else np.ones(arr.shape, arr.dtype)
+
+
 def _make_grads(outputs: tuple, grad_outputs: tuple, create_graph: bool) -> list:
     grads = []
     for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
@@ -53,9 +59,7 @@ def _make_grads(outputs: tuple, grad_outputs: tuple, create_graph: bool) -> list
                     f"grad can be implicitly created only for real scalar outputs but got "
                     f"{out.dtype}"
                 )
-            shape = out._data.shape
-            # (np.ones is Python code: a 0-d one is made directly)
-            g = wrap(np.array(1, out._data.dtype) if not shape else np.ones(shape, out._data.dtype))
+            g = wrap(_ones_like(out._data))
         else:
             if not isinstance(g, Tensor):
                 raise TypeError(
@@ -195,8 +199,8 @@ def grad(
     ):
         # the commonest call, grad(loss, x): what the checks below come to for one of each
         out = outputs._data
-        if out.ndim == 0 and out.dtype.kind == "f":
-            root_grads = [np.array(1, out.dtype)]
+        if out.ndim == 0 and out.dtype.kind == "f":  # (else _make_grads, with its errors)
+            root_grads = [_ones_like(out)]
         else:
             root_grads = _make_grads((outputs,), (None,), False)
         return engine.run_backward(

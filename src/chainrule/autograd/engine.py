@@ -557,39 +557,22 @@ def plan(start: list, capture: dict | None, accumulate: bool = True, count: bool
     seen = starts
     target_nodes = {key[0] for key in capture}
     sinks_targeted = True  # every node without edges is a capture point
-    if count:
-        while stack:
-            node = stack.pop()
-            order.append(node)
-            sink = True
-            for e in node._edges:
-                if e is not None:
-                    nxt = e[0]
-                    if nxt is not None:
-                        sink = False
+    while stack:
+        node = stack.pop()
+        order.append(node)
+        sink = True
+        for e in node._edges:
+            if e is not None:
+                nxt = e[0]
+                if nxt is not None:
+                    sink = False
+                    if count:
                         deps[nxt] = deps.get(nxt, 0) + 1
-                        if nxt not in seen:
-                            seen.add(nxt)
-                            stack.append(nxt)
-            if sink and node not in target_nodes:
-                sinks_targeted = False
-    else:
-        # (the engine's call: only the nodes, found breadth-first: ``order`` grows while the
-        # loop reads it, which a list iterator allows)
-        order = stack
-        append = order.append
-        for node in order:
-            sink = True
-            for e in node._edges:
-                if e is not None:
-                    nxt = e[0]
-                    if nxt is not None:
-                        sink = False
-                        if nxt not in seen:
-                            seen.add(nxt)
-                            append(nxt)
-            if sink and node not in target_nodes:
-                sinks_targeted = False
+                    if nxt not in seen:
+                        seen.add(nxt)
+                        stack.append(nxt)
+        if sink and node not in target_nodes:
+            sinks_targeted = False
     if sinks_targeted and all(not n._edges for n in target_nodes):
         # the usual autograd.grad(y, leaves) with no other leaf below y: every path ends at a
         # capture point, so every node runs (the capture points are leaves) and the counts

@@ -587,10 +587,12 @@ def _record(op, inputs, params, outs, node=None) -> Node:
     kind = outs[0]._data.dtype.kind
     if kind not in "fc":
         return None
-    if kind == "c" or any(
-        isinstance(t, Tensor) and t._requires_grad and t._data.dtype.kind == "c" for t in inputs
-    ):
+    if kind == "c":
         raise no_complex_autograd(op.name)
+    for t in inputs:  # (a loop, not any(): no generator on this path)
+        if t.__class__ is not float and isinstance(t, Tensor) and t._data.dtype.kind == "c":
+            if t._requires_grad:
+                raise no_complex_autograd(op.name)
     if node is None:
         node = _new(op._node_cls or op.node_cls)
     node._seq = next(_sequence)
