@@ -33,19 +33,7 @@ MAX_FWD_PASSES = 200  # forward-mode gradients with more passes are timed on a s
 
 def _time(fn, min_time: float = 0.3, repeat: int = 5) -> float:
     """Best seconds per call."""
-    fn()
-    best = float("inf")
-    for _ in range(repeat):
-        n = 0
-        t0 = time.perf_counter()
-        while True:
-            fn()
-            n += 1
-            dt = time.perf_counter() - t0
-            if dt >= min_time / repeat:
-                break
-        best = min(best, dt / n)
-    return best
+    return _time_together([fn], min_time, repeat)[0]
 
 
 def _time_together(fns, min_time: float = 0.6, repeat: int = 10) -> list:

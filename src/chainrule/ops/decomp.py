@@ -20,7 +20,7 @@ import numpy as np
 from .._cwarn import cpp_warn
 from .._tensor import Tensor
 from ..autograd import grad_mode
-from . import linalg as _linalg  # noqa: F401  (creates PUBLIC['linalg'] first)
+from . import linalg as _linalg  # (also creates PUBLIC['linalg'] first)
 from ._dispatch import apply, no_complex_autograd
 from ._registry import defop
 from .reduce import _call, _const, _data, _word
@@ -913,13 +913,7 @@ def eigvalsh(A: Tensor, UPLO: str = "L", *, out=None) -> Tensor:  # noqa: N803
 def _eig_input(A: Tensor, fname: str) -> np.ndarray:
     """The checks ``linalg.eig`` and ``linalg.eigvals`` share, PyTorch's order and words."""
     a = _tensor(A, fname.replace(".", "_"))
-    if a.ndim < 2:
-        raise RuntimeError(f"{fname}: The input tensor A must have at least 2 dimensions.")
-    if a.shape[-1] != a.shape[-2]:
-        raise RuntimeError(
-            f"{fname}: A must be batches of square matrices, but they are "
-            f"{a.shape[-2]} by {a.shape[-1]} matrices"
-        )
+    _linalg.square_shape_check(a, fname)
     if a.dtype.kind not in "fc":
         raise RuntimeError(f"Unknown Complex ScalarType for {_word(a)}")
     if a.dtype == np.float16:

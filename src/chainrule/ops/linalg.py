@@ -1169,14 +1169,19 @@ DET = defop(
 )
 
 
-def _square_check(x: np.ndarray, name: str) -> None:
+def square_shape_check(x: np.ndarray, fname: str) -> None:
+    """PyTorch's errors for an input that is not a (batch of) square matrices."""
     if x.ndim < 2:
-        raise RuntimeError(f"linalg.{name}: The input tensor A must have at least 2 dimensions.")
+        raise RuntimeError(f"{fname}: The input tensor A must have at least 2 dimensions.")
     if x.shape[-1] != x.shape[-2]:
         raise RuntimeError(
-            f"linalg.{name}: A must be batches of square matrices, but they are "
+            f"{fname}: A must be batches of square matrices, but they are "
             f"{x.shape[-2]} by {x.shape[-1]} matrices"
         )
+
+
+def _square_check(x: np.ndarray, name: str) -> None:
+    square_shape_check(x, f"linalg.{name}")
     if x.dtype.kind not in "fc":
         raise RuntimeError(
             f"linalg.{name}: Expected a floating point or complex tensor as input. Got {_word(x)}"
